@@ -1,0 +1,39 @@
+# amoor pipeline — one command each for the demo, the tests and the benchmark.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint examples templates clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## demo: set up, then build the deliverables of the example workbooks into outbox/
+demo: $(STAMP)
+	$(BIN)/amoor build examples/*.xlsx
+	@echo
+	@echo "Livrables produits dans : $(CURDIR)/outbox/"
+
+## test: set up, then lint, type-check and run the whole test suite
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## examples / templates: regenerate the bundled example workbooks and Word templates
+examples: $(STAMP)
+	$(BIN)/python examples/make_examples.py
+
+templates: $(STAMP)
+	$(BIN)/python tools/make_templates.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find outbox -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

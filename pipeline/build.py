@@ -1,0 +1,84 @@
+"""The flow: workbook → validated model → documents in memory → outbox.
+
+:func:`build` is the whole trip of one workbook; everything it calls is either
+pure (contexts) or confined to one stage (reading, rendering, writing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pipeline import model as m
+from pipeline.outbox import Commit, Document, commit, safe_name
+from pipeline.render.context import Context, cahier_context
+from pipeline.render.docx import render_docx
+from pipeline.workbook.reader import read_engagement
+from pipeline.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Deliverable:
+    """One document an offer produces, and how to build its context."""
+
+    title: str  # « Cahier des charges »; the file is « <title> - <référence>.docx »
+    template: str
+    context: Callable[[m.Engagement, str, date], Context]
+
+    def file_name(self, engagement: m.Engagement) -> str:
+        title = self.title
+        if engagement.mission.stage is m.Stage.ARRETEE and self.template == CAHIER.template:
+            title = "Note de décision"
+        return safe_name(f"{title} - {engagement.mission.reference}.docx")
+
+
+CAHIER = Deliverable("Cahier des charges", "cahier_des_charges.docx", cahier_context)
+
+# What each offer produces today, and what deliverables.md asks that is still to come.
+DELIVERABLES: dict[m.Offer, tuple[Deliverable, ...]] = {
+    m.Offer.CONCERTATION: (CAHIER,),
+    m.Offer.STRATEGIE: (),
+    m.Offer.EMERGENCE: (),
+}
+NOT_YET_BUILT: dict[m.Offer, tuple[str, ...]] = {
+    m.Offer.CONCERTATION: ("Kit de communication", "Facture"),
+    m.Offer.STRATEGIE: (
+        "Cahier des charges",
+        "Outil de communication",
+        "Kit R.O.I. citoyen personnalisé",
+        "Facture",
+    ),
+    m.Offer.EMERGENCE: ("Rapport « Pistes créatives »", "Kit de communication", "Facture"),
+}
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    engagement: m.Engagement
+    commit: Commit
+    not_built: tuple[str, ...]
+
+
+def render_all(engagement: m.Engagement, workspace: Workspace, today: date) -> list[Document]:
+    """Every deliverable of the engagement, rendered in memory."""
+    firm = workspace.config.seller.name
+    return [
+        Document(
+            deliverable.file_name(engagement),
+            render_docx(
+                workspace.template(deliverable.template),
+                deliverable.context(engagement, firm, today),
+            ),
+        )
+        for deliverable in DELIVERABLES[engagement.offer]
+    ]
+
+
+def build(workbook: Path, workspace: Workspace, today: date) -> BuildResult:
+    """Read, render and write the deliverables of one workbook."""
+    engagement = read_engagement(workbook)  # xlsx -> validated model, or WorkbookError
+    documents = render_all(engagement, workspace, today)  # bytes in memory
+    written = commit(workspace.outbox, engagement.mission, documents, source=workbook)
+    return BuildResult(engagement, written, NOT_YET_BUILT[engagement.offer])

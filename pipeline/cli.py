@@ -1,0 +1,271 @@
+"""The ``amoor`` command: the only module that prints and exits.
+
+Commands are a few lines each: they translate arguments into calls of the
+core and the core's errors (:class:`~pipeline.errors.AmoorError`, French
+already) into messages and exit codes. Help and usage errors are in French.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from pipeline.errors import AmoorError
+
+log = logging.getLogger(__name__)
+
+_SECTIONS = {"Options": "Options", "Commands": "Commandes", "Arguments": "Arguments"}
+
+
+class _FrenchFormatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="Utilisation : " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        # French typography: a space before the colon.
+        self.write(f"{'':>{self.current_indent}}{_SECTIONS.get(heading, heading)} :\n")
+
+
+class _FrenchContext(click.Context):
+    formatter_class = _FrenchFormatter
+
+
+class _Command(click.Command):
+    context_class = _FrenchContext
+
+
+class _Group(click.Group):
+    context_class = _FrenchContext
+    command_class = _Command
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("subcommand_metavar", "COMMANDE [ARGUMENTS]...")
+        super().__init__(*args, **kwargs)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if args and self.get_command(ctx, name) is None and not name.startswith("-"):
+            known = ", ".join(self.list_commands(ctx))
+            raise click.UsageError(f"commande inconnue « {name} » (commandes : {known}).", ctx)
+        return super().resolve_command(ctx, args)
+
+
+_Group.group_class = _Group
+
+_HELP = {"help_option_names": ["-h", "--help"]}
+
+
+def _help_option(f: Any) -> Any:
+    return click.help_option("-h", "--help", help="Affiche cette aide et quitte.")(f)
+
+
+def _fail(error: AmoorError) -> NoReturn:
+    click.echo(f"Erreur : {error}", err=True)
+    sys.exit(error.exit_code)
+
+
+@click.group(cls=_Group, context_settings=_HELP)
+@click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DOSSIER",
+    help="Espace de travail à utiliser (par défaut : le dossier courant).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Affiche le détail des opérations.")
+@_help_option
+@click.version_option(
+    package_name="amoor-pipeline", message="amoor %(version)s", help="Affiche la version et quitte."
+)
+@click.pass_context
+def cli(ctx: click.Context, workspace: Path | None, verbose: bool) -> None:
+    """amoor : des classeurs de mission aux livrables Word.
+
+    Un consultant remplit un classeur Excel par mission (parties prenantes,
+    paramètres, scénarios, notation R.O.I. citoyen, options) ; amoor le
+    vérifie et produit les livrables dans outbox/.
+
+    \b
+    Pour commencer :
+      amoor workbook new "Concertation citoyenne" ma-mission.xlsx
+      amoor build ma-mission.xlsx
+    """
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
+    ctx.obj = workspace
+
+
+def _workspace(ctx: click.Context) -> Any:
+    from pipeline.workspace import Workspace
+
+    root = ctx.find_root().obj or Path.cwd()
+    return Workspace.open(root)
+
+
+@cli.command("init", short_help="Crée un espace de travail.")
+@click.argument("dossier", type=click.Path(file_okay=False, path_type=Path))
+@_help_option
+def init_command(dossier: Path) -> None:
+    """Crée un espace de travail dans DOSSIER.
+
+    Le dossier reçoit inbox/ (classeurs à traiter), outbox/ (livrables),
+    templates_docx/ (modèles Word modifiables) et amoor.toml (identité du
+    vendeur et catalogue des prix, à compléter).
+    """
+    from pipeline.workspace import init_workspace
+
+    try:
+        workspace = init_workspace(dossier)
+    except AmoorError as error:
+        _fail(error)
+    click.echo(f"Espace de travail créé : {workspace.root}")
+    click.echo(f"Complétez {workspace.config_path} (vendeur, catalogue) avant de facturer.")
+
+
+@cli.command("build", short_help="Vérifie des classeurs et produit leurs livrables.")
+@click.argument(
+    "fichiers", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FICHIER..."
+)
+@_help_option
+@click.pass_context
+def build_command(ctx: click.Context, fichiers: tuple[Path, ...]) -> None:
+    """Vérifie chaque classeur FICHIER et produit ses livrables dans outbox/.
+
+    Les livrables vont dans outbox/<Collectivité> - <Référence>/, avec une
+    copie du classeur. Un livrable modifié à la main n'est jamais écrasé :
+    la nouvelle version est écrite à côté. Tous les problèmes d'un classeur
+    sont signalés en une fois (feuille, cellule, correction à apporter).
+    """
+    from pipeline.build import build
+
+    try:
+        workspace = _workspace(ctx)
+    except AmoorError as error:
+        _fail(error)
+    failures = 0
+    for path in fichiers:
+        if not path.is_file():
+            click.echo(f"Erreur : fichier introuvable : {path}", err=True)
+            failures += 1
+            continue
+        try:
+            result = build(path, workspace, today=date.today())
+        except AmoorError as error:
+            click.echo(f"Erreur : {error}", err=True)
+            failures += 1
+            continue
+        mission = result.engagement.mission
+        click.echo(f"{path.name} : {mission.offer} — {mission.collectivite} ({mission.reference})")
+        for warning in result.engagement.warnings:
+            click.echo(f"  Avertissement : {warning}")
+        for written in result.commit.written:
+            click.echo(f"  écrit : {written}")
+        for edited, beside in result.commit.kept:
+            click.echo(
+                f"  conservé : {edited.name} a été modifié à la main ; la nouvelle version "
+                f"est dans « {beside.name} »."
+            )
+        if result.not_built:
+            click.echo(
+                "  Pas encore produits pour cette offre : " + ", ".join(result.not_built) + "."
+            )
+    if failures:
+        click.echo(f"{failures} classeur(s) sur {len(fichiers)} non traité(s).", err=True)
+        sys.exit(1)
+
+
+@cli.group("workbook", cls=_Group, short_help="Classeurs de mission (classeur vierge).")
+@_help_option
+def workbook_group() -> None:
+    """Classeurs de mission : créer un classeur vierge à remplir."""
+
+
+@workbook_group.command("new", short_help="Crée un classeur vierge pour une offre.")
+@click.argument("offre")
+@click.argument("fichier", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Remplace FICHIER s'il existe déjà.")
+@_help_option
+def workbook_new(offre: str, fichier: Path | None, force: bool) -> None:
+    """Crée un classeur vierge pour l'offre OFFRE, à remplir dans Excel.
+
+    \b
+    OFFRE : « Concertation citoyenne », « Stratégie globale opérationnelle »
+    ou « Émergence de concepts » (les majuscules et accents sont facultatifs,
+    « concertation », « strategie » ou « emergence » suffisent).
+    FICHIER : le classeur à créer (par défaut : « Mission - <offre>.xlsx »).
+    """
+    from pipeline.model import Offer
+    from pipeline.outbox import atomic_write
+    from pipeline.workbook.blank import blank_workbook
+    from pipeline.workbook.kinds import fold
+
+    key = fold(offre)
+    matches = [o for o in Offer if fold(o.value) == key or fold(o.value).startswith(key)]
+    if len(matches) != 1 or not key:
+        choices = ", ".join(f"« {o.value} »" for o in Offer)
+        click.echo(f"Erreur : offre inconnue « {offre} ». Offres : {choices}.", err=True)
+        sys.exit(2)
+    offer = matches[0]
+    target = fichier or Path(f"Mission - {offer.value}.xlsx")
+    if target.suffix.lower() != ".xlsx":
+        target = target.with_name(target.name + ".xlsx")
+    if target.exists() and not force:
+        click.echo(
+            f"Erreur : {target} existe déjà. Choisissez un autre nom ou ajoutez --force.",
+            err=True,
+        )
+        sys.exit(1)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, blank_workbook(offer))
+    click.echo(f"Classeur vierge « {offer} » créé : {target}")
+    click.echo(
+        "Ouvrez-le, lisez la feuille « Lisez-moi », remplissez-le puis déposez-le dans inbox/."
+    )
+
+
+def _french_usage_error(error: click.UsageError) -> str:
+    if isinstance(error, click.MissingParameter) and error.param is not None:
+        name = error.param.human_readable_name.rstrip(".")
+        what = "l'option" if isinstance(error.param, click.Option) else "l'argument"
+        return f"il manque {what} {name}."
+    if isinstance(error, click.NoSuchOption):
+        return f"option inconnue : {error.option_name}."
+    if isinstance(error, click.BadOptionUsage):
+        return f"option mal employée : {error.option_name} (une valeur est-elle attendue ?)."
+    if isinstance(error, click.BadParameter):
+        hint = error.param.get_error_hint(error.ctx) if error.param and error.ctx else ""
+        return f"valeur invalide {hint} : {error.message}".replace("  ", " ")
+    message = error.format_message()
+    if message.startswith("Got unexpected extra argument"):
+        return "argument(s) en trop : " + message.split("(", 1)[-1].rstrip(")")
+    return message
+
+
+def main() -> None:
+    """Entry point of the ``amoor`` console script."""
+    try:
+        cli.main(prog_name="amoor", standalone_mode=False)
+    except click.UsageError as error:
+        if error.ctx is not None:
+            click.echo(error.ctx.get_usage(), err=True)
+            command = error.ctx.command_path
+            click.echo(f"Aide : {command} --help", err=True)
+        click.echo(f"Erreur : {_french_usage_error(error)}", err=True)
+        sys.exit(2)
+    except click.Abort:
+        click.echo("Interrompu.", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        click.echo(f"Erreur : {error.format_message()}", err=True)
+        sys.exit(error.exit_code)
+    except AmoorError as error:
+        _fail(error)

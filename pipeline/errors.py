@@ -1,0 +1,98 @@
+"""Error types of the pipeline.
+
+Every error a consultant may see carries a French message that says where the
+problem is and what to do. The CLI (the only module that prints) shows
+``str(error)`` and exits with ``error.exit_code``; nothing below it prints.
+
+::
+
+    AmoorError                  base: a French, user-facing message
+    ├── WorkbookError           a workbook that cannot be used; holds every Problem
+    ├── NotAWorkbookError       the file is not an .xlsx (xls, ods, csv, encrypted…)
+    ├── ConfigError             amoor.toml is missing or wrong
+    ├── WorkspaceError          the workspace layout is missing or wrong
+    └── RenderError             a template refers to something the data lacks
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a workbook, located as the consultant sees it.
+
+    ``cell`` is an A1 reference ("E7") or empty when the problem concerns a
+    whole sheet or workbook; ``found`` is the value read, quoted in the
+    message; ``hint`` says what to do.
+    """
+
+    message: str
+    sheet: str = ""
+    cell: str = ""
+    found: str | None = None
+    hint: str = ""
+
+    def __str__(self) -> str:
+        place = ""
+        if self.sheet and self.cell:
+            place = f"Feuille « {self.sheet} », cellule {self.cell} : "
+        elif self.sheet:
+            place = f"Feuille « {self.sheet} » : "
+        text = place + self.message
+        if self.found is not None:
+            text += f" (lu : « {_shorten(self.found)} »)"
+        text += "."
+        if self.hint:
+            text += " " + self.hint
+        return text
+
+
+def _shorten(value: str, limit: int = 60) -> str:
+    value = value.replace("\n", " ⏎ ")
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+class AmoorError(Exception):
+    """Base of every error the pipeline reports to a person (in French)."""
+
+    exit_code = 1
+
+
+class WorkbookError(AmoorError):
+    """A workbook with one or more problems, all collected before raising."""
+
+    exit_code = 2
+
+    def __init__(self, source: str, problems: Iterable[Problem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        count = len(self.problems)
+        noun = "problème" if count == 1 else "problèmes"
+        head = f"Le classeur « {self.source} » contient {count} {noun} à corriger :"
+        lines = [head, *(f"  - {p}" for p in self.problems)]
+        lines.append("Corrigez le classeur puis déposez-le à nouveau.")
+        return "\n".join(lines)
+
+
+class NotAWorkbookError(AmoorError):
+    """The file is not a readable .xlsx workbook (decided by its bytes)."""
+
+    exit_code = 2
+
+
+class ConfigError(AmoorError):
+    """The workspace configuration (amoor.toml) is missing or invalid."""
+
+
+class WorkspaceError(AmoorError):
+    """The workspace folder is missing or incomplete."""
+
+
+class RenderError(AmoorError):
+    """A template cannot be rendered with the data at hand."""

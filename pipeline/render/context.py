@@ -1,0 +1,279 @@
+"""Render contexts: pure functions from the domain to what templates show.
+
+Every value is already formatted in French (dates, amounts, lists), so the
+templates stay free of logic and the contexts can be compared as JSON in
+golden tests. No I/O here; ``today`` is a parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pipeline import model as m
+from pipeline.render.formats import enumeration, long_date, money, number
+
+Context = dict[str, Any]
+
+QUADRANT_EXPLANATIONS: dict[m.Quadrant, str] = {
+    m.Quadrant.ACTEURS_CLES: (
+        "Influence et intérêt élevés : ils sont associés étroitement à chaque étape, "
+        "consultés avant les décisions et informés en priorité."
+    ),
+    m.Quadrant.A_SATISFAIRE: (
+        "Influence élevée, intérêt modéré : leurs attentes sont prises en compte et ils sont "
+        "tenus au courant aux moments clés, sans les solliciter à l'excès."
+    ),
+    m.Quadrant.A_INFORMER: (
+        "Intérêt élevé, influence modérée : ils reçoivent une information régulière et sont "
+        "invités à contribuer ; leur expertise d'usage est précieuse."
+    ),
+    m.Quadrant.A_SURVEILLER: (
+        "Influence et intérêt faibles : une information générale suffit, en restant attentif "
+        "à l'évolution de leur position."
+    ),
+}
+
+PARTICIPATION_TEXTS: dict[m.ParticipationLevel, str] = {
+    m.ParticipationLevel.INFORMER: (
+        "La collectivité informe les habitants du projet et de ses décisions ; la décision "
+        "elle-même n'est pas soumise au débat."
+    ),
+    m.ParticipationLevel.CONSULTER: (
+        "Les habitants sont consultés : leur avis est recueilli et pris en compte, la "
+        "collectivité décide et rend compte de ce qu'elle en a fait."
+    ),
+    m.ParticipationLevel.CONCERTER: (
+        "Les habitants sont associés à l'élaboration du projet tout au long de la démarche ; "
+        "la décision finale revient aux élus, qui motivent leurs choix."
+    ),
+    m.ParticipationLevel.CO_CONSTRUIRE: (
+        "Le projet est élaboré avec les habitants : les propositions sont construites "
+        "ensemble, la collectivité s'engage sur ce qui en sortira."
+    ),
+    m.ParticipationLevel.CO_DECIDER: (
+        "La décision est partagée avec les habitants selon des règles fixées à l'avance "
+        "(vote, jury, budget participatif)."
+    ),
+}
+
+# Section 4 of the cahier des charges; the means rubriques go to section 7.
+SETTING_RUBRIQUES: dict[m.Rubrique, str] = {
+    m.Rubrique.LIEU: "Lieux",
+    m.Rubrique.COMMUNICATION: "Communication",
+    m.Rubrique.ANIMATION: "Animation",
+    m.Rubrique.CONTRAT: "Contrat entre l'acteur public et les citoyens",
+    m.Rubrique.CALENDRIER: "Calendrier",
+    m.Rubrique.AUTRE: "Autres paramètres",
+}
+MEANS_RUBRIQUES: dict[m.Rubrique, str] = {
+    m.Rubrique.MOYENS_HUMAINS: "Moyens humains",
+    m.Rubrique.MOYENS_MATERIELS: "Moyens matériels",
+    m.Rubrique.BUDGET: "Moyens budgétaires",
+}
+
+CONCERTATION_DELIVERABLES: tuple[tuple[str, str], ...] = (
+    (
+        "Plan et supports de communication",
+        "Annonce, mobilisation, communication pendant la démarche et restitution, selon le "
+        "kit de communication remis avec ce cahier des charges.",
+    ),
+    (
+        "Comptes rendus des temps de concertation",
+        "Un compte rendu par temps d'échange, publié et transmis aux participants.",
+    ),
+    (
+        "Bilan de la concertation",
+        "Ce qui a été retenu ou écarté, et pourquoi ; présenté aux élus puis restitué aux "
+        "habitants.",
+    ),
+    (
+        "Évaluation R.O.I. citoyen de fin de démarche",
+        "Les participants évaluent la démarche avec la grille ci-dessous ; les résultats, "
+        "par public, alimentent le bilan.",
+    ),
+)
+
+STOPPED_TEXT = (
+    "La démarche de concertation a été arrêtée avant l'atelier R.O.I. citoyen, d'un commun "
+    "accord entre la collectivité et amoor. Cette note consigne la décision et ses motifs "
+    "(voir « Contexte et objet ») ainsi que les éléments réunis pendant le cadrage, qui restent "
+    "utiles à la collectivité."
+)
+
+
+def cahier_context(engagement: m.Engagement, firm_name: str, today: date) -> Context:
+    """Context of the Cahier des charges (concertation citoyenne)."""
+    mission = engagement.mission
+    stopped = mission.stage is m.Stage.ARRETEE
+    return {
+        "firm": {"name": firm_name},
+        "doc": {
+            "title": "Note de décision" if stopped else "Cahier des charges",
+            "generated_on": long_date(today),
+        },
+        "mission": mission_context(mission),
+        "stopped": stopped,
+        "stopped_text": STOPPED_TEXT if stopped else "",
+        "stakeholders": stakeholders_context(engagement.stakeholders),
+        "parameters": _parameter_groups(engagement.parameters, SETTING_RUBRIQUES),
+        "scenarios": [
+            _scenario(s, chosen=s.code == mission.chosen_scenario) for s in engagement.scenarios
+        ],
+        "chosen_scenario": _chosen(engagement),
+        "means": _parameter_groups(engagement.parameters, MEANS_RUBRIQUES),
+        "means_total": money(
+            _sum(p.amount for p in engagement.parameters if p.rubrique in MEANS_RUBRIQUES)
+        ),
+        "governance": _governance(engagement, firm_name),
+        "deliverables": [{"name": n, "description": d} for n, d in CONCERTATION_DELIVERABLES],
+        "evaluation": [
+            {"code": c.code, "name": c.name, "definition": c.definition}
+            for c in engagement.criteria
+        ],
+    }
+
+
+def mission_context(mission: m.Mission) -> Context:
+    level = mission.participation_level
+    return {
+        "reference": mission.reference,
+        "title": mission.title,
+        "offer": mission.offer.value,
+        "collectivite": mission.collectivite,
+        "collectivite_type": _value(mission.collectivite_type),
+        "pilot": mission.pilot,
+        "elected_official": mission.elected_official,
+        "consultant": mission.consultant,
+        "start_date": long_date(mission.start_date),
+        "workshop_date": long_date(mission.workshop_date),
+        "stage": mission.stage.value,
+        "context": mission.context,
+        "objectives": mission.objectives,
+        "stakes": mission.stakes,
+        "participation_level": _value(level),
+        "participation_level_text": PARTICIPATION_TEXTS[level] if level else "",
+    }
+
+
+def stakeholders_context(stakeholders: Iterable[m.Stakeholder]) -> Context:
+    """The register grouped by quadrant (in the grid's order), and counts per category."""
+    items = list(stakeholders)
+    groups = []
+    for quadrant in m.Quadrant:
+        members = sorted(
+            (s for s in items if s.quadrant is quadrant),
+            key=lambda s: (-s.influence, -s.interest, s.name.casefold()),
+        )
+        if members:
+            groups.append(
+                {
+                    "quadrant": quadrant.value,
+                    "explanation": QUADRANT_EXPLANATIONS[quadrant],
+                    "count": number(len(members)),
+                    "items": [_stakeholder(s) for s in members],
+                }
+            )
+    by_category = [
+        {"category": c.value, "count": number(n)}
+        for c in m.Category
+        if (n := sum(1 for s in items if s.category is c))
+    ]
+    return {"total": number(len(items)), "groups": groups, "by_category": by_category}
+
+
+def _stakeholder(s: m.Stakeholder) -> Context:
+    return {
+        "name": s.name,
+        "category": s.category.value,
+        "role": s.role,
+        "influence": number(s.influence),
+        "interest": number(s.interest),
+        "involvement": _value(s.involvement),
+        "contact": s.contact,
+    }
+
+
+def _parameter_groups(
+    parameters: Iterable[m.Parameter], rubriques: dict[m.Rubrique, str]
+) -> list[Context]:
+    items = list(parameters)
+    groups = []
+    for rubrique, heading in rubriques.items():
+        members = [p for p in items if p.rubrique is rubrique]
+        if members:
+            groups.append(
+                {
+                    "rubrique": rubrique.value,
+                    "heading": heading,
+                    "items": [
+                        {"label": p.label, "detail": p.detail, "amount": money(p.amount)}
+                        for p in members
+                    ],
+                    "total": money(_sum(p.amount for p in members)),
+                }
+            )
+    return groups
+
+
+def _scenario(s: m.Scenario, chosen: bool) -> Context:
+    return {
+        "code": s.code,
+        "title": s.title,
+        "techniques": enumeration(t.value for t in s.techniques),
+        "publics": s.publics,
+        "description": s.description,
+        "duration": f"{number(s.duration_weeks)} semaine{'s' if s.duration_weeks != 1 else ''}"
+        if s.duration_weeks is not None
+        else "",
+        "cost": money(s.estimated_cost),
+        "chosen": chosen,
+    }
+
+
+def _chosen(engagement: m.Engagement) -> Context | None:
+    code = engagement.mission.chosen_scenario
+    scenario = engagement.scenario(code) if code else None
+    if scenario is None:
+        return None
+    return {
+        "code": scenario.code,
+        "title": scenario.title,
+        "techniques": [t.value for t in scenario.techniques],
+        "description": scenario.description,
+        "origin": f"Scénario retenu par la collectivité ({engagement.mission.collectivite}).",
+    }
+
+
+def _governance(engagement: m.Engagement, firm_name: str) -> list[Context]:
+    mission = engagement.mission
+    people: dict[str, list[Context]] = {"Élus": [], "Services": [], "Prestataires": []}
+    if mission.elected_official:
+        people["Élus"].append({"name": mission.elected_official, "detail": "Élu référent"})
+    if mission.pilot:
+        people["Services"].append({"name": mission.pilot, "detail": "Pilote du projet"})
+    if mission.consultant:
+        people["Prestataires"].append(
+            {"name": mission.consultant, "detail": f"{firm_name}, accompagnement de la démarche"}
+        )
+    categories = {
+        m.Category.ELUS: "Élus",
+        m.Category.SERVICES: "Services",
+        m.Category.PRESTATAIRES: "Prestataires",
+    }
+    for s in engagement.stakeholders:
+        role = categories.get(s.category)
+        if role and all(p["name"] != s.name for p in people[role]):
+            people[role].append({"name": s.name, "detail": s.role.replace("\n", " ")})
+    return [{"role": role, "people": members} for role, members in people.items() if members]
+
+
+def _sum(amounts: Iterable[Decimal | None]) -> Decimal | None:
+    values = [a for a in amounts if a is not None]
+    return sum(values, Decimal(0)) if values else None
+
+
+def _value(member: Any) -> str:
+    return "" if member is None else str(member.value)

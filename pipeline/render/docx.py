@@ -1,0 +1,66 @@
+"""Render a docxtpl template with a context into ``.docx`` bytes.
+
+Autoescape is on (``&`` and ``<`` typed by a consultant stay text), a name the
+data lacks is an error at build time (``StrictUndefined``), never a silent
+blank, and strings are cleaned of XML-illegal characters before rendering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate, Listing
+
+from pipeline.errors import RenderError
+from pipeline.text import clean_text
+
+
+def _multiline(value: Any) -> Listing:
+    """Line breaks of a cell become line breaks in Word (text still escaped)."""
+    return Listing(str(value))
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env.filters["multiline"] = _multiline
+    return env
+
+
+def sanitize(value: Any) -> Any:
+    """A copy of a context with every string cleaned for XML."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, Mapping):
+        return {k: sanitize(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [sanitize(v) for v in value]
+    return value
+
+
+def render_docx(template: Path, context: Mapping[str, Any]) -> bytes:
+    """The rendered document as bytes; nothing is written to disk."""
+    if not template.is_file():
+        raise RenderError(
+            f"Modèle introuvable : {template}. Restaurez-le depuis le dossier templates_docx "
+            f"d'origine ou supprimez la copie locale pour utiliser le modèle fourni."
+        )
+    document = DocxTemplate(template)
+    try:
+        document.render(sanitize(context), jinja_env=_environment(), autoescape=True)
+    except jinja2.UndefinedError as exc:
+        raise RenderError(
+            f"Le modèle « {template.name} » utilise une donnée inconnue ({exc.message}). "
+            f"Vérifiez l'orthographe de la balise {{{{ … }}}} dans le modèle Word."
+        ) from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(
+            f"Le modèle « {template.name} » contient une balise mal formée ({exc.message}). "
+            f"Dans Word, retapez la balise d'un seul tenant, sans mise en forme au milieu."
+        ) from exc
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

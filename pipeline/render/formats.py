@@ -1,0 +1,39 @@
+"""French formats for documents, through Babel (CLDR data, not hand-made rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import format_currency, format_decimal
+
+LOCALE = "fr_FR"
+
+
+def money(value: Decimal | None) -> str:
+    """« 5 000,00 € » (Babel's French grouping uses a narrow no-break space)."""
+    return "" if value is None else str(format_currency(value, "EUR", locale=LOCALE))
+
+
+def long_date(value: date | None) -> str:
+    """« 25 novembre 2026 »."""
+    return "" if value is None else str(format_date(value, format="long", locale=LOCALE))
+
+
+def number(value: int | Decimal | None) -> str:
+    return "" if value is None else str(format_decimal(value, locale=LOCALE))
+
+
+def enumeration(items: Iterable[str]) -> str:
+    """« a, b et c »."""
+    values = [i for i in items if i]
+    return str(format_list(values, locale=LOCALE)) if values else ""
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """« 1 partie prenante », « 34 parties prenantes »."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{number(count)} {word}"

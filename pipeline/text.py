@@ -1,0 +1,24 @@
+"""Text hygiene shared by reading and rendering.
+
+Cells may hold characters that XML 1.0 forbids (pasted from a PDF or another
+program); Word refuses a document that contains them, so they are removed.
+Line breaks are kept and normalised to ``\\n``.
+"""
+
+from __future__ import annotations
+
+import re
+
+# XML 1.0 allows TAB, LF and CR among the C0 controls; everything else goes.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+# Excel escapes a carriage return it cannot store as "_x000D_".
+_EXCEL_CR = re.compile(r"_x000[dD]_")
+
+
+def clean_text(value: str) -> str:
+    """Strip, drop XML-illegal characters, normalise line breaks to ``\\n``."""
+    value = _EXCEL_CR.sub("", value)
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = _ILLEGAL.sub("", value)
+    lines = [line.rstrip() for line in value.split("\n")]
+    return "\n".join(lines).strip()

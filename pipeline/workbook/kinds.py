@@ -1,0 +1,368 @@
+"""Kinds of cell values: how a cell is read, described, and offered in Excel.
+
+A kind knows three things about a column, so that no column is described
+twice: how to turn what a spreadsheet stores into a domain value (``parse``),
+how to say in French what it expects (``expected``), and how a blank
+workbook helps the consultant type it (``choices``, ``number_format``,
+``whole_range``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from openpyxl.utils.datetime import from_excel
+
+from pipeline.model import GRADE_LABELS, Grade
+from pipeline.text import clean_text
+
+MONEY_FORMAT = '#,##0.00\\ "€"'
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+class CellValueError(ValueError):
+    """Raised by ``Kind.parse``; the reader turns it into a located Problem."""
+
+
+def fold(text: str) -> str:
+    """Key for matching what people type: no case, accents, spaces or hyphens."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\s\-_]+", "", bare).casefold()
+
+
+def as_text(raw: Any) -> str:
+    """What a person sees in the cell, as text (numbers without a spurious .0)."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "VRAI" if raw else "FAUX"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, datetime):
+        return raw.strftime("%d/%m/%Y") if raw.time() == time() else raw.strftime("%d/%m/%Y %H:%M")
+    if isinstance(raw, date):
+        return raw.strftime("%d/%m/%Y")
+    return clean_text(str(raw))
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Base: a free text."""
+
+    number_format: ClassVar[str | None] = None
+
+    def parse(self, raw: Any) -> Any:
+        return as_text(raw)
+
+    @property
+    def expected(self) -> str:
+        return "un texte"
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """Values offered in a dropdown; empty when free input."""
+        return ()
+
+    @property
+    def whole_range(self) -> tuple[int, int] | None:
+        return None
+
+
+@dataclass(frozen=True)
+class Text(Kind):
+    max_length: int | None = None
+    pattern: str | None = None
+    pattern_text: str = ""
+
+    def parse(self, raw: Any) -> str:
+        text = as_text(raw)
+        if self.pattern and not re.fullmatch(self.pattern, text):
+            raise CellValueError(self.expected)
+        if self.max_length is not None and len(text) > self.max_length:
+            raise CellValueError(self.expected)
+        return text
+
+    @property
+    def expected(self) -> str:
+        if self.pattern_text:
+            return self.pattern_text
+        if self.max_length is not None:
+            return f"un texte de {self.max_length} caractères au plus"
+        return "un texte"
+
+
+CODE = Text(
+    max_length=20,
+    pattern=r"[A-Za-z0-9_-]+",
+    pattern_text="un code de 20 caractères au plus, fait de lettres sans accent, "
+    "de chiffres, de « - » ou de « _ » (par exemple 2026-014 ou S1)",
+)
+
+
+@dataclass(frozen=True)
+class Choice(Kind):
+    """One value of a list, matched ignoring case, accents and spaces."""
+
+    values: type[StrEnum]
+
+    def parse(self, raw: Any) -> StrEnum:
+        key = fold(as_text(raw))
+        for member in self.values:
+            if fold(member.value) == key:
+                return member
+        raise CellValueError(self.expected)
+
+    @property
+    def expected(self) -> str:
+        return "une des valeurs " + _quoted(m.value for m in self.values)
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(m.value for m in self.values)
+
+
+@dataclass(frozen=True)
+class MultiChoice(Kind):
+    """Several values of a list separated by « ; »."""
+
+    values: type[StrEnum]
+
+    def parse(self, raw: Any) -> tuple[StrEnum, ...]:
+        single = Choice(self.values)
+        found: list[StrEnum] = []
+        for part in re.split(r"[;\n]", as_text(raw)):
+            if part.strip():
+                try:
+                    member = single.parse(part)
+                except CellValueError:
+                    raise CellValueError(self.expected) from None
+                if member not in found:
+                    found.append(member)
+        return tuple(found)
+
+    @property
+    def expected(self) -> str:
+        return "une ou plusieurs valeurs séparées par « ; » parmi " + _quoted(
+            m.value for m in self.values
+        )
+
+
+@dataclass(frozen=True)
+class CodeList(Kind):
+    """Codes separated by « ; » (references to another sheet)."""
+
+    def parse(self, raw: Any) -> tuple[str, ...]:
+        parts = [p.strip() for p in re.split(r"[;,\n]", as_text(raw))]
+        codes = tuple(dict.fromkeys(p for p in parts if p))
+        for code in codes:
+            CODE.parse(code)
+        return codes
+
+    @property
+    def expected(self) -> str:
+        return "des codes séparés par « ; » (par exemple P1; P3)"
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
+
+
+def parse_decimal(raw: Any) -> Decimal:
+    """A number as stored by a spreadsheet or typed the French way."""
+    if isinstance(raw, bool):
+        raise CellValueError("un nombre")
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        # repr() gives the shortest decimal that round-trips: 0.1 -> "0.1".
+        return Decimal(repr(raw))
+    if isinstance(raw, Decimal):
+        return raw
+    text = _SPACES.sub("", as_text(raw))
+    text = re.sub(r"(€|EUR|euros?)$", "", text, flags=re.IGNORECASE)
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    if not re.fullmatch(r"[-+]?\d+(\.\d+)?", text):
+        raise CellValueError("un nombre")
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the regex already rules this out
+        raise CellValueError("un nombre") from None
+
+
+@dataclass(frozen=True)
+class Number(Kind):
+    minimum: Decimal = Decimal(0)
+
+    def parse(self, raw: Any) -> Decimal:
+        try:
+            value = parse_decimal(raw)
+        except CellValueError:
+            raise CellValueError(self.expected) from None
+        if value < self.minimum:
+            raise CellValueError(self.expected)
+        return value
+
+    @property
+    def expected(self) -> str:
+        return f"un nombre supérieur ou égal à {self.minimum} (par exemple 2 ou 1,5)"
+
+
+@dataclass(frozen=True)
+class Money(Kind):
+    number_format: ClassVar[str | None] = MONEY_FORMAT
+
+    def parse(self, raw: Any) -> Decimal:
+        try:
+            value = parse_decimal(raw)
+        except CellValueError:
+            raise CellValueError(self.expected) from None
+        if value < 0:
+            raise CellValueError(self.expected)
+        return value
+
+    @property
+    def expected(self) -> str:
+        return "un montant positif en euros (par exemple 5 000 ou 5 000,50)"
+
+
+@dataclass(frozen=True)
+class Integer(Kind):
+    minimum: int = 0
+    maximum: int | None = None
+
+    def parse(self, raw: Any) -> int:
+        try:
+            value = parse_decimal(raw)
+        except CellValueError:
+            raise CellValueError(self.expected) from None
+        if value != value.to_integral_value():
+            raise CellValueError(self.expected)
+        number = int(value)
+        if number < self.minimum or (self.maximum is not None and number > self.maximum):
+            raise CellValueError(self.expected)
+        return number
+
+    @property
+    def expected(self) -> str:
+        if self.maximum is None:
+            return f"un nombre entier supérieur ou égal à {self.minimum}"
+        return f"un entier de {self.minimum} à {self.maximum}"
+
+    @property
+    def whole_range(self) -> tuple[int, int] | None:
+        return (self.minimum, self.maximum if self.maximum is not None else 10**6)
+
+
+_DATE_FORMS = ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y")
+
+
+@dataclass(frozen=True)
+class Date(Kind):
+    number_format: ClassVar[str | None] = DATE_FORMAT
+
+    def parse(self, raw: Any) -> date:
+        if isinstance(raw, datetime):
+            return raw.date()
+        if isinstance(raw, date):
+            return raw
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            # An Excel serial day number in a cell without a date format.
+            if 1 <= raw < 2958466:
+                value = from_excel(raw)
+                return value.date() if isinstance(value, datetime) else value
+            raise CellValueError(self.expected)
+        text = as_text(raw)
+        for form in _DATE_FORMS:
+            try:
+                return datetime.strptime(text, form).date()
+            except ValueError:
+                continue
+        raise CellValueError(self.expected)
+
+    @property
+    def expected(self) -> str:
+        return "une date (par exemple 25/11/2026)"
+
+
+@dataclass(frozen=True)
+class GradeKind(Kind):
+    """A R.O.I. citoyen grade: 0–4 or its label."""
+
+    def parse(self, raw: Any) -> Grade:
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            if float(raw).is_integer() and 0 <= raw <= 4:
+                return Grade(int(raw))
+            raise CellValueError(self.expected)
+        key = fold(as_text(raw))
+        for grade, label in GRADE_LABELS.items():
+            if key in (fold(label), str(int(grade))):
+                return grade
+        raise CellValueError(self.expected)
+
+    @property
+    def expected(self) -> str:
+        mentions = ", ".join(f"{label} ({int(g)})" for g, label in GRADE_LABELS.items())
+        return f"une note de 0 à 4 ou une mention : {mentions}"
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(str(int(g)) for g in Grade) + tuple(GRADE_LABELS.values())
+
+
+@dataclass(frozen=True)
+class Digits(Kind):
+    """A fixed number of digits (code postal); Excel may have dropped a leading zero."""
+
+    length: int = 5
+    description: str = "un code postal de 5 chiffres"
+
+    def parse(self, raw: Any) -> str:
+        text = re.sub(r"\s", "", as_text(raw))
+        if isinstance(raw, int | float) and text.isdigit() and len(text) < self.length:
+            text = text.zfill(self.length)
+        if not (text.isdigit() and len(text) == self.length):
+            raise CellValueError(self.expected)
+        return text
+
+    @property
+    def expected(self) -> str:
+        return self.description
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+@dataclass(frozen=True)
+class Siret(Kind):
+    def parse(self, raw: Any) -> str:
+        text = re.sub(r"[\s.\u00a0\u202f]", "", as_text(raw))
+        if not (text.isdigit() and len(text) == 14):
+            raise CellValueError(self.expected)
+        if not luhn_ok(text):
+            raise CellValueError(
+                "un numéro de 14 chiffres dont la clé de contrôle est juste ; vérifiez-le "
+                "sur l'avis de situation SIRENE ou dans Chorus Pro"
+            )
+        return text
+
+    @property
+    def expected(self) -> str:
+        return "un SIRET de 14 chiffres"
+
+
+def _quoted(values: Any) -> str:
+    return ", ".join(f"« {v} »" for v in values)

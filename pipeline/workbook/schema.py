@@ -1,0 +1,583 @@
+"""The workbook contract of ``workbooks.md``, declared once.
+
+Sheet names, headers, kinds, required fields, allowed values and help texts
+live here and nowhere else: the reader validates against them and
+``amoor workbook new`` builds blank workbooks (dropdowns, input messages,
+formats) from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline import model as m
+from pipeline.workbook.kinds import (
+    CODE,
+    Choice,
+    CodeList,
+    Date,
+    Digits,
+    GradeKind,
+    Integer,
+    Kind,
+    Money,
+    MultiChoice,
+    Number,
+    Siret,
+    Text,
+)
+
+TEXT = Text()
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table sheet, or a field (row) of the « Mission » sheet.
+
+    ``attr`` names the field of the domain dataclass it fills; ``article``
+    ("l'", "la ", "le ") lets messages say « l'influence doit être… ».
+    """
+
+    header: str
+    attr: str
+    kind: Kind = TEXT
+    required: bool = False
+    help: str = ""
+    article: str = "la colonne "
+    width: int = 18
+
+    @property
+    def subject(self) -> str:
+        """The column as the subject of a French sentence."""
+        head = self.header
+        if len(head) > 1 and head[1].islower():
+            head = head[0].lower() + head[1:]
+        return f"{self.article}{head}" if self.article else f"« {self.header} »"
+
+
+@dataclass(frozen=True)
+class TableSheet:
+    """A sheet holding one record per row, under a header row."""
+
+    name: str
+    attr: str  # the Engagement field it fills
+    record: type
+    columns: tuple[Column, ...]
+    help: str
+    criteria_columns: bool = False  # « Notation ROI »: one column per criterion code
+
+    @property
+    def required_headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns if c.required)
+
+
+@dataclass(frozen=True)
+class FieldSheet:
+    """The « Mission » sheet: one field per row, ``Champ`` | ``Valeur``."""
+
+    name: str
+    key_header: str
+    value_header: str
+    help_header: str  # an optional third column that blank workbooks fill with help
+    fields: tuple[Column, ...]
+    help: str
+
+
+def _choice(values: type[Any]) -> Choice:
+    return Choice(values)
+
+
+MISSION = FieldSheet(
+    name="Mission",
+    key_header="Champ",
+    value_header="Valeur",
+    help_header="Aide",
+    help="L'identité de la mission : une ligne par champ, la valeur dans la colonne « Valeur ».",
+    fields=(
+        Column(
+            "Référence",
+            "reference",
+            CODE,
+            required=True,
+            article="la ",
+            help="Clé de la mission, par exemple 2026-014. Même référence = même mission.",
+        ),
+        Column(
+            "Offre",
+            "offer",
+            _choice(m.Offer),
+            required=True,
+            article="l'",
+            help="L'offre vendue : elle décide des feuilles à remplir et des livrables.",
+        ),
+        Column(
+            "Intitulé",
+            "title",
+            required=True,
+            article="l'",
+            help="Par exemple « Réaménagement de la place du marché ».",
+        ),
+        Column(
+            "Collectivité",
+            "collectivite",
+            required=True,
+            article="la ",
+            help="Le client, tel qu'il doit apparaître sur les documents.",
+        ),
+        Column(
+            "Type de collectivité", "collectivite_type", _choice(m.CollectiviteType), article="le "
+        ),
+        Column(
+            "Adresse",
+            "address",
+            article="l'",
+            help="Adresse de facturation (obligatoire pour émettre la facture). "
+            "Alt+Entrée pour aller à la ligne.",
+        ),
+        Column(
+            "Code postal",
+            "postal_code",
+            Digits(),
+            article="le ",
+            help="5 chiffres (obligatoire pour émettre la facture).",
+        ),
+        Column("Ville", "city", article="la ", help="Obligatoire pour émettre la facture."),
+        Column(
+            "SIRET",
+            "siret",
+            Siret(),
+            article="le ",
+            help="14 chiffres : la structure de l'acheteur public dans Chorus Pro "
+            "(obligatoire pour émettre la facture).",
+        ),
+        Column(
+            "Code service",
+            "service_code",
+            article="le ",
+            help="Code service Chorus Pro, s'il a été communiqué.",
+        ),
+        Column(
+            "Numéro d'engagement",
+            "engagement_number",
+            Text(max_length=50),
+            article="le ",
+            help="Bon de commande ou engagement juridique (50 caractères au plus).",
+        ),
+        Column("Pilote", "pilot", article="le ", help="Qui pilote le projet à la collectivité."),
+        Column("Élu référent", "elected_official", article="l'"),
+        Column("Consultant", "consultant", article="le "),
+        Column("Date de début", "start_date", Date(), article="la "),
+        Column(
+            "Date de l'atelier",
+            "workshop_date",
+            Date(),
+            article="la ",
+            help="Date de l'atelier R.O.I. citoyen (concertation).",
+        ),
+        Column(
+            "Étape",
+            "stage",
+            _choice(m.Stage),
+            required=True,
+            article="l'",
+            help="Où en est la mission. « Arrêtée avant l'atelier » : concertation seulement.",
+        ),
+        Column(
+            "Contexte", "context", article="le ", help="Texte libre, plusieurs lignes possibles."
+        ),
+        Column("Objectifs", "objectives", article="les ", help="Texte libre."),
+        Column(
+            "Enjeux",
+            "stakes",
+            article="les ",
+            help="Ce qui est soumis au débat, et ce qui ne l'est pas.",
+        ),
+        Column(
+            "Niveau de participation",
+            "participation_level",
+            _choice(m.ParticipationLevel),
+            article="le ",
+        ),
+        Column(
+            "Scénario retenu",
+            "chosen_scenario",
+            CODE,
+            article="le ",
+            help="Code d'un scénario de la feuille « Scénarios ». Vide : l'atelier R.O.I. "
+            "citoyen propose un scénario.",
+        ),
+        Column(
+            "Prix de base HT",
+            "base_price",
+            Money(),
+            article="le ",
+            help="Vide : le prix catalogue de l'offre (« à partir de »).",
+        ),
+        Column(
+            "Facture",
+            "invoice_mode",
+            _choice(m.InvoiceMode),
+            article="la ",
+            help="Proforma (par défaut) : brouillon sans numéro. À émettre : numéro attribué "
+            "une fois pour toutes.",
+        ),
+        Column(
+            "Date de facture",
+            "invoice_date",
+            Date(),
+            article="la ",
+            help="Vide : le jour où le numéro est attribué.",
+        ),
+    ),
+)
+
+INVOICE_FIELDS = ("address", "postal_code", "city", "siret")
+
+STAKEHOLDERS = TableSheet(
+    name="Parties prenantes",
+    attr="stakeholders",
+    record=m.Stakeholder,
+    help="Une ligne par partie prenante. Influence et intérêt de 1 (faible) à 5 (fort) : "
+    "ils placent chacun sur la carte pouvoir / intérêt.",
+    columns=(
+        Column("Nom", "name", required=True, article="le ", width=30),
+        Column(
+            "Catégorie", "category", _choice(m.Category), required=True, article="la ", width=16
+        ),
+        Column(
+            "Rôle et attentes",
+            "role",
+            article="le ",
+            width=40,
+            help="Ce que cette partie prenante fait dans le projet et ce qu'elle en attend.",
+        ),
+        Column(
+            "Influence",
+            "influence",
+            Integer(1, 5),
+            required=True,
+            article="l'",
+            width=11,
+            help="1 (aucune) à 5 (décisive) : pouvoir sur la décision.",
+        ),
+        Column(
+            "Intérêt",
+            "interest",
+            Integer(1, 5),
+            required=True,
+            article="l'",
+            width=11,
+            help="1 (indifférent) à 5 (très concerné).",
+        ),
+        Column(
+            "Niveau d'implication",
+            "involvement",
+            _choice(m.ParticipationLevel),
+            article="le ",
+            width=20,
+        ),
+        Column("Contact", "contact", article="le ", width=28),
+    ),
+)
+
+OPTIONS = TableSheet(
+    name="Options",
+    attr="options",
+    record=m.OptionLine,
+    help="Options facturées en plus du prix de base. Prix vide : le prix du catalogue.",
+    columns=(
+        Column(
+            "Option",
+            "name",
+            required=True,
+            article="l'",
+            width=50,
+            help="Une option du catalogue ou un texte libre (avec un prix).",
+        ),
+        Column("Quantité", "quantity", Number(), article="la ", width=10, help="Vide : 1."),
+        Column(
+            "Prix unitaire HT",
+            "unit_price",
+            Money(),
+            article="le ",
+            width=16,
+            help="Vide : le prix du catalogue.",
+        ),
+    ),
+)
+
+COMMUNICATION = TableSheet(
+    name="Communication",
+    attr="communication",
+    record=m.CommunicationAction,
+    help="Le plan de communication (facultatif) : sans cette feuille, le kit est construit "
+    "à partir des parties prenantes, des paramètres et du scénario.",
+    columns=(
+        Column("Cible", "target", required=True, article="la ", width=22),
+        Column("Message", "message", article="le ", width=40),
+        Column("Canal", "channel", article="le ", width=18),
+        Column("Support", "support", article="le ", width=18),
+        Column("Temps fort", "moment", _choice(m.Moment), article="le ", width=14),
+        Column("Date", "date", Date(), article="la ", width=12),
+        Column("Responsable", "owner", article="le ", width=20),
+    ),
+)
+
+PARAMETERS = TableSheet(
+    name="Paramètres",
+    attr="parameters",
+    record=m.Parameter,
+    help="Les paramètres de la concertation, par rubrique. Les montants des rubriques "
+    "Moyens humains, Moyens matériels et Budget sont additionnés dans le cahier des charges.",
+    columns=(
+        Column("Rubrique", "rubrique", _choice(m.Rubrique), required=True, article="la ", width=18),
+        Column("Libellé", "label", required=True, article="le ", width=32),
+        Column("Détail", "detail", article="le ", width=50),
+        Column("Montant HT", "amount", Money(), article="le ", width=14),
+    ),
+)
+
+SCENARIOS = TableSheet(
+    name="Scénarios",
+    attr="scenarios",
+    record=m.Scenario,
+    help="Les scénarios de concertation étudiés, notés ensuite en atelier R.O.I. citoyen.",
+    columns=(
+        Column("Code", "code", CODE, required=True, article="le ", width=8, help="Par exemple S1."),
+        Column("Intitulé", "title", required=True, article="l'", width=30),
+        Column(
+            "Techniques",
+            "techniques",
+            MultiChoice(m.Technique),
+            article="les ",
+            width=30,
+            help="Une ou plusieurs, séparées par « ; » : "
+            + "; ".join(t.value for t in m.Technique),
+        ),
+        Column("Publics ciblés", "publics", article="les ", width=24),
+        Column("Description", "description", article="la ", width=50),
+        Column("Durée (semaines)", "duration_weeks", Integer(0), article="la ", width=10),
+        Column("Coût estimé HT", "estimated_cost", Money(), article="le ", width=14),
+    ),
+)
+
+CRITERIA = TableSheet(
+    name="Critères ROI",
+    attr="criteria",
+    record=m.Criterion,
+    help="Critères de la grille R.O.I. citoyen (facultatif) : sans cette feuille, les huit "
+    "critères par défaut, de poids 1.",
+    columns=(
+        Column("Code", "code", CODE, required=True, article="le ", width=8),
+        Column("Critère", "name", required=True, article="le ", width=26),
+        Column("Définition", "definition", article="la ", width=60),
+        Column("Poids", "weight", Number(), article="le ", width=8, help="Vide : 1."),
+    ),
+)
+
+RATINGS = TableSheet(
+    name="Notation ROI",
+    attr="ratings",
+    record=m.Rating,
+    criteria_columns=True,
+    help="Une ligne par participant et par scénario ; une colonne par code de critère, "
+    "notée de 0 (À rejeter) à 4 (Très bien). Une note vide : critère non noté.",
+    columns=(
+        Column("Participant", "participant", required=True, article="le ", width=24),
+        Column("Public", "public", _choice(m.Public), required=True, article="le ", width=12),
+        Column(
+            "Scénario",
+            "scenario",
+            CODE,
+            required=True,
+            article="le ",
+            width=10,
+            help="Code d'un scénario de la feuille « Scénarios ».",
+        ),
+        Column("Commentaire", "comment", article="le ", width=40),
+    ),
+)
+
+GRADE = GradeKind()
+
+WORKSHOPS = TableSheet(
+    name="Ateliers",
+    attr="workshops",
+    record=m.Workshop,
+    help="Les trois ateliers de la stratégie : agents, élus, panel citoyen.",
+    columns=(
+        Column("Code", "code", CODE, required=True, article="le ", width=8, help="Par exemple A1."),
+        Column("Public", "public", _choice(m.WorkshopPublic), required=True, article="le "),
+        Column("Date", "date", Date(), article="la ", width=12),
+        Column("Lieu", "place", article="le ", width=30),
+        Column("Participants", "participants", article="les ", width=30),
+    ),
+)
+
+DEVICES = TableSheet(
+    name="Dispositifs",
+    attr="devices",
+    record=m.Device,
+    help="Les dispositifs de participation soumis à l'avis des ateliers.",
+    columns=(
+        Column("Code", "code", CODE, required=True, article="le ", width=8, help="Par exemple D1."),
+        Column("Dispositif", "name", required=True, article="le ", width=30),
+        Column(
+            "Techniques",
+            "techniques",
+            MultiChoice(m.Technique),
+            article="les ",
+            width=30,
+            help="Une ou plusieurs, séparées par « ; ».",
+        ),
+        Column(
+            "Niveau de participation",
+            "participation_level",
+            _choice(m.ParticipationLevel),
+            article="le ",
+            width=20,
+        ),
+        Column("Description", "description", article="la ", width=50),
+    ),
+)
+
+OPINIONS = TableSheet(
+    name="Avis",
+    attr="opinions",
+    record=m.DeviceOpinion,
+    help="L'avis de chaque participant d'atelier sur chaque dispositif.",
+    columns=(
+        Column(
+            "Atelier",
+            "workshop",
+            CODE,
+            required=True,
+            article="l'",
+            width=10,
+            help="Code d'un atelier de la feuille « Ateliers ».",
+        ),
+        Column("Participant", "participant", required=True, article="le ", width=24),
+        Column(
+            "Dispositif",
+            "device",
+            CODE,
+            required=True,
+            article="le ",
+            width=10,
+            help="Code d'un dispositif de la feuille « Dispositifs ».",
+        ),
+        Column("Avis", "opinion", _choice(m.Opinion), required=True, article="l'", width=14),
+        Column("Ce qui plaît", "likes", article="la colonne ", width=40),
+        Column("Ce qui déplaît", "dislikes", article="la colonne ", width=40),
+    ),
+)
+
+RESEARCH = TableSheet(
+    name="Recherches",
+    attr="research",
+    record=m.Research,
+    help="Les recherches menées : observations, analogies, entretiens…",
+    columns=(
+        Column("Type", "type", _choice(m.ResearchType), required=True, article="le ", width=24),
+        Column("Source", "source", article="la ", width=30),
+        Column("Constat", "finding", article="le ", width=50),
+        Column("Enseignement", "lesson", article="l'", width=50),
+    ),
+)
+
+CRUCIAL_PARAMETERS = TableSheet(
+    name="Paramètres cruciaux",
+    attr="crucial_parameters",
+    record=m.CrucialParameter,
+    help="Les paramètres cruciaux et les hypothèses testées sur de petits scénarios.",
+    columns=(
+        Column("Code", "code", CODE, required=True, article="le ", width=8, help="Par exemple P1."),
+        Column("Paramètre", "name", required=True, article="le ", width=30),
+        Column("Hypothèse", "hypothesis", article="l'", width=60),
+    ),
+)
+
+TESTS = TableSheet(
+    name="Tests",
+    attr="tests",
+    record=m.ConceptTest,
+    help="Les réactions aux scénarios testés, par cible.",
+    columns=(
+        Column("Scénario", "scenario", required=True, article="le ", width=24),
+        Column(
+            "Paramètres testés",
+            "parameters",
+            CodeList(),
+            article="les ",
+            width=18,
+            help="Codes de la feuille « Paramètres cruciaux », séparés par « ; ».",
+        ),
+        Column("Cible", "target", _choice(m.Target), required=True, article="la ", width=12),
+        Column("Participant", "participant", article="le ", width=24),
+        Column("Réaction", "reaction", _choice(m.Reaction), required=True, article="la ", width=12),
+        Column("Verbatim", "verbatim", article="le ", width=50),
+    ),
+)
+
+LEADS = TableSheet(
+    name="Pistes",
+    attr="leads",
+    record=m.Lead,
+    help="Les pistes créatives et leur maturité.",
+    columns=(
+        Column("Code", "code", CODE, required=True, article="le ", width=8),
+        Column("Piste", "name", required=True, article="la ", width=30),
+        Column("Conditions de réalisation", "conditions", article="les ", width=50),
+        Column("Maturité", "maturity", _choice(m.Maturity), article="la ", width=18),
+        Column("Prochaine étape", "next_step", article="la ", width=40),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class SheetUse:
+    sheet: TableSheet
+    required: bool
+
+
+# Order matters: a sheet comes after the sheets its codes refer to.
+OFFER_SHEETS: dict[m.Offer, tuple[SheetUse, ...]] = {
+    m.Offer.CONCERTATION: (
+        SheetUse(STAKEHOLDERS, True),
+        SheetUse(PARAMETERS, True),
+        SheetUse(SCENARIOS, True),
+        SheetUse(CRITERIA, False),
+        SheetUse(RATINGS, True),
+        SheetUse(OPTIONS, False),
+        SheetUse(COMMUNICATION, False),
+    ),
+    m.Offer.STRATEGIE: (
+        SheetUse(STAKEHOLDERS, True),
+        SheetUse(WORKSHOPS, True),
+        SheetUse(DEVICES, True),
+        SheetUse(OPINIONS, True),
+        SheetUse(CRITERIA, False),
+        SheetUse(OPTIONS, False),
+        SheetUse(COMMUNICATION, False),
+    ),
+    m.Offer.EMERGENCE: (
+        SheetUse(STAKEHOLDERS, True),
+        SheetUse(RESEARCH, True),
+        SheetUse(CRUCIAL_PARAMETERS, True),
+        SheetUse(TESTS, True),
+        SheetUse(LEADS, True),
+        SheetUse(OPTIONS, False),
+        SheetUse(COMMUNICATION, False),
+    ),
+}
+
+README_SHEET = "Lisez-moi"
+
+# Codes referenced across sheets: (sheet, column attr) -> (target sheet, its code attr).
+REFERENCES: tuple[tuple[TableSheet, str, TableSheet], ...] = (
+    (RATINGS, "scenario", SCENARIOS),
+    (OPINIONS, "workshop", WORKSHOPS),
+    (OPINIONS, "device", DEVICES),
+    (TESTS, "parameters", CRUCIAL_PARAMETERS),
+)

@@ -1,0 +1,130 @@
+"""Decide what a file is from its bytes, before openpyxl touches it.
+
+A renamed ``.xls``, an ``.ods``, a CSV, a password-protected workbook (an
+OLE2 container holding an encrypted package) or a truncated download each get
+one clear French message; a zip whose members would expand beyond a cap is
+refused before anything is decompressed.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import olefile
+
+from pipeline.errors import NotAWorkbookError
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+# A real engagement workbook is well under 5 MB once expanded; 200 MB leaves
+# room for pictures pasted into a sheet while refusing zip bombs.
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+
+_SAVE_AS = "Enregistrez-le au format « Classeur Excel (.xlsx) » puis déposez-le à nouveau."
+
+
+def check_xlsx(path: Path, max_uncompressed: int = MAX_UNCOMPRESSED) -> None:
+    """Raise NotAWorkbookError unless ``path`` looks like a sound .xlsx file."""
+    name = path.name
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise NotAWorkbookError(f"Impossible de lire « {name} » : {exc.strerror}.") from exc
+    if not head:
+        raise NotAWorkbookError(f"Le fichier « {name} » est vide. {_SAVE_AS}")
+    if head.startswith(OLE2_MAGIC):
+        raise NotAWorkbookError(_describe_ole2(path))
+    if not head.startswith(ZIP_MAGIC):
+        raise NotAWorkbookError(_describe_other(path, head))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
+                raise NotAWorkbookError(
+                    f"Le fichier « {name} » est un classeur OpenDocument (.ods), pas un "
+                    f"classeur Excel. Dans LibreOffice Calc : Fichier > Enregistrer sous… > "
+                    f"type « Excel 2007-365 (.xlsx) », puis déposez le fichier .xlsx."
+                )
+            if "xl/workbook.xml" not in names:
+                raise NotAWorkbookError(
+                    f"Le fichier « {name} » est une archive zip mais pas un classeur Excel "
+                    f"(.xlsx). {_SAVE_AS}"
+                )
+            expanded = sum(info.file_size for info in archive.infolist())
+            if expanded > max_uncompressed:
+                raise NotAWorkbookError(
+                    f"Le classeur « {name} » est anormalement volumineux une fois décompressé "
+                    f"({expanded // (1024 * 1024)} Mo, limite {max_uncompressed // (1024 * 1024)}"
+                    f" Mo) : il n'est pas lu, par sécurité. Retirez les images ou données "
+                    f"superflues, ou repartez d'un classeur vierge (amoor workbook new)."
+                )
+    except zipfile.BadZipFile as exc:
+        raise NotAWorkbookError(truncated_message(name)) from exc
+    except (EOFError, OSError, zipfile.LargeZipFile) as exc:
+        raise NotAWorkbookError(truncated_message(name)) from exc
+
+
+def truncated_message(name: str) -> str:
+    return (
+        f"Le classeur « {name} » est incomplet ou endommagé (copie interrompue, "
+        f"synchronisation inachevée ?). Ouvrez-le dans Excel ou LibreOffice Calc pour vérifier, "
+        f"enregistrez-le puis déposez-le à nouveau."
+    )
+
+
+def _describe_ole2(path: Path) -> str:
+    name = path.name
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            streams = {"/".join(entry) for entry in ole.listdir()}
+    except OSError:
+        streams = set()
+    if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
+        return (
+            f"Le classeur « {name} » est protégé par un mot de passe : il ne peut pas être lu. "
+            f"Dans Excel : Fichier > Informations > Protéger le classeur > Chiffrer avec mot de "
+            f"passe, effacez le mot de passe, enregistrez, puis déposez-le à nouveau."
+        )
+    if {"Workbook", "Book"} & streams:
+        return (
+            f"Le fichier « {name} » est un classeur Excel 97-2003 (.xls), format que l'outil ne "
+            f"lit pas. Ouvrez-le puis Fichier > Enregistrer sous… > « Classeur Excel (.xlsx) », "
+            f"et déposez le fichier .xlsx."
+        )
+    return f"Le fichier « {name} » est un ancien document Office, pas un classeur .xlsx. {_SAVE_AS}"
+
+
+def _describe_other(path: Path, head: bytes) -> str:
+    name = path.name
+    try:
+        sample = path.read_bytes()[:4096]
+    except OSError:
+        sample = head
+    if sample.startswith(b"%PDF"):
+        kind = "un document PDF"
+    elif sample.lstrip().startswith((b"<", b"\xef\xbb\xbf<")):
+        kind = "une page HTML ou un fichier XML"
+    elif _looks_like_text(sample):
+        kind = "un fichier texte (CSV ?)"
+        return (
+            f"Le fichier « {name} » est {kind}, pas un classeur Excel. Ouvrez-le dans Excel ou "
+            f"LibreOffice Calc, recopiez les données dans un classeur vierge "
+            f"(amoor workbook new), puis déposez ce classeur .xlsx."
+        )
+    else:
+        kind = "un fichier d'un type inconnu"
+    return f"Le fichier « {name} » est {kind}, pas un classeur Excel (.xlsx). {_SAVE_AS}"
+
+
+def _looks_like_text(sample: bytes) -> bool:
+    if b"\x00" in sample:
+        return False
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            sample.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False

@@ -1,0 +1,292 @@
+"""The workspace: folders, configuration (seller, catalogue), templates.
+
+A workspace is a folder holding ``amoor.toml``, ``inbox/``, ``outbox/`` and
+``templates_docx/``. The repository root is one (the demo's); ``amoor init``
+makes new ones. A template found in the workspace's ``templates_docx/``
+overrides the bundled one of the same name.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError, WorkspaceError
+from pipeline.model import Offer
+from pipeline.workbook.kinds import fold, luhn_ok
+
+CONFIG_NAME = "amoor.toml"
+TEMPLATES = "templates_docx"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def bundled(name: str) -> Path:
+    """A file shipped with amoor: inside the wheel, or at the source checkout's root."""
+    for base in (_PACKAGE / "_bundled", _PACKAGE.parent):
+        candidate = base / name
+        if candidate.exists():
+            return candidate
+    raise WorkspaceError(f"Fichier d'installation introuvable : {name}. Réinstallez amoor.")
+
+
+@dataclass(frozen=True)
+class Seller:
+    name: str
+    legal_form: str
+    capital: str
+    address: str
+    postal_code: str
+    city: str
+    country: str
+    siren: str
+    siret: str
+    rcs: str
+    vat_number: str
+    iban: str
+    bic: str
+    email: str
+    vat_exempt: bool  # « franchise en base » (art. 293 B du CGI)
+    vat_rate: Decimal
+    payment_days: int
+
+
+@dataclass(frozen=True)
+class OfferPrices:
+    base: Decimal
+    options: dict[str, Decimal]
+
+
+@dataclass(frozen=True)
+class Config:
+    demo: bool
+    seller: Seller
+    catalogue: dict[Offer, OfferPrices]
+    number_format: str
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / "inbox"
+
+    @property
+    def outbox(self) -> Path:
+        return self.root / "outbox"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / TEMPLATES
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def state(self) -> Path:
+        """Where the pipeline keeps its own state (ledger, queue)."""
+        return self.root / ".amoor"
+
+    @classmethod
+    def open(cls, root: Path) -> Workspace:
+        root = root.resolve()
+        if not (root / CONFIG_NAME).is_file():
+            raise WorkspaceError(
+                f"« {root} » n'est pas un espace de travail amoor : le fichier {CONFIG_NAME} "
+                f"est introuvable. Placez-vous dans un espace de travail, indiquez-le avec "
+                f"--workspace DOSSIER, ou créez-en un avec « amoor init DOSSIER »."
+            )
+        workspace = cls(root)
+        for folder in (workspace.inbox, workspace.outbox):
+            folder.mkdir(exist_ok=True)
+        return workspace
+
+    @cached_property
+    def config(self) -> Config:
+        return load_config(self.config_path)
+
+    def template(self, name: str) -> Path:
+        own = self.templates / name
+        return own if own.is_file() else bundled(TEMPLATES) / name
+
+
+def init_workspace(root: Path) -> Workspace:
+    """Create a workspace with the default layout, configuration and templates."""
+    if (root / CONFIG_NAME).exists():
+        raise WorkspaceError(
+            f"« {root} » est déjà un espace de travail amoor ({CONFIG_NAME} existe) : "
+            f"rien n'a été modifié."
+        )
+    root.mkdir(parents=True, exist_ok=True)
+    for folder in ("inbox", "outbox"):
+        (root / folder).mkdir(exist_ok=True)
+    shutil.copytree(bundled(TEMPLATES), root / TEMPLATES, dirs_exist_ok=True)
+    shutil.copyfile(bundled(CONFIG_NAME), root / CONFIG_NAME)
+    return Workspace.open(root)
+
+
+def load_config(path: Path) -> Config:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"Fichier de configuration introuvable : {path}.") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"Le fichier de configuration {path.name} est mal formé : {exc}. Corrigez-le "
+            f'(les textes sont entre guillemets droits "…").'
+        ) from exc
+    return _Parser(path.name, data).config()
+
+
+_NUMBER_ALLOWED = re.compile(r"[A-Za-z0-9+\-_/]+")
+
+
+class _Parser:
+    """Reads amoor.toml, collecting every problem with its key."""
+
+    def __init__(self, name: str, data: dict[str, Any]) -> None:
+        self.name = name
+        self.data = data
+        self.problems: list[str] = []
+
+    def _get(self, table: dict[str, Any], section: str, key: str) -> Any:
+        if key not in table:
+            self.problems.append(f"[{section}] {key} : valeur manquante")
+            return ""
+        return table[key]
+
+    def _text(self, table: dict[str, Any], section: str, key: str) -> str:
+        value = self._get(table, section, key)
+        if not isinstance(value, str | int):
+            self.problems.append(f"[{section}] {key} : un texte entre guillemets est attendu")
+            return ""
+        return str(value).strip()
+
+    def _decimal(self, value: Any, where: str) -> Decimal:
+        try:
+            amount = Decimal(str(value).replace(" ", "").replace(",", "."))
+        except InvalidOperation:
+            self.problems.append(f"{where} : un montant est attendu (lu : {value!r})")
+            return Decimal(0)
+        if amount < 0:
+            self.problems.append(f"{where} : un montant positif est attendu")
+        return amount
+
+    def config(self) -> Config:
+        seller_table = self.data.get("vendeur", {})
+        section = "vendeur"
+        text = {
+            key: self._text(seller_table, section, key)
+            for key in (
+                "raison_sociale",
+                "forme_juridique",
+                "capital",
+                "adresse",
+                "code_postal",
+                "ville",
+                "siren",
+                "siret",
+                "rcs",
+                "tva_intracommunautaire",
+                "iban",
+                "bic",
+                "email",
+                "regime_tva",
+            )
+        }
+        if text["siren"] and not (
+            text["siren"].isdigit() and len(text["siren"]) == 9 and luhn_ok(text["siren"])
+        ):
+            self.problems.append("[vendeur] siren : 9 chiffres valides attendus")
+        if text["siret"] and not (
+            text["siret"].isdigit()
+            and len(text["siret"]) == 14
+            and luhn_ok(text["siret"])
+            and text["siret"].startswith(text["siren"])
+        ):
+            self.problems.append(
+                "[vendeur] siret : 14 chiffres valides attendus, commençant par le SIREN"
+            )
+        regime = text["regime_tva"]
+        if regime not in ("normal", "franchise"):
+            self.problems.append("[vendeur] regime_tva : « normal » ou « franchise » attendu")
+        days = seller_table.get("delai_paiement_jours", 30)
+        if not isinstance(days, int) or not 0 < days <= 60:
+            self.problems.append("[vendeur] delai_paiement_jours : un entier de 1 à 60 attendu")
+            days = 30
+        seller = Seller(
+            name=text["raison_sociale"],
+            legal_form=text["forme_juridique"],
+            capital=text["capital"],
+            address=text["adresse"],
+            postal_code=text["code_postal"],
+            city=text["ville"],
+            country=str(seller_table.get("pays", "FR")),
+            siren=text["siren"],
+            siret=text["siret"],
+            rcs=text["rcs"],
+            vat_number=text["tva_intracommunautaire"],
+            iban=text["iban"].replace(" ", ""),
+            bic=text["bic"],
+            email=text["email"],
+            vat_exempt=regime == "franchise",
+            vat_rate=self._decimal(seller_table.get("taux_tva", "20"), "[vendeur] taux_tva"),
+            payment_days=days,
+        )
+        number_format = str(self.data.get("facturation", {}).get("format_numero", ""))
+        self._check_number_format(number_format)
+        config = Config(
+            demo=bool(self.data.get("demonstration", False)),
+            seller=seller,
+            catalogue=self._catalogue(),
+            number_format=number_format,
+        )
+        if self.problems:
+            lines = "\n".join(f"  - {p}" for p in self.problems)
+            raise ConfigError(f"Le fichier de configuration {self.name} est à corriger :\n{lines}")
+        return config
+
+    def _check_number_format(self, pattern: str) -> None:
+        where = "[facturation] format_numero"
+        if "{numero" not in pattern:
+            self.problems.append(f"{where} : doit contenir {{numero}} (par exemple {{numero:04d}})")
+            return
+        try:
+            sample = pattern.format(annee=2026, numero=123456)
+        except (KeyError, ValueError, IndexError):
+            self.problems.append(f"{where} : seuls {{annee}} et {{numero}} sont permis")
+            return
+        if len(sample) > 35 or not _NUMBER_ALLOWED.fullmatch(sample):
+            self.problems.append(
+                f"{where} : le numéro produit (« {sample} ») doit compter 35 caractères au plus, "
+                f"lettres, chiffres et + - _ / seulement"
+            )
+
+    def _catalogue(self) -> dict[Offer, OfferPrices]:
+        table = self.data.get("catalogue", {})
+        by_key = {fold(offer.value): offer for offer in Offer}
+        catalogue: dict[Offer, OfferPrices] = {}
+        for name, entry in table.items():
+            offer = by_key.get(fold(name))
+            if offer is None or not isinstance(entry, dict):
+                self.problems.append(f'[catalogue."{name}"] : offre inconnue')
+                continue
+            where = f'[catalogue."{name}"]'
+            base = self._decimal(entry.get("prix_base", ""), f"{where} prix_base")
+            options = {
+                str(option): self._decimal(price, f"{where} options « {option} »")
+                for option, price in entry.get("options", {}).items()
+            }
+            catalogue[offer] = OfferPrices(base, options)
+        for offer in Offer:
+            if offer not in catalogue:
+                self.problems.append(f'[catalogue."{offer.value}"] : section manquante (prix_base)')
+        return catalogue

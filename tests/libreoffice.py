@@ -1,0 +1,57 @@
+"""LibreOffice as a real client in tests: convert files, read PDFs as text."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOTEXT = shutil.which("pdftotext")
+
+needs_libreoffice = pytest.mark.skipif(
+    SOFFICE is None or PDFTOTEXT is None,
+    reason="LibreOffice (soffice) ou pdftotext absent : installez libreoffice-writer-nogui, "
+    "libreoffice-calc-nogui et poppler-utils (.ci/run le fait)",
+)
+
+
+def convert(source: Path, target_format: str, outdir: Path, profile: Path) -> Path:
+    """Convert ``source`` with LibreOffice headless; return the produced file."""
+    assert SOFFICE is not None
+    outdir.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target_format,
+            "--outdir",
+            str(outdir),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    extension = target_format.split(":")[0]
+    produced = outdir / f"{source.stem}.{extension}"
+    assert produced.is_file(), f"LibreOffice n'a pas produit {produced}"
+    return produced
+
+
+def pdf_text(pdf: Path) -> str:
+    assert PDFTOTEXT is not None
+    result = subprocess.run(
+        [PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True, timeout=60
+    )
+    return result.stdout.decode("utf-8")
+
+
+def docx_text_via_pdf(docx: Path, workdir: Path, profile: Path) -> str:
+    """What a reader sees: the document opened by LibreOffice, printed to PDF, as text."""
+    return pdf_text(convert(docx, "pdf", workdir, profile))
