@@ -1,0 +1,325 @@
+"""Écrit le corpus de classeurs cassés de ``tests/data/broken/``.
+
+Un classeur par type de problème, tous dérivés d'un classeur « Concertation citoyenne »
+minimal et valide (``valid.xlsx``) ; ``tests/test_broken_workbooks.py`` vérifie le
+message exact que le lecteur donne pour chacun.
+
+Le script est déterministe pour tout ce qu'il écrit lui-même : propriétés « créé » et
+« modifié » fixes, horodatages zip fixes, si bien que deux exécutions donnent les mêmes
+octets (l'archive .ods produite par LibreOffice est réécrite à date fixe ; le .xls
+dépend de la version de LibreOffice). Le chiffrement tire un sel au hasard :
+``encrypted.xlsx`` n'est donc réécrit que s'il ne déchiffre plus en ``valid.xlsx``.
+Sans ``soffice``, les conversions .xls et .ods existantes sont gardées et le script le
+signale.
+
+Régénérer : ``python tests/data/make_broken.py``
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import msoffcrypto
+from msoffcrypto.format.ooxml import OOXMLFile
+from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
+
+OUT = Path(__file__).resolve().parent / "broken"
+FIXED_TIME = datetime(2026, 1, 5)  # propriétés « créé » et « modifié »
+ZIP_TIME = (2026, 1, 5, 0, 0, 0)  # horodatage de chaque entrée de l'archive
+PASSWORD = "secret"
+
+Sheets = dict[str, list[list[Any]]]  # nom de feuille -> lignes (en-tête compris)
+
+CRITERIA = ("EFF", "ACC", "CLA", "INF", "RET", "REC", "CONV", "APP")
+
+
+def base() -> Sheets:
+    """Le classeur valide, feuille par feuille ; la ligne 1 de chaque feuille est l'en-tête.
+
+    Cellules utiles aux variantes : Mission B4 (Intitulé), B6 (Date de début) ;
+    Parties prenantes B3 (Catégorie), D3 (Influence), E2 (Intérêt) ; Scénarios A2:A3
+    (codes) ; Notation ROI B2 (Public), C3 (Scénario), E3 (note ACC).
+    """
+    return {
+        "Mission": [
+            ["Champ", "Valeur"],
+            ["Référence", "2026-900"],
+            ["Offre", "Concertation citoyenne"],
+            ["Intitulé", "Réaménagement de la place du marché"],
+            ["Collectivité", "Commune de Saint-Exemple"],
+            ["Date de début", date(2026, 2, 2)],
+            ["Étape", "Cadrage"],
+        ],
+        "Parties prenantes": [
+            [
+                "Nom",
+                "Catégorie",
+                "Rôle et attentes",
+                "Influence",
+                "Intérêt",
+                "Niveau d'implication",
+                "Contact",
+            ],
+            ["Conseil municipal", "Élus", "Décide du projet", 5, 4, "Co-décider", ""],
+            ["Comité de quartier", "Associations", "Relaie les habitants", 2, 5, "Concerter", ""],
+            ["Commerçants du marché", "Autre", "Craignent les travaux", 3, 3, "Consulter", ""],
+        ],
+        "Paramètres": [
+            ["Rubrique", "Libellé", "Détail", "Montant HT"],
+            ["Lieu", "Salle des fêtes", "Capacité 80 personnes", None],
+            ["Budget", "Enveloppe de la concertation", "", 4500],
+        ],
+        "Scénarios": [
+            [
+                "Code",
+                "Intitulé",
+                "Techniques",
+                "Publics ciblés",
+                "Description",
+                "Durée (semaines)",
+                "Coût estimé HT",
+            ],
+            ["S1", "Balades urbaines", "Concertation; Information", "Riverains", "", 6, 3000],
+            ["S2", "Atelier de co-conception", "Co-construction", "Tous", "", 8, 5500],
+        ],
+        "Notation ROI": [
+            ["Participant", "Public", "Scénario", *CRITERIA, "Commentaire"],
+            ["Mme Martin", "Élu", "S1", 3, 2, 4, 3, 2, 3, 3, 4, ""],
+            ["Mme Martin", "Élu", "S2", 2, 3, 3, 2, 3, 2, 2, 3, ""],
+            ["M. Durand", "Citoyen", "S1", 4, 4, 3, 2, 3, 3, 4, 3, ""],
+            ["M. Durand", "Citoyen", "S2", 1, 2, 2, 3, 2, 1, 2, 2, "Trop long"],
+        ],
+    }
+
+
+def to_bytes(sheets: Sheets) -> bytes:
+    """Le .xlsx de ``sheets``, avec des dates et horodatages fixes : mêmes octets à chaque fois.
+
+    ``Workbook.save`` date la modification de l'heure courante et zipfile date chaque
+    entrée : on écrit donc avec ``ExcelWriter`` puis on recopie l'archive à date fixe.
+    """
+    book = Workbook()
+    book.remove(book.active)
+    book.properties.creator = "amoor (tests)"
+    book.properties.lastModifiedBy = "amoor (tests)"
+    book.properties.created = FIXED_TIME
+    book.properties.modified = FIXED_TIME
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, date):
+                    cell.number_format = "DD/MM/YYYY"
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).write_data()
+    return _fixed_zip(raw.getvalue())
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    fixed = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return fixed.getvalue()
+
+
+def set_mission(sheets: Sheets, field: str, value: Any) -> None:
+    for row in sheets["Mission"]:
+        if row[0] == field:
+            row[1] = value
+            return
+    raise KeyError(field)
+
+
+def set_cell(sheets: Sheets, sheet: str, ref: str, value: Any) -> None:
+    """Écrit ``value`` dans la cellule ``ref`` (A1…Z99) de ``sheet``."""
+    col, row = ord(ref[0]) - ord("A"), int(ref[1:]) - 1
+    sheets[sheet][row][col] = value
+
+
+# -- les variantes : chacune modifie une copie du classeur valide ----------------------
+
+
+def missing_sheet(sheets: Sheets) -> None:
+    del sheets["Scénarios"]
+
+
+def missing_column(sheets: Sheets) -> None:
+    for row in sheets["Parties prenantes"]:
+        del row[3]  # Influence
+
+
+def bad_list_value(sheets: Sheets) -> None:
+    set_cell(sheets, "Parties prenantes", "B3", "Riverains")
+
+
+def bad_integer(sheets: Sheets) -> None:
+    set_cell(sheets, "Parties prenantes", "D3", "fort")
+
+
+def bad_date(sheets: Sheets) -> None:
+    set_mission(sheets, "Date de début", "31/02/2026")  # B6
+
+
+def unknown_scenario(sheets: Sheets) -> None:
+    set_cell(sheets, "Notation ROI", "C3", "S9")
+
+
+def duplicate_code(sheets: Sheets) -> None:
+    sheets["Scénarios"].append(["S2", "Questionnaire en ligne", "Consultation", "", "", 4, 800])
+
+
+def formula_no_cache(sheets: Sheets) -> None:
+    set_cell(sheets, "Parties prenantes", "E2", "=2+2")
+
+
+def several_problems(sheets: Sheets) -> None:
+    set_mission(sheets, "Intitulé", None)  # B4
+    set_cell(sheets, "Parties prenantes", "D3", "fort")
+    set_cell(sheets, "Notation ROI", "B2", "Habitant")
+    set_cell(sheets, "Notation ROI", "E3", 7)
+
+
+VARIANTS: dict[str, Callable[[Sheets], None]] = {
+    "missing-sheet.xlsx": missing_sheet,
+    "missing-column.xlsx": missing_column,
+    "bad-list-value.xlsx": bad_list_value,
+    "bad-integer.xlsx": bad_integer,
+    "bad-date.xlsx": bad_date,
+    "unknown-scenario.xlsx": unknown_scenario,
+    "duplicate-code.xlsx": duplicate_code,
+    "formula-no-cache.xlsx": formula_no_cache,
+    "several-problems.xlsx": several_problems,
+}
+
+CSV_TEXT = (
+    "Champ;Valeur\n"
+    "Référence;2026-900\n"
+    "Offre;Concertation citoyenne\n"
+    "Intitulé;Réaménagement de la place du marché\n"
+    "Collectivité;Commune de Saint-Exemple\n"
+    "Étape;Cadrage\n"
+)
+
+
+# -- écriture ------------------------------------------------------------------------
+
+
+def write(path: Path, data: bytes) -> None:
+    if path.exists() and path.read_bytes() == data:
+        return
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+    print(f"écrit : {path.name}")
+
+
+def encrypt(valid: bytes) -> None:
+    """Chiffre ``valid`` ; le sel est aléatoire, on garde donc un fichier encore juste."""
+    path = OUT / "encrypted.xlsx"
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                office = msoffcrypto.OfficeFile(handle)
+                office.load_key(password=PASSWORD)
+                plain = io.BytesIO()
+                office.decrypt(plain)
+            if plain.getvalue() == valid:
+                return
+        except Exception:  # noqa: BLE001 - any failure means: encrypt again
+            pass
+    encrypted = io.BytesIO()
+    OOXMLFile(io.BytesIO(valid)).encrypt(PASSWORD, encrypted)
+    write(path, encrypted.getvalue())
+
+
+def convert(valid: bytes) -> None:
+    """``valid.xlsx`` converti par LibreOffice en .xls et .ods, puis renommé en .xlsx."""
+    targets = {"xls": OUT / "xls-renamed.xlsx", "ods": OUT / "ods-renamed.xlsx"}
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        kept = ", ".join(p.name for p in targets.values() if p.exists()) or "aucun"
+        print(
+            f"soffice (LibreOffice) est introuvable : xls-renamed.xlsx et ods-renamed.xlsx "
+            f"ne sont pas régénérés (fichiers existants gardés : {kept}).",
+            file=sys.stderr,
+        )
+        return
+    with tempfile.TemporaryDirectory(prefix="amoor-broken-") as work:
+        folder = Path(work)
+        source = folder / "valid.xlsx"
+        source.write_bytes(valid)
+        profile = (folder / "lo-profile").as_uri()
+        for extension, target in targets.items():
+            subprocess.run(
+                [
+                    soffice,
+                    "--headless",
+                    f"-env:UserInstallation={profile}",
+                    "--convert-to",
+                    extension,
+                    "--outdir",
+                    str(folder),
+                    str(source),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=180,
+            )
+            data = (folder / f"valid.{extension}").read_bytes()
+            if extension == "ods":
+                data = _fixed_ods(data)
+            write(target, data)
+
+
+def _fixed_ods(data: bytes) -> bytes:
+    """L'archive .ods avec des horodatages fixes (``mimetype`` reste premier, non compressé)."""
+    fixed = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(fixed, "w") as target,
+    ):
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.compress_type = info.compress_type
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return fixed.getvalue()
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    valid = to_bytes(base())
+    write(OUT / "valid.xlsx", valid)
+    for name, change in VARIANTS.items():
+        sheets = copy.deepcopy(base())
+        change(sheets)
+        write(OUT / name, to_bytes(sheets))
+    write(OUT / "csv-renamed.xlsx", CSV_TEXT.encode("utf-8"))
+    write(OUT / "truncated.xlsx", valid[: len(valid) // 2])
+    encrypt(valid)
+    convert(valid)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,331 @@
+"""The « Cahier des charges » Word template renders with the context contract.
+
+The template is built by ``tools/make_templates.py``; these tests render it with a
+full sample context through docxtpl, the way the pipeline does (StrictUndefined,
+autoescape, ``multiline`` filter), and read the result back with python-docx, then
+(when LibreOffice and poppler are installed) as a PDF.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+import unicodedata
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+import docxtpl
+import jinja2
+import pytest
+from docx.oxml.ns import qn
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = REPO_ROOT / "templates_docx" / "cahier_des_charges.docx"
+
+STAKEHOLDER_NAMES = [
+    "Mairie de Saint-Étienne-du-Rouvray",
+    "Comité de quartier Sud",
+    "Union des commerçants & artisans",
+    "Services techniques",
+    "Collectif « Vélo < voiture »",
+]
+SECTION_HEADINGS = [
+    "Contexte et objet",
+    "Objectifs, niveau de participation, ce qui est soumis au débat et ce qui ne l'est pas",
+    "Parties prenantes",
+    "Moyens humains, matériels et budgétaires",
+    "Gouvernance et rôles",
+    "Livrables attendus et évaluation",
+]
+STOPPED_TEXT = (
+    "Le 12 mars 2026, la commune a décidé d'arrêter la concertation avant l'atelier : "
+    "un plan d'information des habitants répond mieux au besoin."
+)
+
+
+def stakeholder(name: str, category: str, role: str, influence: str, interest: str,
+                involvement: str, contact: str) -> dict[str, str]:
+    return {"name": name, "category": category, "role": role, "influence": influence,
+            "interest": interest, "involvement": involvement, "contact": contact}
+
+
+def sample_context(*, stopped: bool) -> dict[str, Any]:
+    """A full context following the contract, with French text, accents, « & » and « < »."""
+    return {
+        "firm": {"name": "amoor"},
+        "doc": {
+            "title": "Note de décision" if stopped else "Cahier des charges",
+            "generated_on": "25 novembre 2026",
+        },
+        "mission": {
+            "reference": "2026-014",
+            "title": "Réaménagement de la place du marché & de ses abords",
+            "offer": "Concertation citoyenne",
+            "collectivite": "Commune de Saint-Étienne-du-Rouvray",
+            "collectivite_type": "Commune",
+            "pilot": "Mme Hélène Lefèvre, directrice de l'aménagement",
+            "elected_official": "M. Loïc Durand, adjoint à l'urbanisme",
+            "consultant": "Cécile Martin",
+            "start_date": "5 janvier 2026",
+            "workshop_date": "" if stopped else "14 mars 2026",
+            "stage": "Arrêtée avant l'atelier" if stopped else "Cadrage",
+            "context": "La place du marché accueille le marché deux fois par semaine.\n"
+                       "Les riverains signalent des conflits d'usage (piétons < voitures).",
+            "objectives": "Recueillir les usages actuels.\nPartager un diagnostic.\n"
+                          "Choisir un parti d'aménagement.",
+            "stakes": "Soumis au débat : usages, mobilier, végétalisation.\n"
+                      "Hors débat : le budget global & le calendrier des travaux.",
+            "participation_level": "Concerter",
+            "participation_level_text": "Les habitants sont associés à l'élaboration du "
+                                        "projet ; la commune garde la décision finale.",
+        },
+        "stopped": stopped,
+        "stopped_text": STOPPED_TEXT if stopped else "",
+        "stakeholders": {
+            "total": "5",
+            "groups": [
+                {
+                    "quadrant": "Acteurs clés",
+                    "explanation": "Forte influence et fort intérêt : à associer étroitement.",
+                    "count": "3",
+                    "items": [
+                        stakeholder(STAKEHOLDER_NAMES[0], "Élus",
+                                    "Porte le projet.\nArbitre in fine.", "5", "5",
+                                    "Co-décider", "accueil@mairie.example\n02 35 00 00 00"),
+                        stakeholder(STAKEHOLDER_NAMES[1], "Habitants",
+                                    "Relaie la parole des riverains.", "3", "5", "Concerter",
+                                    "comite.sud@example.org"),
+                        stakeholder(STAKEHOLDER_NAMES[2], "Associations",
+                                    "Craint une baisse de fréquentation.", "4", "4",
+                                    "Concerter", ""),
+                    ],
+                },
+                {
+                    "quadrant": "À surveiller",
+                    "explanation": "Faible influence et faible intérêt : à tenir informés.",
+                    "count": "2",
+                    "items": [
+                        stakeholder(STAKEHOLDER_NAMES[3], "Services", "Entretien de la place.",
+                                    "2", "2", "Informer", ""),
+                        stakeholder(STAKEHOLDER_NAMES[4], "Habitants",
+                                    "Milite pour les mobilités douces.", "1", "2",
+                                    "Consulter", "contact@velo.example"),
+                    ],
+                },
+            ],
+            "by_category": [
+                {"category": "Élus", "count": "1"},
+                {"category": "Habitants", "count": "2"},
+                {"category": "Associations", "count": "1"},
+                {"category": "Services", "count": "1"},
+            ],
+        },
+        "parameters": [
+            {"rubrique": "Lieu", "heading": "Lieux", "items": [
+                {"label": "Salle des fêtes", "detail": "Accessible PMR\n200 places",
+                 "amount": ""},
+                {"label": "Marché", "detail": "Stand mobile le samedi", "amount": "350,00 €"},
+            ]},
+            {"rubrique": "Calendrier", "heading": "Calendrier", "items": [
+                {"label": "Atelier R.O.I. citoyen", "detail": "14 mars 2026", "amount": ""},
+            ]},
+        ],
+        "scenarios": [
+            {"code": "S1", "title": "Réunion publique & registre", "techniques": "Information",
+             "publics": "Tous publics", "description": "Une réunion publique.\nUn registre.",
+             "duration": "4 semaines", "cost": "3 000,00 €", "chosen": False},
+            {"code": "S2", "title": "Ateliers de quartier",
+             "techniques": "Concertation ; Co-construction", "publics": "Riverains, commerçants",
+             "description": "Trois ateliers de quartier.", "duration": "8 semaines",
+             "cost": "9 500,00 €", "chosen": not stopped},
+        ],
+        "chosen_scenario": None if stopped else {
+            "code": "S2", "title": "Ateliers de quartier",
+            "techniques": ["Concertation", "Co-construction"],
+            "description": "Trois ateliers de quartier.",
+            "origin": "Le scénario a été retenu par le comité de pilotage du 2 février 2026.",
+        },
+        "roi_placeholder": "",
+        "means": [
+            {"rubrique": "Moyens humains", "heading": "Moyens humains", "items": [
+                {"label": "Animation", "detail": "2 animateurs × 3 ateliers",
+                 "amount": "4 800,00 €"},
+                {"label": "Coordination", "detail": "", "amount": "2 000,00 €"},
+            ], "total": "6 800,00 €"},
+            {"rubrique": "Budget", "heading": "Budget", "items": [
+                {"label": "Impression", "detail": "Affiches < A2 & flyers",
+                 "amount": "5 500,00 €"},
+            ], "total": "5 500,00 €"},
+        ],
+        "means_total": "12 300,00 €",
+        "governance": [
+            {"role": "Élus", "people": [
+                {"name": "M. Loïc Durand", "detail": "Adjoint à l'urbanisme\nPréside le comité"}]},
+            {"role": "Prestataires", "people": [{"name": "amoor", "detail": ""}]},
+        ],
+        "deliverables": [
+            {"name": "Cahier des charges", "description": "Le présent document."},
+            {"name": "Bilan de la concertation", "description": ""},
+        ],
+        "evaluation": [
+            {"code": "EFF", "name": "Effort raisonnable",
+             "definition": "Temps, déplacements et prérequis proportionnés"},
+            {"code": "INF", "name": "Influence réelle",
+             "definition": "Ma contribution peut changer la décision"},
+        ],
+    }
+
+
+def render(context: dict[str, Any], target: Path) -> Path:
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env.filters["multiline"] = lambda s: docxtpl.Listing(s)
+    template = docxtpl.DocxTemplate(str(TEMPLATE))
+    template.render(context, env)
+    template.save(str(target))
+    return target
+
+
+def paragraph_text(p: Any) -> str:
+    """Text of a w:p element; line breaks as "\n", tabs as "\t"."""
+    special = {qn("w:br"): "\n", qn("w:tab"): "\t"}
+    return "".join(
+        special.get(node.tag, node.text or "")
+        for node in p.iter(qn("w:t"), qn("w:br"), qn("w:tab"))
+    )
+
+
+def docx_text(path: Path) -> str:
+    """All the text of a .docx: body (paragraphs and tables), headers and footers."""
+    document = docx.Document(str(path))
+    chunks = [paragraph_text(p) for p in document.element.body.iter(qn("w:p"))]
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            chunks.extend(paragraph_text(p) for p in part._element.iter(qn("w:p")))
+    return "\n".join(chunks)
+
+
+def normalise(text: str) -> str:
+    """One space between words (and NFKC: no ligature, no special space)."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))
+
+
+def squash(text: str) -> str:
+    """Without any space nor hyphen: a PDF table cell wraps « Saint-Étienne-du-Rouvray »
+    over lines, and pdftotext drops the hyphen at the end of a line."""
+    return re.sub(r"[\s\-\u2010\u00ad]", "", unicodedata.normalize("NFKC", text))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _template_exists() -> None:
+    assert TEMPLATE.is_file(), "run tools/make_templates.py to build the template"
+
+
+@pytest.mark.parametrize("stopped", [False, True], ids=["cahier", "arretee"])
+def test_render_contains_the_context(tmp_path: Path, stopped: bool) -> None:
+    context = sample_context(stopped=stopped)
+    out = render(context, tmp_path / "cahier.docx")
+    text = docx_text(out)
+    flat = normalise(text)
+
+    assert "{{" not in text and "{%" not in text and "}}" not in text
+    assert context["mission"]["collectivite"] in flat
+    for name in STAKEHOLDER_NAMES:
+        assert name in flat
+    assert "Union des commerçants & artisans" in flat
+    assert "« Vélo < voiture »" in flat
+    assert "&amp;" not in text and "&lt;" not in text
+    # Multi-line text becomes Word line breaks inside one paragraph.
+    assert "La place du marché accueille le marché deux fois par semaine.\nLes riverains" in text
+    # Header and footer.
+    assert "amoor\t\tCommune de Saint-Étienne-du-Rouvray" in text
+    assert "2026-014 — page " in text
+
+    document = docx.Document(str(out))
+    styled = {(p.text, p.style.name) for p in document.paragraphs}
+    for title in SECTION_HEADINGS:
+        assert (title, "Heading 1") in styled, title
+    assert ("Acteurs clés (3)", "Heading 2") in styled
+    assert ("À surveiller (2)", "Heading 2") in styled
+    assert "Total général : 12 300,00 € HT" in flat
+
+    if stopped:
+        assert STOPPED_TEXT in flat
+        assert "Paramètres de la concertation" not in flat
+        assert "Scénario retenu" not in flat
+        assert ("Scénarios étudiés", "Heading 1") in styled
+    else:
+        assert ("Paramètres de la concertation", "Heading 1") in styled
+        assert ("Scénarios étudiés et scénario retenu", "Heading 1") in styled
+        assert "Scénario retenu : S2 — Ateliers de quartier" in flat
+        assert "Concertation arrêtée" not in flat
+        assert "Salle des fêtes : Accessible PMR" in flat
+
+
+def test_empty_optional_values_leave_no_orphan(tmp_path: Path) -> None:
+    context = copy.deepcopy(sample_context(stopped=False))
+    for key in ("pilot", "elected_official", "collectivite_type", "context"):
+        context["mission"][key] = ""
+    context["chosen_scenario"] = None
+    context.update(parameters=[], means=[], means_total="", evaluation=[])
+    out = render(context, tmp_path / "vide.docx")
+    flat = normalise(docx_text(out))
+    assert "Pilote" not in flat
+    assert "Élu référent" not in flat
+    assert "Type de collectivité" not in flat
+    assert "Total général" not in flat
+    assert "Aucun scénario n'est encore retenu." in flat
+    document = docx.Document(str(out))
+    # Tables left: identity card, categories, 2 registers, scenarios (no means, no criteria).
+    assert len(document.tables) == 5
+
+
+def test_template_is_a_word_document() -> None:
+    with zipfile.ZipFile(TEMPLATE) as package:
+        settings = package.read("word/settings.xml").decode()
+        styles = package.read("word/styles.xml").decode()
+        body = package.read("word/document.xml").decode()
+        footers = "".join(package.read(n).decode() for n in package.namelist()
+                          if n.startswith("word/footer"))
+    assert '<w:updateFields w:val="true"/>' in settings
+    assert 'w:val="fr-FR"' in styles
+    assert r'TOC \o "1-3" \h \z \u' in body
+    assert "Mettre à jour les champs" in body
+    assert "PAGE" in footers and "NUMPAGES" in footers
+    section = docx.Document(str(TEMPLATE)).sections[0]
+    assert round(section.page_width.cm, 1) == 21.0
+    assert round(section.page_height.cm, 1) == 29.7
+    assert round(section.left_margin.cm, 1) == 2.0
+
+
+@pytest.mark.libreoffice
+def test_render_to_pdf(tmp_path: Path) -> None:
+    soffice = shutil.which("soffice")
+    pdftotext = shutil.which("pdftotext")
+    if soffice is None or pdftotext is None:
+        pytest.skip("LibreOffice (soffice) et pdftotext (poppler) sont nécessaires")
+    context = sample_context(stopped=False)
+    out = render(context, tmp_path / "cahier.docx")
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+        check=True, capture_output=True, timeout=240,
+    )
+    pdf = tmp_path / "cahier.pdf"
+    assert pdf.is_file()
+    result = subprocess.run([pdftotext, str(pdf), "-"], check=True, capture_output=True,
+                            timeout=60)
+    text = result.stdout.decode("utf-8")
+    flat = squash(text)
+    assert squash(context["mission"]["collectivite"]) in flat
+    for name in STAKEHOLDER_NAMES:
+        assert squash(name) in flat, name
+    assert "&amp;" not in text and "&lt;" not in text
+    assert squash("Union des commerçants & artisans") in flat
+    assert squash("Collectif « Vélo < voiture »") in flat
+    for title in SECTION_HEADINGS:
+        assert squash(title) in flat, title
