@@ -57,7 +57,7 @@ NOT_YET_BUILT: dict[m.Offer, tuple[str, ...]] = {
 @dataclass(frozen=True)
 class BuildResult:
     engagement: m.Engagement
-    commit: Commit
+    commit: Commit | None  # None when the offer has no deliverable built yet
     not_built: tuple[str, ...]
 
 
@@ -80,5 +80,9 @@ def build(workbook: Path, workspace: Workspace, today: date) -> BuildResult:
     """Read, render and write the deliverables of one workbook."""
     engagement = read_engagement(workbook)  # xlsx -> validated model, or WorkbookError
     documents = render_all(engagement, workspace, today)  # bytes in memory
-    written = commit(workspace.outbox, engagement.mission, documents, source=workbook)
+    written = (
+        commit(workspace.outbox, engagement.mission, documents, source=workbook)
+        if documents
+        else None
+    )
     return BuildResult(engagement, written, NOT_YET_BUILT[engagement.offer])

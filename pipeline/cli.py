@@ -167,16 +167,20 @@ def build_command(ctx: click.Context, fichiers: tuple[Path, ...]) -> None:
         click.echo(f"{path.name} : {mission.offer} — {mission.collectivite} ({mission.reference})")
         for warning in result.engagement.warnings:
             click.echo(f"  Avertissement : {warning}")
-        for written in result.commit.written:
-            click.echo(f"  écrit : {written}")
-        for edited, beside in result.commit.kept:
+        written = result.commit.written if result.commit else ()
+        kept = result.commit.kept if result.commit else ()
+        for path_written in written:
+            click.echo(f"  écrit : {path_written}")
+        for edited, beside in kept:
             click.echo(
                 f"  conservé : {edited.name} a été modifié à la main ; la nouvelle version "
                 f"est dans « {beside.name} »."
             )
         if result.not_built:
             click.echo(
-                "  Pas encore produits pour cette offre : " + ", ".join(result.not_built) + "."
+                "  Classeur valide. Pas encore produits pour cette offre : "
+                + ", ".join(result.not_built)
+                + "."
             )
     if failures:
         click.echo(f"{failures} classeur(s) sur {len(fichiers)} non traité(s).", err=True)

@@ -231,6 +231,7 @@ class OptionLine:
     name: str
     quantity: Decimal = Decimal(1)
     unit_price: Decimal | None = None
+    source_row: int = field(default=0, compare=False)  # row in « Options », for messages
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,10 @@ from pipeline.model import Mission
 log = logging.getLogger(__name__)
 
 MANIFEST = ".amoor-manifest.json"
+# mkstemp creates files readable by their owner only; deliverables are shared
+# files, so they get the usual permissions. Read once, at import (umask has no getter).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 MAX_NAME = 120
 
 
@@ -69,6 +73,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        temp.chmod(0o666 & ~_UMASK)
         temp.replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

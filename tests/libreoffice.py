@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -45,11 +47,20 @@ def convert(source: Path, target_format: str, outdir: Path, profile: Path) -> Pa
 
 
 def pdf_text(pdf: Path) -> str:
+    """The PDF's text in drawing order (``-raw``): cell by cell, not merged across cells."""
     assert PDFTOTEXT is not None
     result = subprocess.run(
-        [PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True, timeout=60
+        [PDFTOTEXT, "-raw", "-enc", "UTF-8", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     return result.stdout.decode("utf-8")
+
+
+def squash(text: str) -> str:
+    """Text without spaces or hyphens: a table cell may wrap a name at either."""
+    return re.sub(r"[\s\-\u2010\u00ad]", "", unicodedata.normalize("NFKC", text))
 
 
 def docx_text_via_pdf(docx: Path, workdir: Path, profile: Path) -> str:

@@ -52,41 +52,82 @@ EXPECTED_MISSION = {
 
 ROWS: dict[str, list[dict[str, Any]]] = {
     "Parties prenantes": [
-        {"Nom": "Vélo & Cité", "Catégorie": "associations", "Influence": 2, "Intérêt": "5",
-         "Niveau d'implication": "Concerter", "Rôle et attentes": "Pistes\ncyclables"},
+        {
+            "Nom": "Vélo & Cité",
+            "Catégorie": "associations",
+            "Influence": 2,
+            "Intérêt": "5",
+            "Niveau d'implication": "Concerter",
+            "Rôle et attentes": "Pistes\ncyclables",
+        },
         {"Nom": "Maire", "Catégorie": "Élus", "Influence": 5, "Intérêt": 4},
     ],
-    "Options": [{"Option": "Entretiens complémentaires", "Quantité": 2},
-                {"Option": "Atelier spécial", "Prix unitaire HT": 1234.5}],
+    "Options": [
+        {"Option": "Entretiens complémentaires", "Quantité": 2},
+        {"Option": "Atelier spécial", "Prix unitaire HT": 1234.5},
+    ],
     "Communication": [{"Cible": "Habitants", "Temps fort": "annonce", "Date": date(2026, 4, 1)}],
     "Paramètres": [{"Rubrique": "Lieu", "Libellé": "Salle des fêtes", "Montant HT": "300"}],
     "Scénarios": [
-        {"Code": "S1", "Intitulé": "Balade urbaine", "Techniques": "Concertation; Information",
-         "Durée (semaines)": 6, "Coût estimé HT": 4500},
+        {
+            "Code": "S1",
+            "Intitulé": "Balade urbaine",
+            "Techniques": "Concertation; Information",
+            "Durée (semaines)": 6,
+            "Coût estimé HT": 4500,
+        },
         {"Code": "S2", "Intitulé": "Panel", "Techniques": "Co-construction"},
     ],
     "Critères ROI": [],  # keeps the prefilled default criteria
     "Notation ROI": [
-        {"Participant": "Ana", "Public": "Citoyen", "Scénario": "s1", "EFF": 3, "ACC": "Bien",
-         "APP": "très bien"},
+        {
+            "Participant": "Ana",
+            "Public": "Citoyen",
+            "Scénario": "s1",
+            "EFF": 3,
+            "ACC": "Bien",
+            "APP": "très bien",
+        },
     ],
     "Ateliers": [{"Code": "A1", "Public": "Panel citoyen", "Date": date(2026, 5, 4)}],
-    "Dispositifs": [{"Code": "D1", "Dispositif": "Budget participatif",
-                     "Niveau de participation": "Co-décider"}],
-    "Avis": [{"Atelier": "A1", "Participant": "Léa", "Dispositif": "D1", "Avis": "J’aime",
-              "Ce qui plaît": "Concret"}],
+    "Dispositifs": [
+        {"Code": "D1", "Dispositif": "Budget participatif", "Niveau de participation": "Co-décider"}
+    ],
+    "Avis": [
+        {
+            "Atelier": "A1",
+            "Participant": "Léa",
+            "Dispositif": "D1",
+            "Avis": "J’aime",
+            "Ce qui plaît": "Concret",
+        }
+    ],
     "Recherches": [{"Type": "Entretien usager extrême", "Constat": "Horaires < 18 h"}],
-    "Paramètres cruciaux": [{"Code": "P1", "Paramètre": "Horaires"},
-                            {"Code": "P2", "Paramètre": "Lieu"}],
-    "Tests": [{"Scénario": "Café citoyen", "Paramètres testés": "P1; P2", "Cible": "Citoyens",
-               "Réaction": "Adhésion"}],
+    "Paramètres cruciaux": [
+        {"Code": "P1", "Paramètre": "Horaires"},
+        {"Code": "P2", "Paramètre": "Lieu"},
+    ],
+    "Tests": [
+        {
+            "Scénario": "Café citoyen",
+            "Paramètres testés": "P1; P2",
+            "Cible": "Citoyens",
+            "Réaction": "Adhésion",
+        }
+    ],
     "Pistes": [{"Code": "L1", "Piste": "Mairie mobile", "Maturité": "Prêt à expérimenter"}],
 }
 
 EXPECTED_RECORDS: dict[str, tuple[Any, ...]] = {
     "stakeholders": (
-        m.Stakeholder("Vélo & Cité", m.Category.ASSOCIATIONS, 2, 5, role="Pistes\ncyclables",
-                      involvement=m.ParticipationLevel.CONCERTER),
+        m.Stakeholder(
+            "Vélo & Cité",
+            m.Category.ASSOCIATIONS,
+            2,
+            5,
+            role="Pistes\ncyclables",
+            involvement=m.ParticipationLevel.CONCERTER,
+        ),
         m.Stakeholder("Maire", m.Category.ELUS, 5, 4),
     ),
     "options": (
@@ -98,23 +139,36 @@ EXPECTED_RECORDS: dict[str, tuple[Any, ...]] = {
     ),
     "parameters": (m.Parameter(m.Rubrique.LIEU, "Salle des fêtes", amount=Decimal(300)),),
     "scenarios": (
-        m.Scenario("S1", "Balade urbaine", (m.Technique.CONCERTATION, m.Technique.INFORMATION),
-                   duration_weeks=6, estimated_cost=Decimal(4500)),
+        m.Scenario(
+            "S1",
+            "Balade urbaine",
+            (m.Technique.CONCERTATION, m.Technique.INFORMATION),
+            duration_weeks=6,
+            estimated_cost=Decimal(4500),
+        ),
         m.Scenario("S2", "Panel", (m.Technique.CO_CONSTRUCTION,)),
     ),
     "criteria": m.DEFAULT_CRITERIA,
     "ratings": (
-        m.Rating("Ana", m.Public.CITOYEN, "S1",
-                 (("EFF", m.Grade.BIEN), ("ACC", m.Grade.BIEN), ("APP", m.Grade.TRES_BIEN))),
+        m.Rating(
+            "Ana",
+            m.Public.CITOYEN,
+            "S1",
+            (("EFF", m.Grade.BIEN), ("ACC", m.Grade.BIEN), ("APP", m.Grade.TRES_BIEN)),
+        ),
     ),
     "workshops": (m.Workshop("A1", m.WorkshopPublic.PANEL_CITOYEN, date(2026, 5, 4)),),
-    "devices": (m.Device("D1", "Budget participatif",
-                         participation_level=m.ParticipationLevel.CO_DECIDER),),
+    "devices": (
+        m.Device("D1", "Budget participatif", participation_level=m.ParticipationLevel.CO_DECIDER),
+    ),
     "opinions": (m.DeviceOpinion("A1", "Léa", "D1", m.Opinion.AIME, likes="Concret"),),
     "research": (m.Research(m.ResearchType.USAGER_EXTREME, finding="Horaires < 18 h"),),
     "crucial_parameters": (m.CrucialParameter("P1", "Horaires"), m.CrucialParameter("P2", "Lieu")),
-    "tests": (m.ConceptTest("Café citoyen", m.Target.CITOYENS, m.Reaction.ADHESION,
-                            parameters=("P1", "P2")),),
+    "tests": (
+        m.ConceptTest(
+            "Café citoyen", m.Target.CITOYENS, m.Reaction.ADHESION, parameters=("P1", "P2")
+        ),
+    ),
     "leads": (m.Lead("L1", "Mairie mobile", maturity=m.Maturity.PRET),),
 }
 
@@ -180,6 +234,7 @@ def test_blank_workbook_guides_the_consultant(offer: m.Offer) -> None:
                 assert lists == ['"' + ",".join(column.kind.choices) + '"']
     mission = book[MISSION.name]
     assert mission["B3"].value == offer.value  # the offer is prefilled
-    date_row = next(r for r in range(2, mission.max_row + 1)
-                    if mission.cell(r, 1).value == "Date de début")
+    date_row = next(
+        r for r in range(2, mission.max_row + 1) if mission.cell(r, 1).value == "Date de début"
+    )
     assert mission.cell(date_row, 2).number_format == "DD/MM/YYYY"

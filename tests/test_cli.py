@@ -27,7 +27,10 @@ def _commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[
 
 def _amoor(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True,
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
@@ -78,15 +81,24 @@ def test_init_then_bad_workbook_reports_in_french(tmp_path: Path) -> None:
     assert created.returncode == 0, created.stderr
     workspace = tmp_path / "espace"
     assert {p.name for p in workspace.iterdir()} >= {
-        "amoor.toml", "inbox", "outbox", "templates_docx"
+        "amoor.toml",
+        "inbox",
+        "outbox",
+        "templates_docx",
     }
     assert (workspace / "templates_docx" / "cahier_des_charges.docx").is_file()
     again = _amoor("init", "espace", cwd=tmp_path)
     assert again.returncode == 1 and "déjà un espace de travail" in again.stderr
 
     (workspace / "notes.xlsx").write_text("Nom;Catégorie\nMairie;Élus\n", encoding="utf-8")
-    result = _amoor("--workspace", str(workspace), "build", str(workspace / "notes.xlsx"),
-                    "absent.xlsx", cwd=tmp_path)
+    result = _amoor(
+        "--workspace",
+        str(workspace),
+        "build",
+        str(workspace / "notes.xlsx"),
+        "absent.xlsx",
+        cwd=tmp_path,
+    )
     assert result.returncode == 1
     assert "Erreur : Le fichier « notes.xlsx » est un fichier texte (CSV ?)" in result.stderr
     assert "Erreur : fichier introuvable : absent.xlsx" in result.stderr

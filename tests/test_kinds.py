@@ -72,9 +72,14 @@ def test_dates_refuse_impossible_or_ambiguous_text(raw: Any) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(0, m.Grade.A_REJETER), (4.0, m.Grade.TRES_BIEN), ("3", m.Grade.BIEN),
-     ("très bien", m.Grade.TRES_BIEN), ("A REJETER", m.Grade.A_REJETER),
-     (" Passable ", m.Grade.PASSABLE)],
+    [
+        (0, m.Grade.A_REJETER),
+        (4.0, m.Grade.TRES_BIEN),
+        ("3", m.Grade.BIEN),
+        ("très bien", m.Grade.TRES_BIEN),
+        ("A REJETER", m.Grade.A_REJETER),
+        (" Passable ", m.Grade.PASSABLE),
+    ],
 )
 def test_grades_accept_numbers_and_labels(raw: Any, expected: m.Grade) -> None:
     assert GradeKind().parse(raw) == expected

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import copy
 import re
-import shutil
-import subprocess
 import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import docx
-import docxtpl
-import jinja2
 import pytest
 from docx.oxml.ns import qn
+
+from pipeline.errors import RenderError
+from pipeline.render.docx import render_docx
+from tests.libreoffice import docx_text_via_pdf, needs_libreoffice, squash
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO_ROOT / "templates_docx" / "cahier_des_charges.docx"
@@ -47,10 +47,24 @@ STOPPED_TEXT = (
 )
 
 
-def stakeholder(name: str, category: str, role: str, influence: str, interest: str,
-                involvement: str, contact: str) -> dict[str, str]:
-    return {"name": name, "category": category, "role": role, "influence": influence,
-            "interest": interest, "involvement": involvement, "contact": contact}
+def stakeholder(
+    name: str,
+    category: str,
+    role: str,
+    influence: str,
+    interest: str,
+    involvement: str,
+    contact: str,
+) -> dict[str, str]:
+    return {
+        "name": name,
+        "category": category,
+        "role": role,
+        "influence": influence,
+        "interest": interest,
+        "involvement": involvement,
+        "contact": contact,
+    }
 
 
 def sample_context(*, stopped: bool) -> dict[str, Any]:
@@ -74,14 +88,14 @@ def sample_context(*, stopped: bool) -> dict[str, Any]:
             "workshop_date": "" if stopped else "14 mars 2026",
             "stage": "Arrêtée avant l'atelier" if stopped else "Cadrage",
             "context": "La place du marché accueille le marché deux fois par semaine.\n"
-                       "Les riverains signalent des conflits d'usage (piétons < voitures).",
+            "Les riverains signalent des conflits d'usage (piétons < voitures).",
             "objectives": "Recueillir les usages actuels.\nPartager un diagnostic.\n"
-                          "Choisir un parti d'aménagement.",
+            "Choisir un parti d'aménagement.",
             "stakes": "Soumis au débat : usages, mobilier, végétalisation.\n"
-                      "Hors débat : le budget global & le calendrier des travaux.",
+            "Hors débat : le budget global & le calendrier des travaux.",
             "participation_level": "Concerter",
             "participation_level_text": "Les habitants sont associés à l'élaboration du "
-                                        "projet ; la commune garde la décision finale.",
+            "projet ; la commune garde la décision finale.",
         },
         "stopped": stopped,
         "stopped_text": STOPPED_TEXT if stopped else "",
@@ -93,15 +107,33 @@ def sample_context(*, stopped: bool) -> dict[str, Any]:
                     "explanation": "Forte influence et fort intérêt : à associer étroitement.",
                     "count": "3",
                     "items": [
-                        stakeholder(STAKEHOLDER_NAMES[0], "Élus",
-                                    "Porte le projet.\nArbitre in fine.", "5", "5",
-                                    "Co-décider", "accueil@mairie.example\n02 35 00 00 00"),
-                        stakeholder(STAKEHOLDER_NAMES[1], "Habitants",
-                                    "Relaie la parole des riverains.", "3", "5", "Concerter",
-                                    "comite.sud@example.org"),
-                        stakeholder(STAKEHOLDER_NAMES[2], "Associations",
-                                    "Craint une baisse de fréquentation.", "4", "4",
-                                    "Concerter", ""),
+                        stakeholder(
+                            STAKEHOLDER_NAMES[0],
+                            "Élus",
+                            "Porte le projet.\nArbitre in fine.",
+                            "5",
+                            "5",
+                            "Co-décider",
+                            "accueil@mairie.example\n02 35 00 00 00",
+                        ),
+                        stakeholder(
+                            STAKEHOLDER_NAMES[1],
+                            "Habitants",
+                            "Relaie la parole des riverains.",
+                            "3",
+                            "5",
+                            "Concerter",
+                            "comite.sud@example.org",
+                        ),
+                        stakeholder(
+                            STAKEHOLDER_NAMES[2],
+                            "Associations",
+                            "Craint une baisse de fréquentation.",
+                            "4",
+                            "4",
+                            "Concerter",
+                            "",
+                        ),
                     ],
                 },
                 {
@@ -109,11 +141,24 @@ def sample_context(*, stopped: bool) -> dict[str, Any]:
                     "explanation": "Faible influence et faible intérêt : à tenir informés.",
                     "count": "2",
                     "items": [
-                        stakeholder(STAKEHOLDER_NAMES[3], "Services", "Entretien de la place.",
-                                    "2", "2", "Informer", ""),
-                        stakeholder(STAKEHOLDER_NAMES[4], "Habitants",
-                                    "Milite pour les mobilités douces.", "1", "2",
-                                    "Consulter", "contact@velo.example"),
+                        stakeholder(
+                            STAKEHOLDER_NAMES[3],
+                            "Services",
+                            "Entretien de la place.",
+                            "2",
+                            "2",
+                            "Informer",
+                            "",
+                        ),
+                        stakeholder(
+                            STAKEHOLDER_NAMES[4],
+                            "Habitants",
+                            "Milite pour les mobilités douces.",
+                            "1",
+                            "2",
+                            "Consulter",
+                            "contact@velo.example",
+                        ),
                     ],
                 },
             ],
@@ -125,46 +170,93 @@ def sample_context(*, stopped: bool) -> dict[str, Any]:
             ],
         },
         "parameters": [
-            {"rubrique": "Lieu", "heading": "Lieux", "items": [
-                {"label": "Salle des fêtes", "detail": "Accessible PMR\n200 places",
-                 "amount": ""},
-                {"label": "Marché", "detail": "Stand mobile le samedi", "amount": "350,00 €"},
-            ]},
-            {"rubrique": "Calendrier", "heading": "Calendrier", "items": [
-                {"label": "Atelier R.O.I. citoyen", "detail": "14 mars 2026", "amount": ""},
-            ]},
+            {
+                "rubrique": "Lieu",
+                "heading": "Lieux",
+                "items": [
+                    {
+                        "label": "Salle des fêtes",
+                        "detail": "Accessible PMR\n200 places",
+                        "amount": "",
+                    },
+                    {"label": "Marché", "detail": "Stand mobile le samedi", "amount": "350,00 €"},
+                ],
+            },
+            {
+                "rubrique": "Calendrier",
+                "heading": "Calendrier",
+                "items": [
+                    {"label": "Atelier R.O.I. citoyen", "detail": "14 mars 2026", "amount": ""},
+                ],
+            },
         ],
         "scenarios": [
-            {"code": "S1", "title": "Réunion publique & registre", "techniques": "Information",
-             "publics": "Tous publics", "description": "Une réunion publique.\nUn registre.",
-             "duration": "4 semaines", "cost": "3 000,00 €", "chosen": False},
-            {"code": "S2", "title": "Ateliers de quartier",
-             "techniques": "Concertation ; Co-construction", "publics": "Riverains, commerçants",
-             "description": "Trois ateliers de quartier.", "duration": "8 semaines",
-             "cost": "9 500,00 €", "chosen": not stopped},
+            {
+                "code": "S1",
+                "title": "Réunion publique & registre",
+                "techniques": "Information",
+                "publics": "Tous publics",
+                "description": "Une réunion publique.\nUn registre.",
+                "duration": "4 semaines",
+                "cost": "3 000,00 €",
+                "chosen": False,
+            },
+            {
+                "code": "S2",
+                "title": "Ateliers de quartier",
+                "techniques": "Concertation ; Co-construction",
+                "publics": "Riverains, commerçants",
+                "description": "Trois ateliers de quartier.",
+                "duration": "8 semaines",
+                "cost": "9 500,00 €",
+                "chosen": not stopped,
+            },
         ],
-        "chosen_scenario": None if stopped else {
-            "code": "S2", "title": "Ateliers de quartier",
+        "chosen_scenario": None
+        if stopped
+        else {
+            "code": "S2",
+            "title": "Ateliers de quartier",
             "techniques": ["Concertation", "Co-construction"],
             "description": "Trois ateliers de quartier.",
             "origin": "Le scénario a été retenu par le comité de pilotage du 2 février 2026.",
         },
         "roi_placeholder": "",
         "means": [
-            {"rubrique": "Moyens humains", "heading": "Moyens humains", "items": [
-                {"label": "Animation", "detail": "2 animateurs × 3 ateliers",
-                 "amount": "4 800,00 €"},
-                {"label": "Coordination", "detail": "", "amount": "2 000,00 €"},
-            ], "total": "6 800,00 €"},
-            {"rubrique": "Budget", "heading": "Budget", "items": [
-                {"label": "Impression", "detail": "Affiches < A2 & flyers",
-                 "amount": "5 500,00 €"},
-            ], "total": "5 500,00 €"},
+            {
+                "rubrique": "Moyens humains",
+                "heading": "Moyens humains",
+                "items": [
+                    {
+                        "label": "Animation",
+                        "detail": "2 animateurs × 3 ateliers",
+                        "amount": "4 800,00 €",
+                    },
+                    {"label": "Coordination", "detail": "", "amount": "2 000,00 €"},
+                ],
+                "total": "6 800,00 €",
+            },
+            {
+                "rubrique": "Budget",
+                "heading": "Budget",
+                "items": [
+                    {
+                        "label": "Impression",
+                        "detail": "Affiches < A2 & flyers",
+                        "amount": "5 500,00 €",
+                    },
+                ],
+                "total": "5 500,00 €",
+            },
         ],
         "means_total": "12 300,00 €",
         "governance": [
-            {"role": "Élus", "people": [
-                {"name": "M. Loïc Durand", "detail": "Adjoint à l'urbanisme\nPréside le comité"}]},
+            {
+                "role": "Élus",
+                "people": [
+                    {"name": "M. Loïc Durand", "detail": "Adjoint à l'urbanisme\nPréside le comité"}
+                ],
+            },
             {"role": "Prestataires", "people": [{"name": "amoor", "detail": ""}]},
         ],
         "deliverables": [
@@ -172,20 +264,22 @@ def sample_context(*, stopped: bool) -> dict[str, Any]:
             {"name": "Bilan de la concertation", "description": ""},
         ],
         "evaluation": [
-            {"code": "EFF", "name": "Effort raisonnable",
-             "definition": "Temps, déplacements et prérequis proportionnés"},
-            {"code": "INF", "name": "Influence réelle",
-             "definition": "Ma contribution peut changer la décision"},
+            {
+                "code": "EFF",
+                "name": "Effort raisonnable",
+                "definition": "Temps, déplacements et prérequis proportionnés",
+            },
+            {
+                "code": "INF",
+                "name": "Influence réelle",
+                "definition": "Ma contribution peut changer la décision",
+            },
         ],
     }
 
 
 def render(context: dict[str, Any], target: Path) -> Path:
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
-    env.filters["multiline"] = lambda s: docxtpl.Listing(s)
-    template = docxtpl.DocxTemplate(str(TEMPLATE))
-    template.render(context, env)
-    template.save(str(target))
+    target.write_bytes(render_docx(TEMPLATE, context))
     return target
 
 
@@ -211,12 +305,6 @@ def docx_text(path: Path) -> str:
 def normalise(text: str) -> str:
     """One space between words (and NFKC: no ligature, no special space)."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))
-
-
-def squash(text: str) -> str:
-    """Without any space nor hyphen: a PDF table cell wraps « Saint-Étienne-du-Rouvray »
-    over lines, and pdftotext drops the hyphen at the end of a line."""
-    return re.sub(r"[\s\-\u2010\u00ad]", "", unicodedata.normalize("NFKC", text))
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -245,6 +333,10 @@ def test_render_contains_the_context(tmp_path: Path, stopped: bool) -> None:
     assert "2026-014 — page " in text
 
     document = docx.Document(str(out))
+    # Document properties are rendered too, as plain text (no « &amp; »).
+    title = f"{context['doc']['title']} — {context['mission']['title']}"
+    assert document.core_properties.title == title
+    assert document.core_properties.language == "fr-FR"
     styled = {(p.text, p.style.name) for p in document.paragraphs}
     for title in SECTION_HEADINGS:
         assert (title, "Heading 1") in styled, title
@@ -288,8 +380,9 @@ def test_template_is_a_word_document() -> None:
         settings = package.read("word/settings.xml").decode()
         styles = package.read("word/styles.xml").decode()
         body = package.read("word/document.xml").decode()
-        footers = "".join(package.read(n).decode() for n in package.namelist()
-                          if n.startswith("word/footer"))
+        footers = "".join(
+            package.read(n).decode() for n in package.namelist() if n.startswith("word/footer")
+        )
     assert '<w:updateFields w:val="true"/>' in settings
     assert 'w:val="fr-FR"' in styles
     assert r'TOC \o "1-3" \h \z \u' in body
@@ -301,25 +394,11 @@ def test_template_is_a_word_document() -> None:
     assert round(section.left_margin.cm, 1) == 2.0
 
 
-@pytest.mark.libreoffice
-def test_render_to_pdf(tmp_path: Path) -> None:
-    soffice = shutil.which("soffice")
-    pdftotext = shutil.which("pdftotext")
-    if soffice is None or pdftotext is None:
-        pytest.skip("LibreOffice (soffice) et pdftotext (poppler) sont nécessaires")
+@needs_libreoffice
+def test_render_to_pdf(tmp_path: Path, lo_profile: Path) -> None:
     context = sample_context(stopped=False)
     out = render(context, tmp_path / "cahier.docx")
-    profile = tmp_path / "lo-profile"
-    subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
-        check=True, capture_output=True, timeout=240,
-    )
-    pdf = tmp_path / "cahier.pdf"
-    assert pdf.is_file()
-    result = subprocess.run([pdftotext, str(pdf), "-"], check=True, capture_output=True,
-                            timeout=60)
-    text = result.stdout.decode("utf-8")
+    text = docx_text_via_pdf(out, tmp_path, lo_profile)
     flat = squash(text)
     assert squash(context["mission"]["collectivite"]) in flat
     for name in STAKEHOLDER_NAMES:
@@ -329,3 +408,20 @@ def test_render_to_pdf(tmp_path: Path) -> None:
     assert squash("Collectif « Vélo < voiture »") in flat
     for title in SECTION_HEADINGS:
         assert squash(title) in flat, title
+
+
+def test_a_missing_value_is_an_error_at_build_time_never_a_blank(tmp_path: Path) -> None:
+    context = sample_context(stopped=False)
+    del context["mission"]["pilot"]
+    with pytest.raises(RenderError, match="donnée inconnue") as caught:
+        render(context, tmp_path / "cahier.docx")
+    assert "pilot" in str(caught.value)
+    assert not (tmp_path / "cahier.docx").exists()
+
+
+def test_xml_illegal_characters_from_cells_are_removed(tmp_path: Path) -> None:
+    context = sample_context(stopped=False)
+    context["mission"]["context"] = "Texte collé\x0b depuis un PDF\x01 :\nsuite"
+    out = render(context, tmp_path / "cahier.docx")
+    text = docx_text(out)
+    assert "Texte collé depuis un PDF :\nsuite" in text

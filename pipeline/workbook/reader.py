@@ -14,7 +14,7 @@ import warnings
 import zipfile
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -456,6 +456,8 @@ class _Reader:
 
     @staticmethod
     def _build(sheet: s.TableSheet, row: _Row) -> Any:
+        if "source_row" in {f.name for f in fields(sheet.record)}:
+            return sheet.record(**row.values, source_row=row.number)
         return sheet.record(**row.values)
 
     # -- cross-sheet rules --------------------------------------------------

@@ -6,20 +6,21 @@ message exact que le lecteur donne pour chacun.
 
 Le script est déterministe pour tout ce qu'il écrit lui-même : propriétés « créé » et
 « modifié » fixes, horodatages zip fixes, si bien que deux exécutions donnent les mêmes
-octets (l'archive .ods produite par LibreOffice est réécrite à date fixe ; le .xls
-dépend de la version de LibreOffice). Le chiffrement tire un sel au hasard :
-``encrypted.xlsx`` n'est donc réécrit que s'il ne déchiffre plus en ``valid.xlsx``.
-Sans ``soffice``, les conversions .xls et .ods existantes sont gardées et le script le
+octets. Trois fichiers ne le sont pas d'eux-mêmes, on ne les réécrit donc que s'il le
+faut : LibreOffice range certains styles de l'.ods dans un ordre variable, si bien que
+``xls-renamed.xlsx`` et ``ods-renamed.xlsx`` ne sont reconvertis que lorsqu'ils manquent,
+lorsque ``valid.xlsx`` vient de changer, ou avec ``--force`` ; le chiffrement tire un sel
+au hasard, si bien qu'``encrypted.xlsx`` n'est réécrit que s'il ne déchiffre plus en
+``valid.xlsx``. Sans ``soffice``, les conversions existantes sont gardées et le script le
 signale.
 
-Régénérer : ``python tests/data/make_broken.py``
+Régénérer : ``python tests/data/make_broken.py [--force]``
 """
 
 from __future__ import annotations
 
 import copy
 import io
-import os
 import shutil
 import subprocess
 import sys
@@ -225,37 +226,50 @@ CSV_TEXT = (
 # -- écriture ------------------------------------------------------------------------
 
 
-def write(path: Path, data: bytes) -> None:
+def write(path: Path, data: bytes) -> bool:
+    """Écrit ``data`` dans ``path`` s'il diffère ; dit si le fichier a changé."""
     if path.exists() and path.read_bytes() == data:
-        return
+        return False
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_bytes(data)
-    os.replace(temporary, path)
+    temporary.replace(path)
     print(f"écrit : {path.name}")
+    return True
 
 
 def encrypt(valid: bytes) -> None:
     """Chiffre ``valid`` ; le sel est aléatoire, on garde donc un fichier encore juste."""
     path = OUT / "encrypted.xlsx"
-    if path.exists():
-        try:
-            with path.open("rb") as handle:
-                office = msoffcrypto.OfficeFile(handle)
-                office.load_key(password=PASSWORD)
-                plain = io.BytesIO()
-                office.decrypt(plain)
-            if plain.getvalue() == valid:
-                return
-        except Exception:  # noqa: BLE001 - any failure means: encrypt again
-            pass
+    if _decrypted(path) == valid:
+        return
     encrypted = io.BytesIO()
     OOXMLFile(io.BytesIO(valid)).encrypt(PASSWORD, encrypted)
     write(path, encrypted.getvalue())
 
 
-def convert(valid: bytes) -> None:
-    """``valid.xlsx`` converti par LibreOffice en .xls et .ods, puis renommé en .xlsx."""
+def _decrypted(path: Path) -> bytes | None:
+    """Le contenu déchiffré de ``path`` ; None s'il manque ou ne se déchiffre pas."""
+    if not path.exists():
+        return None
+    plain = io.BytesIO()
+    try:
+        with path.open("rb") as handle:
+            office = msoffcrypto.OfficeFile(handle)
+            office.load_key(password=PASSWORD)
+            office.decrypt(plain)
+    except Exception:  # any failure means: encrypt again
+        return None
+    return plain.getvalue()
+
+
+def convert(valid: bytes, again: bool) -> None:
+    """``valid.xlsx`` converti par LibreOffice en .xls et .ods, puis renommé en .xlsx.
+
+    Rien n'est fait si les deux fichiers existent et que ``again`` est faux.
+    """
     targets = {"xls": OUT / "xls-renamed.xlsx", "ods": OUT / "ods-renamed.xlsx"}
+    if not again and all(p.exists() for p in targets.values()):
+        return
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         kept = ", ".join(p.name for p in targets.values() if p.exists()) or "aucun"
@@ -308,9 +322,10 @@ def _fixed_ods(data: bytes) -> bytes:
 
 
 def main() -> None:
+    force = "--force" in sys.argv[1:]
     OUT.mkdir(parents=True, exist_ok=True)
     valid = to_bytes(base())
-    write(OUT / "valid.xlsx", valid)
+    changed = write(OUT / "valid.xlsx", valid)
     for name, change in VARIANTS.items():
         sheets = copy.deepcopy(base())
         change(sheets)
@@ -318,7 +333,7 @@ def main() -> None:
     write(OUT / "csv-renamed.xlsx", CSV_TEXT.encode("utf-8"))
     write(OUT / "truncated.xlsx", valid[: len(valid) // 2])
     encrypt(valid)
-    convert(valid)
+    convert(valid, again=changed or force)
 
 
 if __name__ == "__main__":

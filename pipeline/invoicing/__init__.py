@@ -1,0 +1,1 @@
+"""Invoicing: the invoice document model, the ledger (numbering), the e-invoice."""

@@ -1,0 +1,114 @@
+"""What an invoice or credit note says, independent of how it is rendered.
+
+Amounts are ``Decimal``; a line total is rounded half-up to the cent, VAT is
+computed on the total HT of each rate (invoicing.md). The same object feeds
+the Word invoice and the Factur-X XML, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from pipeline.workspace import Seller
+
+CENT = Decimal("0.01")
+
+
+def cents(value: Decimal) -> Decimal:
+    """Round half-up to the cent (not the banker's rounding of ``round``)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Line:
+    description: str
+    quantity: Decimal
+    unit_price: Decimal  # HT
+    vat_rate: Decimal  # percent: Decimal("20"), or Decimal("0") under franchise en base
+    detail: str = ""  # printed under the description, e.g. why the base price is halved
+
+    @property
+    def total(self) -> Decimal:
+        return cents(self.quantity * self.unit_price)
+
+
+@dataclass(frozen=True)
+class VatTotal:
+    rate: Decimal
+    base: Decimal  # total HT of the lines at this rate
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Pricing:
+    lines: tuple[Line, ...]
+    vat_exempt: bool  # « TVA non applicable, art. 293 B du CGI »
+    notes: tuple[str, ...] = ()  # printed on the invoice
+    warnings: tuple[str, ...] = ()  # for the consultant only
+
+    @property
+    def vat_totals(self) -> tuple[VatTotal, ...]:
+        rates = sorted({line.vat_rate for line in self.lines}, reverse=True)
+        totals = []
+        for rate in rates:
+            base = sum((ln.total for ln in self.lines if ln.vat_rate == rate), Decimal(0))
+            totals.append(VatTotal(rate, base, cents(base * rate / 100)))
+        return tuple(totals)
+
+    @property
+    def total_ht(self) -> Decimal:
+        return sum((line.total for line in self.lines), Decimal(0))
+
+    @property
+    def total_vat(self) -> Decimal:
+        return sum((v.amount for v in self.vat_totals), Decimal(0))
+
+    @property
+    def total_ttc(self) -> Decimal:
+        return self.total_ht + self.total_vat
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """The public buyer, as the « Mission » sheet describes it."""
+
+    name: str
+    address: str
+    postal_code: str
+    city: str
+    siret: str
+    service_code: str = ""  # Chorus Pro code service (BT-10)
+    engagement_number: str = ""  # numéro d'engagement / bon de commande (BT-13)
+    country: str = "FR"
+
+
+class InvoiceKind(StrEnum):
+    """UNTDID 1001 document type codes."""
+
+    INVOICE = "380"
+    CREDIT_NOTE = "381"
+
+
+@dataclass(frozen=True)
+class Invoice:
+    kind: InvoiceKind
+    number: str | None  # None for a PROFORMA draft
+    issue_date: date
+    due_date: date
+    service_end: date  # date of the service (BT-72), end of the period when there is one
+    seller: Seller
+    buyer: Buyer
+    reference: str  # the engagement's reference
+    title: str  # what was sold: the offer and the mission's title
+    pricing: Pricing
+    service_start: date | None = None
+    preceding_number: str | None = None  # credit note: the invoice it cancels
+    preceding_date: date | None = None
+    reason: str = ""  # credit note: the motive
+
+    @property
+    def is_proforma(self) -> bool:
+        return self.number is None

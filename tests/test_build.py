@@ -1,0 +1,130 @@
+"""The whole trip of a workbook: examples, LibreOffice round trips, the Cahier des charges."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipeline import model as m
+from pipeline.build import build
+from pipeline.render.context import cahier_context
+from pipeline.render.formats import money
+from pipeline.workbook.reader import read_engagement
+from pipeline.workspace import Workspace
+from tests.conftest import DATA, EXAMPLES
+from tests.libreoffice import convert, docx_text_via_pdf, needs_libreoffice, squash
+
+TODAY = date(2026, 11, 25)
+SAINT_AUBIN = next(p for p in EXAMPLES if "saint-aubin" in p.name)
+STOPPED = next(p for p in EXAMPLES if "arretee" in p.name)
+GOLDEN = DATA / "golden"
+
+
+def test_there_is_an_example_per_offer() -> None:
+    offers = {read_engagement(path).offer for path in EXAMPLES}
+    assert offers == set(m.Offer)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_reads_without_problems(path: Path) -> None:
+    engagement = read_engagement(path)
+    assert engagement.warnings == ()
+    assert len(engagement.stakeholders) >= 30
+    if engagement.offer is m.Offer.CONCERTATION and engagement.mission.stage is not m.Stage.ARRETEE:
+        participants = {r.participant for r in engagement.ratings}
+        assert len(participants) >= 15
+        assert 3 <= len(engagement.scenarios) <= 4
+
+
+def test_examples_hold_what_makes_rendering_hard() -> None:
+    engagement = read_engagement(SAINT_AUBIN)
+    texts = [s.name for s in engagement.stakeholders] + [p.detail for p in engagement.parameters]
+    texts += [engagement.mission.context, engagement.mission.stakes]
+    joined = "\n".join(texts)
+    for needle in ("&", "<", "’", "é", "\n"):
+        assert needle in joined
+    assert max(len(t) for t in texts) > 600
+
+
+@pytest.mark.parametrize("name", ["Saint-Aubin", "Val-de-Brume"])
+def test_cahier_context_matches_its_golden_file(name: str) -> None:
+    """The render context is pure: compare it as JSON (set AMOOR_UPDATE_GOLDEN=1 to refresh)."""
+    path = SAINT_AUBIN if name == "Saint-Aubin" else STOPPED
+    context = cahier_context(read_engagement(path), "amoor", TODAY)
+    golden = GOLDEN / f"cahier-{path.stem}.json"
+    text = json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if os.environ.get("AMOOR_UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_build_writes_the_cahier_beside_its_workbook(workspace: Workspace) -> None:
+    result = build(SAINT_AUBIN, workspace, today=TODAY)
+
+    assert result.commit is not None
+    folder = workspace.outbox / "Commune de Saint-Aubin-des-Brumes - 2026-014"
+    assert result.commit.folder == folder
+    assert result.commit.written == (folder / "Cahier des charges - 2026-014.docx",)
+    assert (folder / SAINT_AUBIN.name).read_bytes() == SAINT_AUBIN.read_bytes()
+    assert SAINT_AUBIN.exists()
+    assert result.not_built == ("Kit de communication", "Facture")
+
+
+def test_stopped_concertation_gives_a_decision_note(workspace: Workspace) -> None:
+    result = build(STOPPED, workspace, today=TODAY)
+    assert result.commit is not None
+    assert [p.name for p in result.commit.written] == ["Note de décision - 2026-009.docx"]
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in EXAMPLES if read_engagement(p).offer is not m.Offer.CONCERTATION],
+    ids=lambda p: p.stem,
+)
+def test_offers_without_deliverables_yet_are_validated_and_say_so(
+    path: Path, workspace: Workspace
+) -> None:
+    result = build(path, workspace, today=TODAY)
+    assert result.commit is None
+    assert "Facture" in result.not_built
+    assert list(workspace.outbox.iterdir()) == []
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_workbook_saved_by_libreoffice_reads_the_same(
+    path: Path, tmp_path: Path, lo_profile: Path
+) -> None:
+    converted = convert(path, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo", lo_profile)
+    assert converted.read_bytes() != path.read_bytes()
+    assert read_engagement(converted) == read_engagement(path)
+
+
+@needs_libreoffice
+def test_cahier_opened_by_libreoffice_shows_everything(
+    workspace: Workspace, tmp_path: Path, lo_profile: Path
+) -> None:
+    engagement = read_engagement(SAINT_AUBIN)
+    result = build(SAINT_AUBIN, workspace, today=TODAY)
+    assert result.commit is not None
+    text = docx_text_via_pdf(result.commit.written[0], tmp_path, lo_profile)
+    flat = squash(text)
+
+    assert squash(engagement.mission.collectivite) in flat
+    for stakeholder in engagement.stakeholders:
+        assert squash(stakeholder.name) in flat, stakeholder.name
+    assert squash("Association Vélo & Cité") in flat
+    assert squash("budget < 2 000 €") in flat
+    assert "&amp;" not in text and "&lt;" not in text
+    means = [p for p in engagement.parameters if p.amount is not None and p.rubrique in (
+        m.Rubrique.MOYENS_HUMAINS, m.Rubrique.MOYENS_MATERIELS, m.Rubrique.BUDGET)]
+    total = sum((p.amount for p in means if p.amount is not None), Decimal(0))
+    assert squash(money(total)) in flat  # e.g. « 11 150,50 € »: French grouping and comma
+    assert "25 novembre 2026" in text
+    for quadrant in m.Quadrant:
+        assert quadrant.value in text
