@@ -83,7 +83,8 @@ def test_stopped_concertation_gives_a_decision_note(workspace: Workspace) -> Non
 
 
 @pytest.mark.parametrize(
-    "path", [p for p in EXAMPLES if read_engagement(p).offer is not m.Offer.CONCERTATION],
+    "path",
+    [p for p in EXAMPLES if read_engagement(p).offer is not m.Offer.CONCERTATION],
     ids=lambda p: p.stem,
 )
 def test_offers_without_deliverables_yet_are_validated_and_say_so(
@@ -121,8 +122,13 @@ def test_cahier_opened_by_libreoffice_shows_everything(
     assert squash("Association Vélo & Cité") in flat
     assert squash("budget < 2 000 €") in flat
     assert "&amp;" not in text and "&lt;" not in text
-    means = [p for p in engagement.parameters if p.amount is not None and p.rubrique in (
-        m.Rubrique.MOYENS_HUMAINS, m.Rubrique.MOYENS_MATERIELS, m.Rubrique.BUDGET)]
+    means = [
+        p
+        for p in engagement.parameters
+        if p.amount is not None
+        and p.rubrique
+        in (m.Rubrique.MOYENS_HUMAINS, m.Rubrique.MOYENS_MATERIELS, m.Rubrique.BUDGET)
+    ]
     total = sum((p.amount for p in means if p.amount is not None), Decimal(0))
     assert squash(money(total)) in flat  # e.g. « 11 150,50 € »: French grouping and comma
     assert "25 novembre 2026" in text

@@ -56,18 +56,32 @@ MARGIN = Cm(2)
 TEXT_WIDTH = Emu(PAGE_WIDTH - 2 * MARGIN)  # 17 cm
 
 TOC_INSTRUCTION = r'TOC \o "1-3" \h \z \u'
-TOC_PLACEHOLDER = (
-    "Table des matières : dans Word, clic droit puis « Mettre à jour les champs »"
-)
+TOC_PLACEHOLDER = "Table des matières : dans Word, clic droit puis « Mettre à jour les champs »"
 
 # Successors of some w:settings children, in the schema order (CT_Settings), used to
 # insert new elements at a valid place.
 _SETTINGS_AFTER_UPDATE_FIELDS = (
-    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids",
-    "mathPr", "attachedSchema", "themeFontLang", "clrSchemeMapping",
-    "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade", "captions",
-    "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
-    "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
 )
 
 
@@ -158,8 +172,13 @@ def _add_field(paragraph: Paragraph, instruction: str, cached: str) -> None:
     result = _w("t")
     result.set(qn("xml:space"), "preserve")
     result.text = cached
-    for child in (begin, instr, _w("fldChar", fldCharType="separate"), result,
-                  _w("fldChar", fldCharType="end")):
+    for child in (
+        begin,
+        instr,
+        _w("fldChar", fldCharType="separate"),
+        result,
+        _w("fldChar", fldCharType="end"),
+    ):
         run = OxmlElement("w:r")
         run.append(child)
         paragraph._p.append(run)
@@ -254,8 +273,7 @@ def configure_styles(doc: DocumentObject) -> None:
         tabs.addprevious(border)
 
     # Highlighted paragraph (decision of a stopped concertation): a named style.
-    highlight = cast(ParagraphStyle,
-                     doc.styles.add_style(HIGHLIGHT_STYLE, WD_STYLE_TYPE.PARAGRAPH))
+    highlight = cast(ParagraphStyle, doc.styles.add_style(HIGHLIGHT_STYLE, WD_STYLE_TYPE.PARAGRAPH))
     highlight.style_id = "Encadre"
     highlight.base_style = normal
     highlight.quick_style = True
@@ -420,8 +438,13 @@ def configure_page(doc: DocumentObject) -> None:
 
 
 # --------------------------------------------------------------------------- tables
-def _cell_text(cell_paragraph: Paragraph, text: str, *, bold: bool = False,
-               align: WD_ALIGN_PARAGRAPH | None = None) -> None:
+def _cell_text(
+    cell_paragraph: Paragraph,
+    text: str,
+    *,
+    bold: bool = False,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+) -> None:
     if text:
         _run(cell_paragraph, text, bold=bold)
     if align is not None:
@@ -502,9 +525,7 @@ def add_table(
     if header:
         header_row = table.rows[0]
         _row_props(header_row, header=True)
-        for cell, (title, _), alignment in zip(
-            header_row.cells, columns, alignments, strict=True
-        ):
+        for cell, (title, _), alignment in zip(header_row.cells, columns, alignments, strict=True):
             # Bold comes from the table style (header row): a direct w:b would toggle it
             # off in LibreOffice.
             _cell_text(cell.paragraphs[0], title, align=alignment)
@@ -538,7 +559,7 @@ def add_table(
         column = 0
         for tc in row._tr.tc_lst:
             span = tc.grid_span
-            tc.width = Emu(sum(widths[column:column + span]))
+            tc.width = Emu(sum(widths[column : column + span]))
             column += span
     return table
 
@@ -590,8 +611,11 @@ def build_decision_and_toc(doc: DocumentObject) -> None:
 def build_section_context(doc: DocumentObject) -> None:
     heading(doc, "Contexte et objet", 1).paragraph_format.page_break_before = True
     heading(doc, "Objet", 2)
-    para(doc, "Le présent document précise le cadre de la mission « {{ mission.title }} » "
-              "confiée à {{ firm.name }} par {{ mission.collectivite }}.")
+    para(
+        doc,
+        "Le présent document précise le cadre de la mission « {{ mission.title }} » "
+        "confiée à {{ firm.name }} par {{ mission.collectivite }}.",
+    )
     para(doc, "Fiche d'identité de la mission", "Caption")
 
     def field(label: str, key: str, *, optional: bool = True) -> Row:
@@ -625,8 +649,11 @@ def build_section_context(doc: DocumentObject) -> None:
 
 
 def build_section_objectives(doc: DocumentObject) -> None:
-    heading(doc, "Objectifs, niveau de participation, ce qui est soumis au débat "
-                 "et ce qui ne l'est pas", 1)
+    heading(
+        doc,
+        "Objectifs, niveau de participation, ce qui est soumis au débat et ce qui ne l'est pas",
+        1,
+    )
     heading(doc, "Objectifs", 2)
     tag(doc, "if mission.objectives")
     para(doc, "{{ mission.objectives|multiline }}")
@@ -648,8 +675,11 @@ def build_section_objectives(doc: DocumentObject) -> None:
     tag(doc, "if mission.stakes")
     para(doc, "{{ mission.stakes|multiline }}")
     tag(doc, "else")
-    para(doc, "Le périmètre du débat (ce qui est soumis à la discussion et ce qui ne l'est "
-              "pas) reste à préciser avec la collectivité.")
+    para(
+        doc,
+        "Le périmètre du débat (ce qui est soumis à la discussion et ce qui ne l'est "
+        "pas) reste à préciser avec la collectivité.",
+    )
     tag(doc, "endif")
 
 
@@ -658,9 +688,14 @@ def build_section_stakeholders(doc: DocumentObject) -> None:
     tag(doc, "if stakeholders.groups")
     total = para(doc, "{{ stakeholders.total }}", label="Parties prenantes recensées : ")
     total.paragraph_format.keep_with_next = True
-    keep(para(doc, "Elles sont classées selon leur influence sur le projet et leur intérêt "
-                   "pour celui-ci (grille pouvoir / intérêt) ; ce classement détermine la "
-                   "manière de les associer à la démarche."))
+    keep(
+        para(
+            doc,
+            "Elles sont classées selon leur influence sur le projet et leur intérêt "
+            "pour celui-ci (grille pouvoir / intérêt) ; ce classement détermine la "
+            "manière de les associer à la démarche.",
+        )
+    )
     tag(doc, "if stakeholders.by_category")
     para(doc, "Répartition par catégorie", "Caption")
     add_table(
@@ -678,11 +713,29 @@ def build_section_stakeholders(doc: DocumentObject) -> None:
     para(doc, "Registre des parties prenantes — {{ g.quadrant }}", "Caption")
     add_table(
         doc,
-        [("Nom", 2.7), ("Catégorie", 2.1), ("Rôle et attentes", 4.4), ("Influence", 1.6),
-         ("Intérêt", 1.3), ("Implication", 2.0), ("Contact", 2.9)],
-        [Row(["{{ s.name }}", "{{ s.category }}", "{{ s.role|multiline }}",
-              "{{ s.influence }}", "{{ s.interest }}", "{{ s.involvement }}",
-              "{{ s.contact|multiline }}"], loop="s in g['items']")],
+        [
+            ("Nom", 2.7),
+            ("Catégorie", 2.1),
+            ("Rôle et attentes", 4.4),
+            ("Influence", 1.6),
+            ("Intérêt", 1.3),
+            ("Implication", 2.0),
+            ("Contact", 2.9),
+        ],
+        [
+            Row(
+                [
+                    "{{ s.name }}",
+                    "{{ s.category }}",
+                    "{{ s.role|multiline }}",
+                    "{{ s.influence }}",
+                    "{{ s.interest }}",
+                    "{{ s.involvement }}",
+                    "{{ s.contact|multiline }}",
+                ],
+                loop="s in g['items']",
+            )
+        ],
         align=[None, None, None, CENTER, CENTER, None, None],
         cell_margin=0.1,
     )
@@ -696,9 +749,12 @@ def build_section_parameters(doc: DocumentObject) -> None:
     tag(doc, "if not stopped")
     heading(doc, "Paramètres de la concertation", 1)
     tag(doc, "if parameters")
-    para(doc, "Les paramètres ci-dessous fixent les conditions concrètes de la concertation : "
-              "lieux, communication, animation, contrat entre l'acteur public et les "
-              "citoyens, calendrier.")
+    para(
+        doc,
+        "Les paramètres ci-dessous fixent les conditions concrètes de la concertation : "
+        "lieux, communication, animation, contrat entre l'acteur public et les "
+        "citoyens, calendrier.",
+    )
     tag(doc, "for p in parameters")
     heading(doc, "{{ p.heading }}", 2)
     tag(doc, "for i in p['items']")
@@ -727,12 +783,27 @@ def build_section_scenarios(doc: DocumentObject) -> None:
     para(doc, "Synthèse des scénarios", "Caption")
     add_table(
         doc,
-        [("Code", 1.3), ("Intitulé", 3.7), ("Techniques", 3.4), ("Publics", 3.3),
-         ("Durée", 2.3), ("Coût estimé", 3.0)],
-        [Row(["{{ s.code }}",
-              "{{ s.title }}{{ ' (scénario retenu)' if s.chosen and not stopped else '' }}",
-              "{{ s.techniques }}", "{{ s.publics }}", "{{ s.duration }}", "{{ s.cost }}"],
-             loop="s in scenarios")],
+        [
+            ("Code", 1.3),
+            ("Intitulé", 3.7),
+            ("Techniques", 3.4),
+            ("Publics", 3.3),
+            ("Durée", 2.3),
+            ("Coût estimé", 3.0),
+        ],
+        [
+            Row(
+                [
+                    "{{ s.code }}",
+                    "{{ s.title }}{{ ' (scénario retenu)' if s.chosen and not stopped else '' }}",
+                    "{{ s.techniques }}",
+                    "{{ s.publics }}",
+                    "{{ s.duration }}",
+                    "{{ s.cost }}",
+                ],
+                loop="s in scenarios",
+            )
+        ],
         align=[None, None, None, None, None, RIGHT],
     )
     tag(doc, "for s in scenarios")
@@ -748,8 +819,9 @@ def build_section_scenarios(doc: DocumentObject) -> None:
     tag(doc, "if not stopped")
     heading(doc, "Scénario retenu", 2)
     tag(doc, "if chosen_scenario")
-    para(doc, "{{ chosen_scenario.code }} — {{ chosen_scenario.title }}",
-         label="Scénario retenu : ")
+    para(
+        doc, "{{ chosen_scenario.code }} — {{ chosen_scenario.title }}", label="Scénario retenu : "
+    )
     tag(doc, "if chosen_scenario.origin")
     para(doc, "{{ chosen_scenario.origin }}")
     tag(doc, "endif")
@@ -775,8 +847,10 @@ def build_section_means(doc: DocumentObject) -> None:
         doc,
         [("Libellé", 5.0), ("Détail", 8.5), ("Montant HT", 3.5)],
         [
-            Row(["{{ i.label }}", "{{ i.detail|multiline }}", "{{ i.amount }}"],
-                loop="i in m['items']"),
+            Row(
+                ["{{ i.label }}", "{{ i.detail|multiline }}", "{{ i.amount }}"],
+                loop="i in m['items']",
+            ),
             Row(["Sous-total", "", "{{ m.total }}"], guard="m.total", total=True),
         ],
         align=[None, None, RIGHT],
@@ -798,8 +872,11 @@ def build_section_governance(doc: DocumentObject) -> None:
     tag(doc, "for r in governance")
     heading(doc, "{{ r.role }}", 2)
     tag(doc, "for person in r.people")
-    bullet(doc, "{{ ' — ' if person.detail else '' }}{{ person.detail|multiline }}",
-           label="{{ person.name }}")
+    bullet(
+        doc,
+        "{{ ' — ' if person.detail else '' }}{{ person.detail|multiline }}",
+        label="{{ person.name }}",
+    )
     tag(doc, "endfor")
     tag(doc, "endfor")
     tag(doc, "else")
@@ -812,8 +889,11 @@ def build_section_deliverables(doc: DocumentObject) -> None:
     heading(doc, "Livrables attendus", 2)
     tag(doc, "if deliverables")
     tag(doc, "for d in deliverables")
-    bullet(doc, "{{ ' : ' if d.description else '' }}{{ d.description|multiline }}",
-           label="{{ d.name }}")
+    bullet(
+        doc,
+        "{{ ' : ' if d.description else '' }}{{ d.description|multiline }}",
+        label="{{ d.name }}",
+    )
     tag(doc, "endfor")
     tag(doc, "else")
     para(doc, "Les livrables attendus restent à préciser.")
@@ -826,8 +906,12 @@ def build_section_deliverables(doc: DocumentObject) -> None:
     add_table(
         doc,
         [("Code", 1.8), ("Critère", 4.2), ("Définition", 11.0)],
-        [Row(["{{ e.code }}", "{{ e.name }}", "{{ e.definition|multiline }}"],
-             loop="e in evaluation")],
+        [
+            Row(
+                ["{{ e.code }}", "{{ e.name }}", "{{ e.definition|multiline }}"],
+                loop="e in evaluation",
+            )
+        ],
     )
     tag(doc, "else")
     para(doc, "Les critères d'évaluation restent à définir.")
@@ -866,8 +950,12 @@ TEMPLATES = {"cahier_des_charges.docx": build_cahier_des_charges}
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT_DIR,
-                        help="folder receiving the templates (default: templates_docx/)")
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        default=DEFAULT_OUTPUT_DIR,
+        help="folder receiving the templates (default: templates_docx/)",
+    )
     args = parser.parse_args(argv)
     args.output_dir.mkdir(parents=True, exist_ok=True)
     for name, build in TEMPLATES.items():
