@@ -41,7 +41,7 @@ class Problem:
             place = f"Feuille « {self.sheet} », cellule {self.cell} : "
         elif self.sheet:
             place = f"Feuille « {self.sheet} » : "
-        text = place + self.message
+        text = place + (self.message if place else self.message[:1].upper() + self.message[1:])
         if self.found is not None:
             text += f" (lu : « {_shorten(self.found)} »)"
         text += "."

@@ -29,11 +29,11 @@ PROBLEMS: dict[str, list[tuple[str, str, str]]] = {
         (
             "",
             "",
-            "la feuille « Scénarios » est introuvable. Une mission « Concertation citoyenne » "
-            "contient les feuilles « Parties prenantes », « Paramètres », « Scénarios », "
-            "« Critères ROI », « Notation ROI », « Options », « Communication ». Ajoutez la "
-            "feuille manquante (un classeur vierge créé avec « amoor workbook new » la "
-            "contient).",
+            "La feuille « Scénarios » est introuvable. Une mission « Concertation citoyenne » "
+            "contient obligatoirement les feuilles « Parties prenantes », « Paramètres », "
+            "« Scénarios » et « Notation ROI » (« Critères ROI », « Options » et "
+            "« Communication » sont facultatives). Ajoutez la feuille manquante (un classeur "
+            "vierge créé avec « amoor workbook new » la contient).",
         ),
     ],
     "missing-column.xlsx": [
@@ -41,15 +41,17 @@ PROBLEMS: dict[str, list[tuple[str, str, str]]] = {
             "Parties prenantes",
             "",
             "Feuille « Parties prenantes » : la colonne obligatoire « Influence » est "
-            "introuvable. La ligne d'en-tête (ici la ligne 1) doit contenir : Nom | Catégorie "
-            "| Rôle et attentes | Influence | Intérêt | Niveau d'implication | Contact.",
+            "introuvable. Ajoutez la colonne « Influence » à la ligne d'en-tête (ligne 1). "
+            "Colonnes attendues : Nom | Catégorie | Rôle et attentes | Influence | Intérêt | "
+            "Niveau d'implication | Contact (obligatoires : Nom, Catégorie, Influence, "
+            "Intérêt).",
         ),
     ],
     "bad-list-value.xlsx": [
         (
             "Parties prenantes",
             "B3",
-            "Feuille « Parties prenantes », cellule B3 : la catégorie doit être une des "
+            "Feuille « Parties prenantes », cellule B3 : la catégorie doit être l'une des "
             "valeurs « Habitants », « Services », « Élus », « Prestataires », « Associations », "
             "« Institutions », « Autre » (lu : « Riverains »).",
         ),
@@ -66,8 +68,8 @@ PROBLEMS: dict[str, list[tuple[str, str, str]]] = {
         (
             "Mission",
             "B6",
-            "Feuille « Mission », cellule B6 : la date de début doit être une date (par "
-            "exemple 25/11/2026) (lu : « 31/02/2026 »).",
+            "Feuille « Mission », cellule B6 : la date de début doit être une date qui "
+            "existe, au format JJ/MM/AAAA, par exemple 25/11/2026 (lu : « 31/02/2026 »).",
         ),
     ],
     "unknown-scenario.xlsx": [
@@ -83,7 +85,7 @@ PROBLEMS: dict[str, list[tuple[str, str, str]]] = {
         (
             "Scénarios",
             "A4",
-            "Feuille « Scénarios », cellule A4 : le code « S2 » est déjà utilisé en A3. "
+            "Feuille « Scénarios », cellule A4 : le code « S2 » est déjà utilisé à la cellule A3. "
             "Chaque code doit être unique dans sa feuille : renommez l'un des deux.",
         ),
     ],
@@ -91,10 +93,10 @@ PROBLEMS: dict[str, list[tuple[str, str, str]]] = {
         (
             "Parties prenantes",
             "E2",
-            "Feuille « Parties prenantes », cellule E2 : la cellule contient une formule dont "
-            "la valeur n'a pas été calculée (Intérêt). Ouvrez le classeur dans Excel ou "
-            "LibreOffice Calc, enregistrez-le (le calcul des formules est alors mémorisé), "
-            "puis déposez-le à nouveau.",
+            "Feuille « Parties prenantes », cellule E2 : cette cellule (Intérêt) contient une "
+            "formule dont le résultat n'a pas été enregistré (lu : « =2+2 »). Ouvrez le "
+            "classeur dans Excel ou LibreOffice Calc, enregistrez-le (le résultat des formules "
+            "est alors enregistré), puis déposez-le à nouveau.",
         ),
     ],
     "several-problems.xlsx": [
@@ -112,15 +114,16 @@ PROBLEMS: dict[str, list[tuple[str, str, str]]] = {
         (
             "Notation ROI",
             "B2",
-            "Feuille « Notation ROI », cellule B2 : le public doit être une des valeurs "
+            "Feuille « Notation ROI », cellule B2 : le public doit être l'une des valeurs "
             "« Élu », « Agent », « Citoyen », « Partenaire » (lu : « Habitant »).",
         ),
         (
             "Notation ROI",
             "E3",
-            "Feuille « Notation ROI », cellule E3 : la note du critère « ACC » doit être une "
-            "note de 0 à 4 ou une mention : À rejeter (0), Insuffisant (1), Passable (2), "
-            "Bien (3), Très bien (4) (lu : « 7 »).",
+            "Feuille « Notation ROI », cellule E3 : la note du critère « ACC » doit être un "
+            "nombre entier de 0 (À rejeter) à 4 (Très bien), ou l'une des mentions "
+            "« À rejeter », « Insuffisant », « Passable », « Bien », « Très bien » "
+            "(lu : « 7 »).",
         ),
     ],
 }
@@ -134,8 +137,8 @@ _SAVE_AS = "Enregistrez-le au format « Classeur Excel (.xlsx) » puis déposez-
 NOT_A_WORKBOOK: dict[str, str] = {
     "xls-renamed.xlsx": (
         "Le fichier « xls-renamed.xlsx » est un classeur Excel 97-2003 (.xls), format que "
-        "l'outil ne lit pas. Ouvrez-le puis Fichier > Enregistrer sous… > « Classeur Excel "
-        "(.xlsx) », et déposez le fichier .xlsx."
+        "l'outil ne lit pas. Ouvrez-le dans Excel ou LibreOffice Calc, puis Fichier > "
+        "Enregistrer sous… > « Classeur Excel (.xlsx) », et déposez le fichier .xlsx."
     ),
     "ods-renamed.xlsx": (
         "Le fichier « ods-renamed.xlsx » est un classeur OpenDocument (.ods), pas un classeur "
@@ -149,13 +152,16 @@ NOT_A_WORKBOOK: dict[str, str] = {
     ),
     "truncated.xlsx": (
         "Le classeur « truncated.xlsx » est incomplet ou endommagé (copie interrompue, "
-        "synchronisation inachevée ?). Ouvrez-le dans Excel ou LibreOffice Calc pour "
-        "vérifier, enregistrez-le puis déposez-le à nouveau."
+        "synchronisation inachevée ?) : il ne peut pas être lu. Copiez-le à nouveau depuis "
+        "l'original ; s'il ne s'ouvre pas non plus dans Excel ou LibreOffice Calc, repartez "
+        "de la dernière version enregistrée."
     ),
     "encrypted.xlsx": (
         "Le classeur « encrypted.xlsx » est protégé par un mot de passe : il ne peut pas être "
         "lu. Dans Excel : Fichier > Informations > Protéger le classeur > Chiffrer avec mot de "
-        "passe, effacez le mot de passe, enregistrez, puis déposez-le à nouveau."
+        "passe, effacez le mot de passe, enregistrez. Dans LibreOffice Calc : Fichier > "
+        "Enregistrer sous…, décochez « Enregistrer avec mot de passe ». Puis déposez-le à "
+        "nouveau."
     ),
 }
 
@@ -243,6 +249,6 @@ def test_zip_bomb_is_refused_before_decompression(tmp_path: Path) -> None:
     assert "volumineux" in message
     assert message == (
         "Le classeur « bomb.xlsx » est anormalement volumineux une fois décompressé "
-        "(3 Mo, limite 1 Mo) : il n'est pas lu, par sécurité. Retirez les images ou données "
+        "(3,0 Mo, limite 1,0 Mo) : il n'est pas lu, par sécurité. Retirez les images ou données "
         "superflues, ou repartez d'un classeur vierge (amoor workbook new)."
     )

@@ -102,7 +102,7 @@ CODE = Text(
     max_length=20,
     pattern=r"[A-Za-z0-9_-]+",
     pattern_text="un code de 20 caractères au plus, fait de lettres sans accent, "
-    "de chiffres, de « - » ou de « _ » (par exemple 2026-014 ou S1)",
+    "de chiffres, de « - » ou de « _ », par exemple 2026-014 ou S1",
 )
 
 
@@ -121,7 +121,7 @@ class Choice(Kind):
 
     @property
     def expected(self) -> str:
-        return "une des valeurs " + _quoted(m.value for m in self.values)
+        return "l'une des valeurs " + _quoted(m.value for m in self.values)
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -167,7 +167,7 @@ class CodeList(Kind):
 
     @property
     def expected(self) -> str:
-        return "des codes séparés par « ; » (par exemple P1; P3)"
+        return "des codes séparés par « ; », par exemple P1; P3"
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
@@ -211,7 +211,7 @@ class Number(Kind):
 
     @property
     def expected(self) -> str:
-        return f"un nombre supérieur ou égal à {self.minimum} (par exemple 2 ou 1,5)"
+        return f"un nombre supérieur ou égal à {self.minimum}, par exemple 2 ou 1,5"
 
 
 @dataclass(frozen=True)
@@ -229,7 +229,7 @@ class Money(Kind):
 
     @property
     def expected(self) -> str:
-        return "un montant positif en euros (par exemple 5 000 ou 5 000,50)"
+        return "un montant positif en euros, par exemple 5 000 ou 5 000,50"
 
 
 @dataclass(frozen=True)
@@ -288,7 +288,7 @@ class Date(Kind):
 
     @property
     def expected(self) -> str:
-        return "une date (par exemple 25/11/2026)"
+        return "une date qui existe, au format JJ/MM/AAAA, par exemple 25/11/2026"
 
 
 @dataclass(frozen=True)
@@ -308,8 +308,10 @@ class GradeKind(Kind):
 
     @property
     def expected(self) -> str:
-        mentions = ", ".join(f"{label} ({int(g)})" for g, label in GRADE_LABELS.items())
-        return f"une note de 0 à 4 ou une mention : {mentions}"
+        return (
+            "un nombre entier de 0 (À rejeter) à 4 (Très bien), ou l'une des mentions "
+            + _quoted(GRADE_LABELS.values())
+        )
 
     @property
     def choices(self) -> tuple[str, ...]:

@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import model as m
 from pipeline.errors import NotAWorkbookError, Problem, WorkbookError
+from pipeline.render.formats import enumeration
 from pipeline.workbook import schema as s
 from pipeline.workbook.kinds import CellValueError, as_text, fold
 from pipeline.workbook.sniff import check_xlsx, truncated_message
@@ -36,8 +37,8 @@ log = logging.getLogger(__name__)
 HEADER_SEARCH_ROWS = 20
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _OPEN_AND_SAVE = (
-    "Ouvrez le classeur dans Excel ou LibreOffice Calc, enregistrez-le (le calcul des formules "
-    "est alors mémorisé), puis déposez-le à nouveau."
+    "Ouvrez le classeur dans Excel ou LibreOffice Calc, enregistrez-le (le résultat des formules "
+    "est alors enregistré), puis déposez-le à nouveau."
 )
 
 
@@ -53,7 +54,7 @@ class _Book:
     """The cached values of a workbook, with the formulas that have none."""
 
     values: Workbook
-    uncached: set[tuple[str, str]]  # (sheet title, "B7") of formulas without a value
+    uncached: dict[tuple[str, str], str]  # (sheet title, "B7") -> formula without a value
 
 
 def _load(path: Path) -> _Book:
@@ -66,7 +67,7 @@ def _load(path: Path) -> _Book:
 
     try:
         values = load(data_only=True)
-        uncached: set[tuple[str, str]] = set()
+        uncached: dict[tuple[str, str], str] = {}
         if _has_formulas(path):
             formulas = load(data_only=False)
             for sheet in formulas.worksheets:
@@ -74,16 +75,17 @@ def _load(path: Path) -> _Book:
                 for row in sheet.iter_rows():
                     for cell in row:
                         if cell.data_type == "f" and cached[cell.coordinate].value is None:
-                            uncached.add((sheet.title, cell.coordinate))
+                            uncached[(sheet.title, cell.coordinate)] = str(cell.value)
             formulas.close()
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ParseError, OSError) as exc:
         log.debug("cannot load %s: %r", path, exc)
         raise NotAWorkbookError(truncated_message(path.name)) from exc
     except (ValueError, TypeError) as exc:
-        log.debug("cannot load %s: %r", path, exc)
+        log.warning("openpyxl cannot load %s: %r", path, exc)
         raise NotAWorkbookError(
-            f"Le classeur « {path.name} » n'a pas pu être lu ({exc}). Ouvrez-le dans Excel ou "
-            f"LibreOffice Calc, enregistrez-le au format .xlsx, puis déposez-le à nouveau."
+            f"Le classeur « {path.name} » n'a pas pu être lu : sa structure interne n'est pas "
+            f"celle d'un classeur .xlsx standard. Ouvrez-le dans Excel ou LibreOffice Calc, "
+            f"enregistrez-le au format « Classeur Excel (.xlsx) », puis déposez-le à nouveau."
         ) from exc
     return _Book(values, uncached)
 
@@ -105,10 +107,10 @@ class _Grid:
     title: str  # the canonical name, as the consultant sees it in messages
     real_title: str
     rows: list[list[Any]]
-    uncached: set[str]  # coordinates of formulas without cached values
+    uncached: dict[str, str]  # coordinate -> formula without a cached value
 
     @classmethod
-    def of(cls, sheet: Worksheet, title: str, uncached: set[tuple[str, str]]) -> _Grid:
+    def of(cls, sheet: Worksheet, title: str, uncached: dict[tuple[str, str], str]) -> _Grid:
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
         for merged in sheet.merged_cells.ranges:
             top_left = rows[merged.min_row - 1][merged.min_col - 1]
@@ -116,7 +118,7 @@ class _Grid:
                 for c in range(merged.min_col, merged.max_col + 1):
                     if c - 1 < len(rows[r - 1]):
                         rows[r - 1][c - 1] = top_left
-        gone = {coord for (name, coord) in uncached if name == sheet.title}
+        gone = {coord: f for (name, coord), f in uncached.items() if name == sheet.title}
         return cls(title, sheet.title, rows, gone)
 
     def value(self, row: int, col: int) -> Any:
@@ -129,13 +131,13 @@ class _Grid:
             return raw or None
         return raw
 
-    def is_uncached_formula(self, row: int, col: int) -> bool:
-        return cell_ref(row, col) in self.uncached
+    def uncached_formula(self, row: int, col: int) -> str | None:
+        return self.uncached.get(cell_ref(row, col))
 
     def row_is_empty(self, row: int) -> bool:
         width = len(self.rows[row - 1]) if row <= len(self.rows) else 0
         return all(
-            self.value(row, c) is None and not self.is_uncached_formula(row, c)
+            self.value(row, c) is None and self.uncached_formula(row, c) is None
             for c in range(1, width + 1)
         )
 
@@ -187,13 +189,16 @@ class _Reader:
             grid = self._grid(use.sheet.name)
             if grid is None:
                 if use.required:
-                    names = ", ".join(f"« {u.sheet.name} »" for u in s.OFFER_SHEETS[offer])
+                    uses = s.OFFER_SHEETS[offer]
+                    required = enumeration(f"« {u.sheet.name} »" for u in uses if u.required)
+                    optional = enumeration(f"« {u.sheet.name} »" for u in uses if not u.required)
                     self.problems.append(
                         Problem(
                             f"la feuille « {use.sheet.name} » est introuvable",
-                            hint=f"Une mission « {offer} » contient les feuilles {names}. "
-                            f"Ajoutez la feuille manquante (un classeur vierge créé avec "
-                            f"« amoor workbook new » la contient).",
+                            hint=f"Une mission « {offer} » contient obligatoirement les feuilles "
+                            f"{required} ({optional} sont facultatives). Ajoutez la feuille "
+                            f"manquante (un classeur vierge créé avec « amoor workbook new » la "
+                            f"contient).",
                         )
                     )
                 continue
@@ -233,13 +238,15 @@ class _Reader:
     def _parse_cell(self, grid: _Grid, row: int, col: int, column: s.Column) -> tuple[bool, Any]:
         """(ok, value) for one cell; value None means blank. Problems are recorded."""
         ref = cell_ref(row, col)
-        if grid.is_uncached_formula(row, col):
+        formula = grid.uncached_formula(row, col)
+        if formula is not None:
             self.problems.append(
                 Problem(
-                    f"la cellule contient une formule dont la valeur n'a pas été calculée "
-                    f"({column.header})",
+                    f"cette cellule ({column.header}) contient une formule dont le résultat n'a "
+                    f"pas été enregistré",
                     sheet=grid.title,
                     cell=ref,
+                    found=formula,
                     hint=_OPEN_AND_SAVE,
                 )
             )
@@ -369,14 +376,16 @@ class _Reader:
                 best_row, best = row, score
         texts = {fold(as_text(v)) for v in grid.rows[best_row - 1]} if grid.rows else set()
         expected = " | ".join(c.header for c in sheet.columns)
+        required = ", ".join(sheet.required_headers)
         for column in sheet.columns:
             if column.required and fold(column.header) not in texts:
                 self.problems.append(
                     Problem(
                         f"la colonne obligatoire « {column.header} » est introuvable",
                         sheet=grid.title,
-                        hint=f"La ligne d'en-tête (ici la ligne {best_row}) doit contenir : "
-                        f"{expected}.",
+                        hint=f"Ajoutez la colonne « {column.header} » à la ligne d'en-tête "
+                        f"(ligne {best_row}). Colonnes attendues : {expected} (obligatoires : "
+                        f"{required}).",
                     )
                 )
 
@@ -473,7 +482,7 @@ class _Reader:
                 if key in first:
                     self.problems.append(
                         Problem(
-                            f"le code « {code} » est déjà utilisé en {first[key]}",
+                            f"le code « {code} » est déjà utilisé à la cellule {first[key]}",
                             sheet=name,
                             cell=row.cells["code"],
                             hint="Chaque code doit être unique dans sa feuille : "

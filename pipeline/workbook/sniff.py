@@ -56,9 +56,9 @@ def check_xlsx(path: Path, max_uncompressed: int = MAX_UNCOMPRESSED) -> None:
             if expanded > max_uncompressed:
                 raise NotAWorkbookError(
                     f"Le classeur « {name} » est anormalement volumineux une fois décompressé "
-                    f"({expanded // (1024 * 1024)} Mo, limite {max_uncompressed // (1024 * 1024)}"
-                    f" Mo) : il n'est pas lu, par sécurité. Retirez les images ou données "
-                    f"superflues, ou repartez d'un classeur vierge (amoor workbook new)."
+                    f"({_megabytes(expanded)}, limite {_megabytes(max_uncompressed)}) : il "
+                    f"n'est pas lu, par sécurité. Retirez les images ou données superflues, ou "
+                    f"repartez d'un classeur vierge (amoor workbook new)."
                 )
     except zipfile.BadZipFile as exc:
         raise NotAWorkbookError(truncated_message(name)) from exc
@@ -69,9 +69,14 @@ def check_xlsx(path: Path, max_uncompressed: int = MAX_UNCOMPRESSED) -> None:
 def truncated_message(name: str) -> str:
     return (
         f"Le classeur « {name} » est incomplet ou endommagé (copie interrompue, "
-        f"synchronisation inachevée ?). Ouvrez-le dans Excel ou LibreOffice Calc pour vérifier, "
-        f"enregistrez-le puis déposez-le à nouveau."
+        f"synchronisation inachevée ?) : il ne peut pas être lu. Copiez-le à nouveau depuis "
+        f"l'original ; s'il ne s'ouvre pas non plus dans Excel ou LibreOffice Calc, repartez de "
+        f"la dernière version enregistrée."
     )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 
 def _describe_ole2(path: Path) -> str:
@@ -85,13 +90,15 @@ def _describe_ole2(path: Path) -> str:
         return (
             f"Le classeur « {name} » est protégé par un mot de passe : il ne peut pas être lu. "
             f"Dans Excel : Fichier > Informations > Protéger le classeur > Chiffrer avec mot de "
-            f"passe, effacez le mot de passe, enregistrez, puis déposez-le à nouveau."
+            f"passe, effacez le mot de passe, enregistrez. Dans LibreOffice Calc : Fichier > "
+            f"Enregistrer sous…, décochez « Enregistrer avec mot de passe ». Puis déposez-le à "
+            f"nouveau."
         )
     if {"Workbook", "Book"} & streams:
         return (
             f"Le fichier « {name} » est un classeur Excel 97-2003 (.xls), format que l'outil ne "
-            f"lit pas. Ouvrez-le puis Fichier > Enregistrer sous… > « Classeur Excel (.xlsx) », "
-            f"et déposez le fichier .xlsx."
+            f"lit pas. Ouvrez-le dans Excel ou LibreOffice Calc, puis Fichier > Enregistrer "
+            f"sous… > « Classeur Excel (.xlsx) », et déposez le fichier .xlsx."
         )
     return f"Le fichier « {name} » est un ancien document Office, pas un classeur .xlsx. {_SAVE_AS}"
 
