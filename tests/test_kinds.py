@@ -87,7 +87,7 @@ def test_grades_accept_numbers_and_labels(raw: Any, expected: m.Grade) -> None:
 
 @pytest.mark.parametrize("raw", [5, 2.5, "bof", -1])
 def test_grades_refuse_values_off_the_scale(raw: Any) -> None:
-    with pytest.raises(CellValueError, match="de 0 \(À rejeter\) à 4 \(Très bien\)"):
+    with pytest.raises(CellValueError, match=r"de 0 \(À rejeter\) à 4 \(Très bien\)"):
         GradeKind().parse(raw)
 
 
