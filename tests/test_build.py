@@ -134,3 +134,13 @@ def test_cahier_opened_by_libreoffice_shows_everything(
     assert "25 novembre 2026" in text
     for quadrant in m.Quadrant:
         assert quadrant.value in text
+
+
+@needs_libreoffice
+def test_formula_saved_by_a_spreadsheet_reads_its_cached_value(
+    tmp_path: Path, lo_profile: Path
+) -> None:
+    broken = DATA / "broken" / "formula-no-cache.xlsx"
+    saved = convert(broken, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo", lo_profile)
+    engagement = read_engagement(saved)
+    assert engagement.stakeholders[0].interest == 4  # the cached result of =2+2

@@ -1,0 +1,211 @@
+"""Charts for the Word deliverables, drawn with matplotlib (Agg) into PNG bytes.
+
+matplotlib is imported only when a chart is drawn: it costs a few tenths of a
+second, and most commands never draw. Figures are built with the object API
+(``Figure`` + Agg canvas), not pyplot, so no global state is shared between
+builds. Every chart reads printed in black and white: categories differ by
+marker shape as well as colour, grades by lightness as well as hue.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from io import BytesIO
+from typing import TYPE_CHECKING
+
+from pipeline import model as m
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+DPI = 200
+CM = 1 / 2.54  # matplotlib sizes are in inches
+FONT = "DejaVu Sans"  # ships with matplotlib: same rendering everywhere
+
+# Colour-blind-safe palette (Okabe–Ito) paired with distinct marker shapes.
+CATEGORY_STYLE: dict[m.Category, tuple[str, str]] = {
+    m.Category.HABITANTS: ("#E69F00", "o"),
+    m.Category.SERVICES: ("#0072B2", "s"),
+    m.Category.ELUS: ("#D55E00", "^"),
+    m.Category.PRESTATAIRES: ("#009E73", "D"),
+    m.Category.ASSOCIATIONS: ("#CC79A7", "v"),
+    m.Category.INSTITUTIONS: ("#56B4E9", "P"),
+    m.Category.AUTRE: ("#7F7F7F", "X"),
+}
+# Stakeholder map: one grid cell per (interest, influence) pair, names listed in it.
+FONT_SIZE = 5.6
+TEXT_SPAN = 0.82  # x units from a name's start to the next cell's edge, with a margin
+LINE_HEIGHT = 0.105  # in score units: 9 lines fill a cell
+LINES_PER_CELL = 9
+HIGH_EDGE = m.HIGH_SCORE - 0.5  # "high" means 3 or more
+QUADRANT_LABELS: dict[m.Quadrant, tuple[float, float]] = {
+    m.Quadrant.A_SATISFAIRE: (1.5, 5.62),
+    m.Quadrant.ACTEURS_CLES: (4.0, 5.62),
+    m.Quadrant.A_SURVEILLER: (1.5, 0.36),
+    m.Quadrant.A_INFORMER: (4.0, 0.36),
+}
+
+
+def _figure(width_cm: float, height_cm: float) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width_cm * CM, height_cm * CM), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = BytesIO()
+    # A fixed creation date keeps the bytes stable from one build to the next.
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _width_checker(figure: Figure, ax: Axes, span: float) -> Callable[[str], bool]:
+    """A test that a one-line label fits in ``span`` data units of the x axis."""
+    from matplotlib.font_manager import FontProperties
+
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    limit = abs(ax.transData.transform((span, 0))[0] - ax.transData.transform((0, 0))[0])
+    font = FontProperties(family=FONT, size=FONT_SIZE)
+
+    def fits(text: str) -> bool:
+        width, _, _ = renderer.get_text_width_height_descent(text, font, ismath=False)
+        return bool(width <= limit)
+
+    return fits
+
+
+def _fit(name: str, max_lines: int, fits: Callable[[str], bool]) -> str:
+    """The name on at most ``max_lines`` lines that fit, shortened with « … » if needed."""
+    words = " ".join(name.split()).split(" ")
+    lines: list[str] = []
+    while words and len(lines) < max_lines:
+        line = words.pop(0)
+        while words and fits(f"{line} {words[0]}"):
+            line = f"{line} {words.pop(0)}"
+        lines.append(line)
+    if words or not fits(lines[-1]):
+        last = lines[-1]
+        while last and not fits(last + "…"):
+            last = last[:-1].rstrip()
+        lines[-1] = last + "…"
+    return "\n".join(lines)
+
+
+def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
+    """The power/interest grid, one named marker per stakeholder, coloured by category.
+
+    Influence and interest are integers, so stakeholders sharing a score share a
+    cell of the grid: each cell lists its members one per line, in a column
+    that cannot overlap the next cell's. Legible with 60 stakeholders, and
+    deterministic (no iterative label repulsion).
+    """
+    figure = _figure(17, 15)
+    ax = figure.add_subplot()
+    ax.set_xlim(0.5, 5.5)
+    # Bands above row 5 and below row 1 hold the quadrant names.
+    ax.set_ylim(0.2, 5.8)
+    ax.set_xticks(range(1, 6))
+    ax.set_yticks(range(1, 6))
+    ax.set_xlabel("Intérêt pour le projet (1 à 5)", fontsize=9)
+    ax.set_ylabel("Influence sur la décision (1 à 5)", fontsize=9)
+    ax.tick_params(labelsize=8, length=0)
+    for edge in (1.5, 2.5, 3.5, 4.5):
+        strong = edge == HIGH_EDGE
+        ax.axvline(
+            edge,
+            color="#303030" if strong else "#C8C8C8",
+            linewidth=1.4 if strong else 0.5,
+            zorder=1,
+        )
+        ax.axhline(
+            edge,
+            color="#303030" if strong else "#C8C8C8",
+            linewidth=1.4 if strong else 0.5,
+            zorder=1,
+        )
+    for quadrant, (x, y) in QUADRANT_LABELS.items():
+        ax.text(
+            x,
+            y,
+            quadrant.value,
+            ha="center",
+            va="center",
+            fontsize=10,
+            fontweight="bold",
+            color="#303030",
+        )
+
+    present = [c for c in m.Category if any(s.category is c for s in stakeholders)]
+    handles = [
+        ax.scatter(
+            [],
+            [],
+            s=24,
+            c=CATEGORY_STYLE[c][0],
+            marker=CATEGORY_STYLE[c][1],
+            edgecolors="black",
+            linewidths=0.5,
+            label=c.value,
+        )
+        for c in present
+    ]
+    if handles:
+        figure.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=min(len(handles), 4),
+            fontsize=8,
+            frameon=False,
+        )
+    figure.canvas.draw()  # settle the layout, so that text widths can be measured
+    fits = _width_checker(figure, ax, TEXT_SPAN)
+
+    cells: dict[tuple[int, int], list[m.Stakeholder]] = defaultdict(list)
+    for stakeholder in sorted(stakeholders, key=lambda s: (s.category.value, s.name)):
+        cells[(stakeholder.interest, stakeholder.influence)].append(stakeholder)
+    for (interest, influence), members in cells.items():
+        shown = members if len(members) <= LINES_PER_CELL else members[: LINES_PER_CELL - 1]
+        # Few names in the cell: each may take two lines rather than be cut short.
+        per_name = 2 if 2 * len(shown) <= LINES_PER_CELL else 1
+        labels = [_fit(s.name, per_name, fits) for s in shown]
+        used = sum(label.count("\n") + 1 for label in labels) + (len(shown) < len(members))
+        y = influence + (used - 1) * LINE_HEIGHT / 2
+        for stakeholder, label in zip(shown, labels, strict=True):
+            height = label.count("\n") + 1
+            centre = y - (height - 1) * LINE_HEIGHT / 2
+            colour, marker = CATEGORY_STYLE[stakeholder.category]
+            ax.scatter(
+                [interest - 0.42],
+                [y],
+                s=14,
+                c=colour,
+                marker=marker,
+                edgecolors="black",
+                linewidths=0.4,
+                zorder=3,
+            )
+            ax.text(
+                interest - 0.36,
+                centre,
+                label,
+                fontsize=FONT_SIZE,
+                va="center",
+                zorder=4,
+                linespacing=1.0,
+            )
+            y -= height * LINE_HEIGHT
+        if len(shown) < len(members):
+            ax.text(
+                interest - 0.36,
+                y,
+                f"+ {len(members) - len(shown)} (voir le registre)",
+                fontsize=FONT_SIZE,
+                va="center",
+                style="italic",
+            )
+    return _png(figure)
