@@ -209,3 +209,161 @@ def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
                 style="italic",
             )
     return _png(figure)
+
+
+# R.O.I. citoyen grades, from À rejeter to Très bien: red to green, and a hatch
+# per grade so that a black-and-white print still tells them apart.
+GRADE_COLOURS: tuple[str, ...] = ("#B2182B", "#EF8A62", "#F7F7F7", "#A6DBA0", "#1B7837")
+GRADE_HATCHES: tuple[str, ...] = ("xxxx", "////", "", "....", "")
+GRADE_TEXT: tuple[str, ...] = ("white", "black", "black", "black", "white")
+
+
+def merit_profile(rows: Sequence[tuple[str, Sequence[float]]]) -> bytes:
+    """Stacked horizontal bars, one per scenario (best first, at the top).
+
+    ``rows``: (label, shares of grades 0..4). The majority grade is where a
+    bar crosses the 50 % line.
+    """
+    figure = _figure(17, 2.2 + 1.25 * max(len(rows), 1))
+    ax = figure.add_subplot()
+    labels = [label for label, _ in rows]
+    positions = list(range(len(rows)))[::-1]
+    left = [0.0] * len(rows)
+    for grade in m.Grade:
+        widths = [shares[grade] * 100 for _, shares in rows]
+        bars = ax.barh(
+            positions,
+            widths,
+            left=left,
+            height=0.62,
+            color=GRADE_COLOURS[grade],
+            hatch=GRADE_HATCHES[grade],
+            edgecolor="#404040",
+            linewidth=0.6,
+            label=grade.label,
+        )
+        for bar, width, start in zip(bars, widths, left, strict=True):
+            if width >= 7:
+                ax.text(
+                    start + width / 2,
+                    bar.get_y() + bar.get_height() / 2,
+                    f"{width:.0f} %",
+                    ha="center",
+                    va="center",
+                    fontsize=7.5,
+                    color=GRADE_TEXT[grade],
+                    fontweight="bold",
+                    bbox={
+                        "boxstyle": "round,pad=0.12",
+                        "facecolor": GRADE_COLOURS[grade],
+                        "edgecolor": "none",
+                    },
+                )
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    ax.axvline(50, color="black", linewidth=1.6, linestyle=(0, (4, 2)), zorder=5)
+    ax.text(
+        50,
+        len(rows) - 0.3,
+        "50 %",
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+        zorder=6,
+    )
+    ax.set_yticks(positions, labels, fontsize=8.5)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-0.6, len(rows) - 0.2)
+    ax.set_xticks(range(0, 101, 25), [f"{v} %" for v in range(0, 101, 25)], fontsize=8)
+    ax.set_xlabel("Part des participants (note globale de chacun)", fontsize=8.5)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    figure.legend(loc="outside lower center", ncols=5, fontsize=8, frameon=False)
+    return _png(figure)
+
+
+OPINION_LABELS: tuple[str, ...] = ("J'aime", "Neutre", "Je n'aime pas")
+OPINION_COLOURS: tuple[str, ...] = ("#1B7837", "#F0F0F0", "#B2182B")
+OPINION_HATCHES: tuple[str, ...] = ("", "", "////")
+OPINION_TEXT: tuple[str, ...] = ("white", "black", "white")
+
+
+def opinions_chart(groups: Sequence[tuple[str, Sequence[tuple[str, Sequence[int]]]]]) -> bytes:
+    """Opinions per dispositif and public: one 100 % bar per public, grouped by dispositif.
+
+    ``groups``: (dispositif label, [(public label, (likes, neutral, dislikes))]).
+    """
+    bars = sum(len(publics) for _, publics in groups)
+    figure = _figure(17, 2.4 + 0.62 * bars + 0.5 * len(groups))
+    ax = figure.add_subplot()
+    y = 0.0
+    ticks: list[float] = []
+    tick_labels: list[str] = []
+    for label, publics in groups:
+        ax.text(
+            0,
+            y - 0.55,
+            label,
+            fontsize=8.5,
+            fontweight="bold",
+            va="center",
+            zorder=6,
+            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+        )
+        y -= 1.1
+        for public, counts in publics:
+            total = sum(counts) or 1
+            left = 0.0
+            for index, count in enumerate(counts):
+                width = 100 * count / total
+                ax.barh(
+                    [y],
+                    [width],
+                    left=left,
+                    height=0.7,
+                    color=OPINION_COLOURS[index],
+                    hatch=OPINION_HATCHES[index],
+                    edgecolor="#404040",
+                    linewidth=0.5,
+                )
+                if width >= 9:
+                    ax.text(
+                        left + width / 2,
+                        y,
+                        str(count),
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color=OPINION_TEXT[index],
+                        fontweight="bold",
+                        bbox={
+                            "boxstyle": "round,pad=0.1",
+                            "facecolor": OPINION_COLOURS[index],
+                            "edgecolor": "none",
+                        },
+                    )
+                left += width
+            ticks.append(y)
+            tick_labels.append(f"{public} ({sum(counts)})")
+            y -= 0.85
+        y -= 0.3
+    ax.set_yticks(ticks, tick_labels, fontsize=7.5)
+    ax.set_ylim(y + 0.3, 0.2)
+    ax.set_xlim(0, 100)
+    ax.set_xticks(range(0, 101, 25), [f"{v} %" for v in range(0, 101, 25)], fontsize=8)
+    ax.axvline(50, color="black", linewidth=0.8, linestyle=(0, (4, 2)))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(
+            facecolor=OPINION_COLOURS[i],
+            hatch=OPINION_HATCHES[i],
+            edgecolor="#404040",
+            label=OPINION_LABELS[i],
+        )
+        for i in range(3)
+    ]
+    figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8, frameon=False)
+    return _png(figure)
