@@ -210,7 +210,7 @@ def test_grade_stats_shares_and_mention() -> None:
 
 def spec_compare(a: list[Grade], b: list[Grade], code_a: str, code_b: str) -> int:
     """Steps 1–5 of roi-citoyen.md, literally: < 0 when a ranks first."""
-    x, y = sorted(a), sorted(b)
+    x, y = sorted(map(int, a)), sorted(map(int, b))
     while x and y:
         rx, ry = _round(x), _round(y)
         if rx != ry:
@@ -223,7 +223,7 @@ def spec_compare(a: list[Grade], b: list[Grade], code_a: str, code_b: str) -> in
     return (code_a > code_b) - (code_a < code_b)
 
 
-def _round(grades: list[Grade]) -> tuple[int, int, Fraction]:
+def _round(grades: list[int]) -> tuple[int, int, Fraction]:
     alpha = grades[(len(grades) - 1) // 2]
     p = Fraction(sum(1 for g in grades if g > alpha), len(grades))
     q = Fraction(sum(1 for g in grades if g < alpha), len(grades))
@@ -265,6 +265,7 @@ WEIGHTED = (
     Criterion("B", "Critère B", weight=Decimal(2)),
     Criterion("C", "Critère C", weight=Decimal("0.5")),
 )
+Rows = list[tuple[str, Public, tuple[Grade | None, ...]]]
 optional_grade = st.none() | st.sampled_from(list(Grade))
 rows = st.lists(
     st.tuples(
@@ -276,7 +277,7 @@ rows = st.lists(
 )
 
 
-def build(data: list[tuple[str, Public, tuple[Grade | None, ...]]]) -> list[Rating]:
+def build(data: Rows) -> list[Rating]:
     return [
         Rating(
             f"P{i}",
@@ -293,7 +294,7 @@ def analyse(ratings: Sequence[Rating]) -> RoiAnalysis:
 
 
 @given(rows, st.randoms(use_true_random=False))
-def test_ranking_does_not_depend_on_row_order(data: list, rnd: random.Random) -> None:
+def test_ranking_does_not_depend_on_row_order(data: Rows, rnd: random.Random) -> None:
     ratings = build(data)
     shuffled = list(ratings)
     rnd.shuffle(shuffled)
@@ -304,7 +305,7 @@ def test_ranking_does_not_depend_on_row_order(data: list, rnd: random.Random) ->
 
 
 @given(rows, st.data())
-def test_raising_a_grade_never_lowers_the_rank(data: list, draw: st.DataObject) -> None:
+def test_raising_a_grade_never_lowers_the_rank(data: Rows, draw: st.DataObject) -> None:
     ratings = build(data)
     raisable = [(i, j) for i, r in enumerate(ratings) for j, (_, g) in enumerate(r.grades) if g < 4]
     if not raisable:
@@ -326,7 +327,7 @@ def test_raising_a_grade_never_lowers_the_rank(data: list, draw: st.DataObject) 
 
 
 @given(rows, st.sampled_from(list(Public)))
-def test_with_one_public_the_public_result_is_the_overall_one(data: list, public: Public) -> None:
+def test_with_one_public_the_public_result_is_the_overall_one(data: Rows, public: Public) -> None:
     analysis = analyse(build([(code, public, grades) for code, _, grades in data]))
     for result in analysis.ranking:
         assert list(result.by_public) == [public]
@@ -339,7 +340,7 @@ def test_with_one_public_the_public_result_is_the_overall_one(data: list, public
 
 
 @given(rows)
-def test_every_scenario_is_ranked_or_unrated(data: list) -> None:
+def test_every_scenario_is_ranked_or_unrated(data: Rows) -> None:
     analysis = analyse(build(data))
     assert sorted([*ranked(analysis), *analysis.unrated]) == sorted(CODES)
     assert [r.rank for r in analysis.ranking] == list(range(1, len(analysis.ranking) + 1))
@@ -403,12 +404,12 @@ def test_all_grades_equal() -> None:
 def test_criterion_weighing_zero_is_ignored() -> None:
     criteria = (Criterion("A", "a"), Criterion("Z", "z", weight=Decimal(0)))
     ratings = [
-        Rating("Ana", Public.CITOYEN, "S1", (("A", G.INSUFFISANT), ("Z", G.TRES_BIEN))),
+        Rating("Ana", Public.CITOYEN, "S1", (("A", G.PASSABLE), ("Z", G.TRES_BIEN))),
         Rating("Bob", Public.CITOYEN, "S1", (("Z", G.TRES_BIEN),)),
     ]
     analysis = analyse_roi(scenarios("S1"), criteria, ratings)
     (result,) = analysis.ranking
-    assert result.overall.distribution == (0, 1, 0, 0, 0)
+    assert result.overall.distribution == (0, 0, 1, 0, 0)
     assert result.by_criterion["Z"].n == 2  # the raw grades are still shown
     assert analysis.warnings == (
         "« Bob » n'a noté pour le scénario S1 que des critères de poids nul : "
