@@ -117,7 +117,7 @@ def _option_lines(
 def _unpriced(option: OptionLine, offer: Offer, prices: OfferPrices) -> Problem:
     # The model knows the row, not the column of « Prix unitaire HT » (columns are
     # found by header), so the row is named in the message rather than a cell.
-    known = sorted(prices.options)
+    known = list(prices.options)  # in the configuration's order
     close = difflib.get_close_matches(
         _option_key(option.name), [_option_key(k) for k in known], n=1, cutoff=0.75
     )
