@@ -24,8 +24,9 @@ from dataclasses import dataclass
 class Problem:
     """One thing wrong in a workbook, located as the consultant sees it.
 
-    ``cell`` is an A1 reference ("E7") or empty when the problem concerns a
-    whole sheet or workbook; ``found`` is the value read, quoted in the
+    ``cell`` is an A1 reference ("E7"), or ``row`` a row number when only the
+    row is known; both empty when the problem concerns a whole sheet or
+    workbook; ``found`` is the value read, quoted in the
     message; ``hint`` says what to do.
     """
 
@@ -34,11 +35,14 @@ class Problem:
     cell: str = ""
     found: str | None = None
     hint: str = ""
+    row: int | None = None
 
     def __str__(self) -> str:
         place = ""
         if self.sheet and self.cell:
             place = f"Feuille « {self.sheet} », cellule {self.cell} : "
+        elif self.sheet and self.row:
+            place = f"Feuille « {self.sheet} », ligne {self.row} : "
         elif self.sheet:
             place = f"Feuille « {self.sheet} » : "
         text = place + (self.message if place else self.message[:1].upper() + self.message[1:])

@@ -214,13 +214,13 @@ def test_an_option_neither_in_the_catalogue_nor_priced_is_a_workbook_problem() -
         price(e)
     error = caught.value
     assert error.source == "mission.xlsx"
-    assert [(p.sheet, p.cell) for p in error.problems] == [("Options", ""), ("Options", "")]
+    assert [(p.sheet, p.row) for p in error.problems] == [("Options", 3), ("Options", 4)]
     assert [str(p) for p in error.problems] == [
-        "Feuille « Options » : à la ligne 3, l'option « Tests » n'est pas au catalogue de "
+        "Feuille « Options », ligne 3 : l'option « Tests » n'est pas au catalogue de "
         "l'offre « Concertation citoyenne » et n'a pas de prix. Indiquez un prix unitaire HT, "
         "ou choisissez une option du catalogue : « Enquête terrain auprès des habitants », "
         "« Entretiens complémentaires » et « Animation de la démarche ».",
-        "Feuille « Options » : à la ligne 4, l'option « Entretien complementaire » n'est pas au "
+        "Feuille « Options », ligne 4 : l'option « Entretien complementaire » n'est pas au "
         "catalogue de l'offre « Concertation citoyenne » et n'a pas de prix. Vouliez-vous dire "
         "« Entretiens complémentaires » ? Sinon, indiquez un prix unitaire HT.",
     ]

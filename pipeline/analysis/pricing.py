@@ -132,8 +132,9 @@ def _unpriced(option: OptionLine, offer: Offer, prices: OfferPrices) -> Problem:
     else:
         hint = "Indiquez un prix unitaire HT."
     return Problem(
-        f"à la ligne {option.source_row}, l'option « {option.name} » n'est pas au catalogue "
-        f"de l'offre « {offer} » et n'a pas de prix",
+        f"l'option « {option.name} » n'est pas au catalogue de l'offre « {offer} » et n'a "
+        f"pas de prix",
         sheet=OPTIONS_SHEET,
+        row=option.source_row or None,
         hint=hint,
     )
