@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline import model as m
+from pipeline.analysis.overview import Analysis, analyse
 from pipeline.outbox import Commit, Document, commit, safe_name
 from pipeline.render.context import Context, cahier_context
 from pipeline.render.docx import render_docx
@@ -25,7 +26,7 @@ class Deliverable:
 
     title: str  # « Cahier des charges »; the file is « <title> - <référence>.docx »
     template: str
-    context: Callable[[m.Engagement, str, date], Context]
+    context: Callable[[m.Engagement, Analysis, str, date], Context]
 
     def file_name(self, engagement: m.Engagement) -> str:
         title = self.title
@@ -57,11 +58,14 @@ NOT_YET_BUILT: dict[m.Offer, tuple[str, ...]] = {
 @dataclass(frozen=True)
 class BuildResult:
     engagement: m.Engagement
+    analysis: Analysis
     commit: Commit | None  # None when the offer has no deliverable built yet
     not_built: tuple[str, ...]
 
 
-def render_all(engagement: m.Engagement, workspace: Workspace, today: date) -> list[Document]:
+def render_all(
+    engagement: m.Engagement, analysis: Analysis, workspace: Workspace, today: date
+) -> list[Document]:
     """Every deliverable of the engagement, rendered in memory."""
     firm = workspace.config.seller.name
     return [
@@ -69,7 +73,7 @@ def render_all(engagement: m.Engagement, workspace: Workspace, today: date) -> l
             deliverable.file_name(engagement),
             render_docx(
                 workspace.template(deliverable.template),
-                deliverable.context(engagement, firm, today),
+                deliverable.context(engagement, analysis, firm, today),
             ),
         )
         for deliverable in DELIVERABLES[engagement.offer]
@@ -79,10 +83,11 @@ def render_all(engagement: m.Engagement, workspace: Workspace, today: date) -> l
 def build(workbook: Path, workspace: Workspace, today: date) -> BuildResult:
     """Read, render and write the deliverables of one workbook."""
     engagement = read_engagement(workbook)  # xlsx -> validated model, or WorkbookError
-    documents = render_all(engagement, workspace, today)  # bytes in memory
+    analysis = analyse(engagement)  # pure: R.O.I. citoyen, opinions, concept tests
+    documents = render_all(engagement, analysis, workspace, today)  # bytes in memory
     written = (
         commit(workspace.outbox, engagement.mission, documents, source=workbook)
         if documents
         else None
     )
-    return BuildResult(engagement, written, NOT_YET_BUILT[engagement.offer])
+    return BuildResult(engagement, analysis, written, NOT_YET_BUILT[engagement.offer])

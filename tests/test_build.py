@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from pipeline import model as m
+from pipeline.analysis.overview import analyse
 from pipeline.build import build
+from pipeline.render.docx import Picture
 from pipeline.render.context import cahier_context
 from pipeline.render.formats import money
 from pipeline.workbook.reader import read_engagement
@@ -23,6 +25,13 @@ TODAY = date(2026, 11, 25)
 SAINT_AUBIN = next(p for p in EXAMPLES if "saint-aubin" in p.name)
 STOPPED = next(p for p in EXAMPLES if "arretee" in p.name)
 GOLDEN = DATA / "golden"
+
+
+def _picture(value: object) -> object:
+    """Golden contexts show what a picture is, not its bytes (they vary with matplotlib)."""
+    assert isinstance(value, Picture)
+    assert value.png.startswith(b"\x89PNG")
+    return {"picture": value.description, "width_cm": value.width_cm}
 
 
 def test_there_is_an_example_per_offer() -> None:
@@ -55,9 +64,11 @@ def test_examples_hold_what_makes_rendering_hard() -> None:
 def test_cahier_context_matches_its_golden_file(name: str) -> None:
     """The render context is pure: compare it as JSON (set AMOOR_UPDATE_GOLDEN=1 to refresh)."""
     path = SAINT_AUBIN if name == "Saint-Aubin" else STOPPED
-    context = cahier_context(read_engagement(path), "amoor", TODAY)
+    engagement = read_engagement(path)
+    context = cahier_context(engagement, analyse(engagement), "amoor", TODAY)
     golden = GOLDEN / f"cahier-{path.stem}.json"
-    text = json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    text = json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True, default=_picture)
+    text += "\n"
     if os.environ.get("AMOOR_UPDATE_GOLDEN") == "1":
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, encoding="utf-8")
@@ -134,6 +145,18 @@ def test_cahier_opened_by_libreoffice_shows_everything(
     assert "25 novembre 2026" in text
     for quadrant in m.Quadrant:
         assert quadrant.value in text
+
+    # Section 6: the R.O.I. citoyen results follow majority judgment.
+    roi = analyse(engagement).roi
+    assert roi is not None and roi.recommended == "S2"
+    assert squash("Classement par jugement majoritaire : S2, puis S4, S1 et S3.") in flat
+    assert squash("Recommandation : le scénario S2") in flat
+    for result in roi.ranking:
+        mention = result.overall.mention
+        sentence = f"Le scénario {result.code} obtient la mention majoritaire {mention}"
+        assert squash(sentence) in flat, sentence
+    # The plain mean would put S3 before S1; the document says so and follows majority judgment.
+    assert squash("La moyenne des notes aurait donné un autre ordre (S2, S4, S3, S1)") in flat
 
 
 @needs_libreoffice

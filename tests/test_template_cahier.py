@@ -199,7 +199,7 @@ def sample_context(*, stopped: bool) -> dict[str, Any]:
                 "description": "Une réunion publique.\nUn registre.",
                 "duration": "4 semaines",
                 "cost": "3 000,00 €",
-                "chosen": False,
+                "mark": "",
             },
             {
                 "code": "S2",
@@ -209,7 +209,7 @@ def sample_context(*, stopped: bool) -> dict[str, Any]:
                 "description": "Trois ateliers de quartier.",
                 "duration": "8 semaines",
                 "cost": "9 500,00 €",
-                "chosen": not stopped,
+                "mark": "" if stopped else "scénario retenu",
             },
         ],
         "chosen_scenario": None
@@ -217,11 +217,17 @@ def sample_context(*, stopped: bool) -> dict[str, Any]:
         else {
             "code": "S2",
             "title": "Ateliers de quartier",
+            "label": "Scénario retenu",
             "techniques": ["Concertation", "Co-construction"],
             "description": "Trois ateliers de quartier.",
             "origin": "Le scénario a été retenu par le comité de pilotage du 2 février 2026.",
         },
-        "roi_placeholder": "",
+        "roi": {
+            "rated": False,
+            "empty_text": "L'atelier R.O.I. citoyen n'a pas encore de notes.",
+            "notes": [],
+        },
+        "figures": {"stakeholder_map": None},
         "means": [
             {
                 "rubrique": "Moyens humains",
@@ -352,7 +358,8 @@ def test_render_contains_the_context(tmp_path: Path, stopped: bool) -> None:
     else:
         assert ("Paramètres de la concertation", "Heading 1") in styled
         assert ("Scénarios étudiés et scénario retenu", "Heading 1") in styled
-        assert "Scénario retenu : S2 — Ateliers de quartier" in flat
+        assert ("Scénario retenu", "Heading 2") in styled
+        assert "S2 — Ateliers de quartier" in flat
         assert "Concertation arrêtée" not in flat
         assert "Salle des fêtes : Accessible PMR" in flat
 

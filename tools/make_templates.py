@@ -705,6 +705,7 @@ def build_section_stakeholders(doc: DocumentObject) -> None:
         align=[None, CENTER],
     )
     tag(doc, "endif")
+    figure(doc, "figures.stakeholder_map", "Carte pouvoir / intérêt des parties prenantes")
     tag(doc, "for g in stakeholders.groups")
     heading(doc, "{{ g.quadrant }} ({{ g.count }})", 2)
     tag(doc, "if g.explanation")
@@ -795,7 +796,7 @@ def build_section_scenarios(doc: DocumentObject) -> None:
             Row(
                 [
                     "{{ s.code }}",
-                    "{{ s.title }}{{ ' (scénario retenu)' if s.chosen and not stopped else '' }}",
+                    "{{ s.title }}{{ ' (' ~ s.mark ~ ')' if s.mark and not stopped else '' }}",
                     "{{ s.techniques }}",
                     "{{ s.publics }}",
                     "{{ s.duration }}",
@@ -817,11 +818,9 @@ def build_section_scenarios(doc: DocumentObject) -> None:
     tag(doc, "endif")
 
     tag(doc, "if not stopped")
-    heading(doc, "Scénario retenu", 2)
+    heading(doc, "{{ chosen_scenario.label if chosen_scenario else 'Scénario retenu' }}", 2)
     tag(doc, "if chosen_scenario")
-    para(
-        doc, "{{ chosen_scenario.code }} — {{ chosen_scenario.title }}", label="Scénario retenu : "
-    )
+    para(doc, "{{ chosen_scenario.code }} — {{ chosen_scenario.title }}")
     tag(doc, "if chosen_scenario.origin")
     para(doc, "{{ chosen_scenario.origin }}")
     tag(doc, "endif")
@@ -835,6 +834,146 @@ def build_section_scenarios(doc: DocumentObject) -> None:
     para(doc, "Aucun scénario n'est encore retenu.")
     tag(doc, "endif")
     tag(doc, "endif")
+
+
+def figure(doc: DocumentObject, key: str, caption: str) -> None:
+    """A chart (docxtpl InlineImage) centred in its own paragraph, with a caption below."""
+    tag(doc, f"if {key}")
+    picture = para(doc, "{{ " + key + " }}")
+    picture.alignment = CENTER
+    picture.paragraph_format.keep_with_next = True
+    para(doc, caption, "Caption").alignment = CENTER
+    tag(doc, "endif")
+
+
+def build_section_roi(doc: DocumentObject) -> None:
+    """Section « Résultats de l'atelier R.O.I. citoyen » (not in a decision note)."""
+    tag(doc, "if not stopped")
+    heading(doc, "Résultats de l'atelier R.O.I. citoyen", 1)
+    tag(doc, "if roi.rated")
+    para(doc, "{{ roi.intro }}")
+    figure(
+        doc,
+        "roi.figure",
+        "Profil de mérite : part de chaque mention, scénario par scénario "
+        "(la mention majoritaire est celle qui franchit la ligne des 50 %)",
+    )
+
+    heading(doc, "Classement", 2)
+    para(doc, "Classement des scénarios", "Caption")
+    add_table(
+        doc,
+        [
+            ("Rang", 1.2),
+            ("Scénario", 4.6),
+            ("Mention majoritaire", 2.9),
+            ("Au moins cette mention", 2.3),
+            ("Équilibré", 1.9),
+            ("Consensus", 2.1),
+            ("Veto", 2.0),
+        ],
+        [
+            Row(
+                [
+                    "{{ r.rank }}",
+                    "{{ r.code }} — {{ r.title }}",
+                    "{% cellbg r.color %}{{ r.mention }}",
+                    "{{ r.at_least }}",
+                    "{{ r.balanced }}",
+                    "{{ r.consensus }}",
+                    "{{ r.veto }}",
+                ],
+                loop="r in roi.ranking",
+            )
+        ],
+        align=[CENTER, None, CENTER, CENTER, CENTER, CENTER, CENTER],
+        cell_margin=0.1,
+    )
+    tag(doc, "for sentence in roi.sentences")
+    bullet(doc, "{{ sentence }}")
+    tag(doc, "endfor")
+    tag(doc, "if roi.recommendation")
+    para(doc, "{{ roi.recommendation }}", HIGHLIGHT_STYLE)
+    tag(doc, "endif")
+
+    heading(doc, "Mentions majoritaires par critère", 2)
+    keep(
+        para(
+            doc,
+            "Pour chaque scénario, la mention majoritaire de chaque critère, tous "
+            "publics confondus.",
+        )
+    )
+    para(doc, "Mentions majoritaires par scénario et par critère", "Caption")
+    grid_table(doc, "roi.criteria", "{{ h.code }}", "roi.by_criterion", [])
+    para(doc, "{{ roi.criteria_legend }}", "Caption")
+
+    heading(doc, "Mentions majoritaires par public", 2)
+    keep(
+        para(
+            doc,
+            "La note globale de chaque participant, résumée par public : un scénario "
+            "équilibré obtient au moins Passable dans chaque public.",
+        )
+    )
+    para(doc, "Mentions majoritaires par scénario et par public", "Caption")
+    grid_table(doc, "roi.publics", "{{ h }}", "roi.by_public", [("Ensemble", "r.overall")])
+
+    tag(doc, "if roi.notes")
+    heading(doc, "Remarques", 2)
+    tag(doc, "for note in roi.notes")
+    bullet(doc, "{{ note }}")
+    tag(doc, "endfor")
+    tag(doc, "endif")
+    tag(doc, "else")
+    para(doc, "{{ roi.empty_text }}")
+    tag(doc, "endif")
+    tag(doc, "endif")
+
+
+def grid_table(
+    doc: DocumentObject,
+    header_list: str,
+    header_text: str,
+    rows_key: str,
+    tail: Sequence[tuple[str, str]],
+) -> Table:
+    """Scenario rows × one column per item of ``header_list`` (docxtpl ``{%tc %}``).
+
+    Each body cell is ``{% cellbg cell.color %}{{ cell.label }}`` (a shaded majority
+    grade); ``tail``: extra fixed columns (header, expression of a shaded cell dict).
+    A ``{%tc for %}`` / ``{%tc endfor %}`` cell is replaced whole by its tag, so the
+    looping cell sits between two tag cells.
+    """
+    columns = 4 + len(tail)
+    table = doc.add_table(rows=4, cols=columns)
+    table.style = doc.styles[TABLE_STYLE]
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    header, loop_start, body, loop_end = table.rows
+    _row_props(header, header=True)
+    _row_props(body)
+    texts_header = [
+        "Scénario",
+        "{%tc for h in " + header_list + " %}",
+        header_text,
+        "{%tc endfor %}",
+        *(title for title, _ in tail),
+    ]
+    texts_body = [
+        "{{ r.code }}",
+        "{%tc for cell in r.cells %}",
+        "{% cellbg cell.color %}{{ cell.label }}",
+        "{%tc endfor %}",
+        *("{% cellbg " + expr + ".color %}{{ " + expr + ".label }}" for _, expr in tail),
+    ]
+    for cell, text in zip(header.cells, texts_header, strict=True):
+        _cell_text(cell.paragraphs[0], text, align=CENTER)
+    for cell, text in zip(body.cells, texts_body, strict=True):
+        _cell_text(cell.paragraphs[0], text, align=CENTER)
+    for row, statement in ((loop_start, "for r in " + rows_key), (loop_end, "endfor")):
+        merged = row.cells[0].merge(row.cells[-1])
+        _cell_text(merged.paragraphs[0], "{%tr " + statement + " %}")
+    return table
 
 
 def build_section_means(doc: DocumentObject) -> None:
@@ -939,6 +1078,7 @@ def build_cahier_des_charges() -> DocumentObject:
     build_section_stakeholders(doc)
     build_section_parameters(doc)
     build_section_scenarios(doc)
+    build_section_roi(doc)
     build_section_means(doc)
     build_section_governance(doc)
     build_section_deliverables(doc)

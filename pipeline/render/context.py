@@ -13,7 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from pipeline import model as m
+from pipeline.analysis.overview import Analysis
+from pipeline.render import charts
+from pipeline.render.docx import Picture
 from pipeline.render.formats import enumeration, long_date, money, number
+from pipeline.render.roi_context import Retained, retained_scenario, roi_context
 
 Context = dict[str, Any]
 
@@ -104,10 +108,13 @@ STOPPED_TEXT = (
 )
 
 
-def cahier_context(engagement: m.Engagement, firm_name: str, today: date) -> Context:
+def cahier_context(
+    engagement: m.Engagement, analysis: Analysis, firm_name: str, today: date
+) -> Context:
     """Context of the Cahier des charges (concertation citoyenne)."""
     mission = engagement.mission
     stopped = mission.stage is m.Stage.ARRETEE
+    retained = retained_scenario(analysis.roi, mission.chosen_scenario)
     return {
         "firm": {"name": firm_name},
         "doc": {
@@ -119,10 +126,12 @@ def cahier_context(engagement: m.Engagement, firm_name: str, today: date) -> Con
         "stopped_text": STOPPED_TEXT if stopped else "",
         "stakeholders": stakeholders_context(engagement.stakeholders),
         "parameters": _parameter_groups(engagement.parameters, SETTING_RUBRIQUES),
-        "scenarios": [
-            _scenario(s, chosen=s.code == mission.chosen_scenario) for s in engagement.scenarios
-        ],
-        "chosen_scenario": _chosen(engagement),
+        "scenarios": [_scenario(s, retained) for s in engagement.scenarios],
+        "chosen_scenario": _chosen(engagement, retained),
+        "roi": roi_context(engagement, analysis.roi, mission.workshop_date)
+        if analysis.roi is not None
+        else {"rated": False, "empty_text": "", "notes": []},
+        "figures": {"stakeholder_map": stakeholder_figure(engagement.stakeholders)},
         "means": _parameter_groups(engagement.parameters, MEANS_RUBRIQUES),
         "means_total": money(
             _sum(p.amount for p in engagement.parameters if p.rubrique in MEANS_RUBRIQUES)
@@ -218,7 +227,7 @@ def _parameter_groups(
     return groups
 
 
-def _scenario(s: m.Scenario, chosen: bool) -> Context:
+def _scenario(s: m.Scenario, retained: Retained | None) -> Context:
     return {
         "code": s.code,
         "title": s.title,
@@ -229,22 +238,32 @@ def _scenario(s: m.Scenario, chosen: bool) -> Context:
         if s.duration_weeks is not None
         else "",
         "cost": money(s.estimated_cost),
-        "chosen": chosen,
+        "mark": retained.mark if retained and retained.code == s.code else "",
     }
 
 
-def _chosen(engagement: m.Engagement) -> Context | None:
-    code = engagement.mission.chosen_scenario
-    scenario = engagement.scenario(code) if code else None
-    if scenario is None:
+def _chosen(engagement: m.Engagement, retained: Retained | None) -> Context | None:
+    scenario = engagement.scenario(retained.code) if retained else None
+    if retained is None or scenario is None:
         return None
     return {
         "code": scenario.code,
         "title": scenario.title,
+        "label": retained.label,
         "techniques": [t.value for t in scenario.techniques],
         "description": scenario.description,
-        "origin": f"Scénario retenu par la collectivité ({engagement.mission.collectivite}).",
+        "origin": retained.origin,
     }
+
+
+def stakeholder_figure(stakeholders: tuple[m.Stakeholder, ...]) -> Picture | None:
+    if not stakeholders:
+        return None
+    return Picture(
+        charts.stakeholder_map(stakeholders),
+        17.0,
+        "Carte pouvoir / intérêt des parties prenantes, par catégorie",
+    )
 
 
 def _governance(engagement: m.Engagement, firm_name: str) -> list[Context]:

@@ -8,12 +8,14 @@ blank, and strings are cleaned of XML-illegal characters before rendering.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from docxtpl import DocxTemplate, Listing
+from docx.shared import Cm
+from docxtpl import DocxTemplate, InlineImage, Listing
 
 from pipeline.errors import RenderError
 from pipeline.text import clean_text
@@ -30,14 +32,25 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def sanitize(value: Any) -> Any:
-    """A copy of a context with every string cleaned for XML."""
+@dataclass(frozen=True)
+class Picture:
+    """A PNG to place in a document (a chart), at a given width."""
+
+    png: bytes
+    width_cm: float
+    description: str  # alternative text, and what golden contexts show instead of bytes
+
+
+def _prepare(value: Any, document: DocxTemplate) -> Any:
+    """A copy of a context with strings cleaned for XML and pictures made inline images."""
     if isinstance(value, str):
         return clean_text(value)
+    if isinstance(value, Picture):
+        return InlineImage(document, BytesIO(value.png), width=Cm(value.width_cm))
     if isinstance(value, Mapping):
-        return {k: sanitize(v) for k, v in value.items()}
+        return {k: _prepare(v, document) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [sanitize(v) for v in value]
+        return [_prepare(v, document) for v in value]
     return value
 
 
@@ -50,7 +63,7 @@ def render_docx(template: Path, context: Mapping[str, Any]) -> bytes:
         )
     document = DocxTemplate(template)
     try:
-        document.render(sanitize(context), jinja_env=_environment(), autoescape=True)
+        document.render(_prepare(context, document), jinja_env=_environment(), autoescape=True)
     except jinja2.UndefinedError as exc:
         raise RenderError(
             f"Le modèle « {template.name} » utilise une donnée inconnue ({exc.message}). "
