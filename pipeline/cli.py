@@ -187,6 +187,40 @@ def build_command(ctx: click.Context, fichiers: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
+@cli.command("analyse", short_help="Affiche l'analyse d'un classeur, sans rien écrire.")
+@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (pour un autre outil).")
+@_help_option
+def analyse_command(fichier: Path, as_json: bool) -> None:
+    """Vérifie le classeur FICHIER et affiche son analyse, sans rien écrire.
+
+    Concertation citoyenne : le classement R.O.I. citoyen par jugement
+    majoritaire (mention majoritaire et signe, p, q, moyenne, équilibre entre
+    publics, consensus, veto) et la recommandation. Stratégie globale : les
+    avis par dispositif et par public. Émergence de concepts : les réactions
+    par scénario et par cible.
+    """
+    import json
+
+    from pipeline.analysis.overview import analyse, analysis_json
+    from pipeline.workbook.reader import read_engagement
+
+    if not fichier.is_file():
+        click.echo(f"Erreur : fichier introuvable : {fichier}", err=True)
+        sys.exit(1)
+    try:
+        engagement = read_engagement(fichier)
+    except AmoorError as error:
+        _fail(error)
+    analysis = analyse(engagement)
+    if as_json:
+        click.echo(json.dumps(analysis_json(engagement, analysis), ensure_ascii=False, indent=2))
+        return
+    from pipeline.render.report import analysis_report
+
+    click.echo(analysis_report(engagement, analysis))
+
+
 @cli.group("workbook", cls=_Group, short_help="Classeurs de mission (classeur vierge).")
 @_help_option
 def workbook_group() -> None:

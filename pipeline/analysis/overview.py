@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
 
 from pipeline import model as m
 from pipeline.analysis.concepts import EmergenceAnalysis, analyse_emergence
@@ -39,3 +41,59 @@ def analyse(engagement: m.Engagement) -> Analysis:
             opinions=analyse_opinions(engagement.devices, engagement.workshops, engagement.opinions)
         )
     return Analysis(emergence=analyse_emergence(engagement.tests, engagement.leads))
+
+
+def analysis_json(engagement: m.Engagement, analysis: Analysis) -> dict[str, Any]:
+    """The analysis as plain JSON (``amoor analyse --json``)."""
+    mission = engagement.mission
+    data: dict[str, Any] = {
+        "reference": mission.reference,
+        "offer": mission.offer.value,
+        "collectivite": mission.collectivite,
+    }
+    if analysis.roi is not None:
+        data.update(analysis.roi.to_json())
+    if analysis.opinions is not None:
+        data["devices"] = [
+            {
+                "code": d.code,
+                "name": d.name,
+                "verdict": d.verdict.value if d.verdict else None,
+                "by_public": {
+                    public.value: {
+                        "likes": counts.likes,
+                        "neutral": counts.neutral,
+                        "dislikes": counts.dislikes,
+                        "net": None if counts.net is None else float(counts.net),
+                    }
+                    for public, counts in d.by_public.items()
+                },
+            }
+            for d in analysis.opinions
+        ]
+    if analysis.emergence is not None:
+        data["scenarios"] = [
+            {
+                "scenario": c.scenario,
+                "convinced": [t.value for t in c.convinced],
+                "by_target": {
+                    target.value: {
+                        "adhesion": counts.adhesion,
+                        "reserve": counts.reserve,
+                        "rejet": counts.rejet,
+                        "convinces": counts.convinces,
+                    }
+                    for target, counts in c.by_target.items()
+                },
+            }
+            for c in analysis.emergence.scenarios
+        ]
+        data["leads"] = [
+            {"code": lead.code, "name": lead.name, "maturity": _value(lead.maturity)}
+            for lead in analysis.emergence.leads
+        ]
+    return data
+
+
+def _value(member: StrEnum | None) -> str | None:
+    return None if member is None else member.value

@@ -1,0 +1,117 @@
+"""Charts: drawn for every example, sharp enough to print, every label inside, names apart."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from itertools import combinations, pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from pipeline import model as m
+from pipeline.analysis.overview import analyse
+from pipeline.render import charts
+from pipeline.workbook.reader import read_engagement
+from tests.conftest import EXAMPLES
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The matplotlib figures the charts draw, kept for inspection."""
+    figures: list[Any] = []
+    real_png = charts._png
+
+    def keep(figure: Any) -> bytes:
+        figures.append(figure)
+        return real_png(figure)
+
+    monkeypatch.setattr(charts, "_png", keep)
+    return figures
+
+
+def _charts_of(path: Path) -> list[bytes]:
+    engagement = read_engagement(path)
+    analysis = analyse(engagement)
+    pictures = [charts.stakeholder_map(engagement.stakeholders)]
+    if analysis.roi is not None and analysis.roi.ranking:
+        pictures.append(
+            charts.merit_profile([(r.code, r.overall.shares) for r in analysis.roi.ranking])
+        )
+    if analysis.opinions:
+        pictures.append(
+            charts.opinions_chart(
+                [
+                    (
+                        d.name,
+                        [
+                            (p.value, (c.likes, c.neutral, c.dislikes))
+                            for p, c in d.by_public.items()
+                        ],
+                    )
+                    for d in analysis.opinions
+                ]
+            )
+        )
+    return pictures
+
+
+def _text_boxes(figure: Any) -> list[tuple[str, Any]]:
+    renderer = figure.canvas.get_renderer()
+    boxes = []
+    for text in figure.findobj(
+        lambda a: hasattr(a, "get_text") and hasattr(a, "get_window_extent")
+    ):
+        if text.get_visible() and text.get_text().strip():
+            boxes.append((text.get_text(), text.get_window_extent(renderer)))
+    return boxes
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_charts_render_sharp_with_every_label_inside(path: Path, drawn: list[Any]) -> None:
+    pictures = _charts_of(path)
+    assert len(pictures) == len(drawn) >= 1
+    for png, figure in zip(pictures, drawn, strict=True):
+        image = Image.open(BytesIO(png))
+        assert image.format == "PNG"
+        dpi_x, dpi_y = image.info["dpi"]
+        assert round(dpi_x) >= 150 and round(dpi_y) >= 150
+        width_cm = image.width / dpi_x * 2.54
+        assert 15 <= width_cm <= 17.5  # fits the 17 cm text width of an A4 page
+        canvas = figure.bbox
+        for text, box in _text_boxes(figure):
+            assert box.x0 >= canvas.x0 - 1 and box.x1 <= canvas.x1 + 1, text
+            assert box.y0 >= canvas.y0 - 1 and box.y1 <= canvas.y1 + 1, text
+
+
+def test_sixty_stakeholder_names_stay_apart_and_inside_their_cell(drawn: list[Any]) -> None:
+    engagement = read_engagement(next(p for p in EXAMPLES if "saint-aubin" in p.name))
+    base = engagement.stakeholders
+    crowd = list(base)
+    for index, stakeholder in enumerate(base * 2):
+        if len(crowd) >= 60:
+            break
+        crowd.append(
+            m.Stakeholder(
+                f"{stakeholder.name} ({index})",
+                stakeholder.category,
+                1 + index % 5,
+                1 + (index * 3) % 5,
+            )
+        )
+    charts.stakeholder_map(crowd)
+    figure = drawn[0]
+    ax = figure.axes[0]
+    names = [
+        (t, b)
+        for t, b in _text_boxes(figure)
+        if b.y1 - b.y0 < 60 and t not in {q.value for q in m.Quadrant}
+    ]
+    labels = [(t, b) for t, b in names if t in {lbl.get_text() for lbl in ax.texts}]
+    assert len(labels) >= 55  # a few may be summarised as « + N (voir le registre) »
+    for (first, a), (second, b) in combinations(labels, 2):
+        assert not a.overlaps(b), (first, second)
+    edges = [ax.transData.transform((x, 0))[0] for x in (0.5, 1.5, 2.5, 3.5, 4.5, 5.5)]
+    for text, box in labels:
+        assert any(left <= box.x0 and box.x1 <= right + 1 for left, right in pairwise(edges)), text
