@@ -11,7 +11,11 @@ problem is and what to do. The CLI (the only module that prints) shows
     ├── NotAWorkbookError       the file is not an .xlsx (xls, ods, csv, encrypted…)
     ├── ConfigError             amoor.toml is missing or wrong
     ├── WorkspaceError          the workspace layout is missing or wrong
-    └── RenderError             a template refers to something the data lacks
+    ├── RenderError             a template refers to something the data lacks
+    ├── LedgerError             invoicing/ledger.py: the ledger refuses or is unusable
+    ├── EInvoiceError           invoicing/facturx.py: the Factur-X XML or PDF is invalid
+    ├── LibreOfficeUnavailable  invoicing/facturx.py: no PDF, the .docx is still produced
+    └── PdfConversionError      invoicing/facturx.py: LibreOffice failed on a document
 """
 
 from __future__ import annotations

@@ -18,8 +18,9 @@ CTC « BR-FR ») through Saxon. The mapping choices and the rule that forced eac
   discount), once each (BR-FR-05, BR-FR-06).
 - Seller: SIREN as legal registration id, scheme 0002 (BR-FR-10); SIRET as
   global id, scheme 0009, consistent with the SIREN (BR-FR-09); VAT number
-  (BT-31), required even under franchise en base (BR-S-02, BR-E-02); electronic address BT-34 = SIREN, scheme 0225, the default address of
-  the French directory (BR-FR-13).
+  (BT-31), required even under franchise en base (BR-S-02, BR-E-02);
+  electronic address BT-34 = SIREN, scheme 0225, the default address of the
+  French directory (BR-FR-13); legal form, capital and RCS in BT-33.
 - Buyer: the same pair from its SIRET (SIREN = its 9 first digits, BR-FR-09,
   BR-FR-32); electronic address BT-49 (BR-FR-12) = ``SIREN_SIRET`` or
   ``SIREN_SIRET_CODESERVICE``, the directory form for public buyers, scheme
