@@ -13,7 +13,8 @@ from pathlib import Path
 
 from pipeline import model as m
 from pipeline.analysis.overview import Analysis, analyse
-from pipeline.outbox import Commit, Document, commit, safe_name
+from pipeline.invoicing.billing import PdfService, bill
+from pipeline.outbox import Commit, Document, commit, mission_folder, safe_name
 from pipeline.render.context import Context, cahier_context
 from pipeline.render.docx import render_docx
 from pipeline.workbook.reader import read_engagement
@@ -44,14 +45,13 @@ DELIVERABLES: dict[m.Offer, tuple[Deliverable, ...]] = {
     m.Offer.EMERGENCE: (),
 }
 NOT_YET_BUILT: dict[m.Offer, tuple[str, ...]] = {
-    m.Offer.CONCERTATION: ("Kit de communication", "Facture"),
+    m.Offer.CONCERTATION: ("Kit de communication",),
     m.Offer.STRATEGIE: (
         "Cahier des charges",
         "Outil de communication",
         "Kit R.O.I. citoyen personnalisé",
-        "Facture",
     ),
-    m.Offer.EMERGENCE: ("Rapport « Pistes créatives »", "Kit de communication", "Facture"),
+    m.Offer.EMERGENCE: ("Rapport « Pistes créatives »", "Kit de communication"),
 }
 
 
@@ -61,6 +61,8 @@ class BuildResult:
     analysis: Analysis
     commit: Commit | None  # None when the offer has no deliverable built yet
     not_built: tuple[str, ...]
+    notices: tuple[str, ...] = ()  # French: invoice differences, LibreOffice missing…
+    invoice_number: str | None = None
 
 
 def render_all(
@@ -80,14 +82,26 @@ def render_all(
     ]
 
 
-def build(workbook: Path, workspace: Workspace, today: date) -> BuildResult:
-    """Read, render and write the deliverables of one workbook."""
+def build(
+    workbook: Path, workspace: Workspace, today: date, pdf: PdfService | None = None
+) -> BuildResult:
+    """Read, render and write the deliverables of one workbook.
+
+    ``pdf`` (LibreOffice, kept warm for a whole run) makes the Factur-X PDF of
+    issued invoices; without it the ``.docx`` are produced and a notice says so.
+    """
     engagement = read_engagement(workbook)  # xlsx -> validated model, or WorkbookError
     analysis = analyse(engagement)  # pure: R.O.I. citoyen, opinions, concept tests
     documents = render_all(engagement, analysis, workspace, today)  # bytes in memory
-    written = (
-        commit(workspace.outbox, engagement.mission, documents, source=workbook)
-        if documents
-        else None
+    billing = bill(engagement, workspace, today, pdf, source=workbook.name)  # numbers once
+    documents += billing.documents
+    folder = mission_folder(workspace.outbox, engagement.mission)
+    written = commit(folder, documents, source=workbook) if documents else None  # the writes
+    return BuildResult(
+        engagement,
+        analysis,
+        written,
+        NOT_YET_BUILT[engagement.offer],
+        notices=(*billing.pricing_warnings, *billing.notices),
+        invoice_number=billing.number,
     )
-    return BuildResult(engagement, analysis, written, NOT_YET_BUILT[engagement.offer])

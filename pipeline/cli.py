@@ -11,11 +11,14 @@ import logging
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from pipeline.errors import AmoorError
+
+if TYPE_CHECKING:
+    from pipeline.build import BuildResult
 
 log = logging.getLogger(__name__)
 
@@ -146,45 +149,165 @@ def build_command(ctx: click.Context, fichiers: tuple[Path, ...]) -> None:
     sont signalés en une fois (feuille, cellule, correction à apporter).
     """
     from pipeline.build import build
+    from pipeline.invoicing.billing import PdfService
 
     try:
         workspace = _workspace(ctx)
     except AmoorError as error:
         _fail(error)
     failures = 0
-    for path in fichiers:
-        if not path.is_file():
-            click.echo(f"Erreur : fichier introuvable : {path}", err=True)
-            failures += 1
-            continue
-        try:
-            result = build(path, workspace, today=date.today())
-        except AmoorError as error:
-            click.echo(f"Erreur : {error}", err=True)
-            failures += 1
-            continue
-        mission = result.engagement.mission
-        click.echo(f"{path.name} : {mission.offer} — {mission.collectivite} ({mission.reference})")
-        for warning in result.engagement.warnings:
-            click.echo(f"  Avertissement : {warning}")
-        written = result.commit.written if result.commit else ()
-        kept = result.commit.kept if result.commit else ()
-        for path_written in written:
-            click.echo(f"  écrit : {path_written}")
-        for edited, beside in kept:
+    pdf = PdfService(workspace.state / "libreoffice")  # started once, on the first e-invoice
+    try:
+        for path in fichiers:
+            if not path.is_file():
+                click.echo(f"Erreur : fichier introuvable : {path}", err=True)
+                failures += 1
+                continue
+            try:
+                result = build(path, workspace, today=date.today(), pdf=pdf)
+            except AmoorError as error:
+                click.echo(f"Erreur : {error}", err=True)
+                failures += 1
+                continue
+            _report_build(path, result)
+    finally:
+        pdf.close()
+    if failures:
+        click.echo(f"{failures} classeur(s) sur {len(fichiers)} non traité(s).", err=True)
+        sys.exit(1)
+
+
+def _report_build(path: Path, result: BuildResult) -> None:
+    mission = result.engagement.mission
+    click.echo(f"{path.name} : {mission.offer} — {mission.collectivite} ({mission.reference})")
+    for warning in (*result.engagement.warnings, *result.analysis.warnings):
+        click.echo(f"  Avertissement : {warning}")
+    if result.commit is not None:
+        for written in result.commit.written:
+            click.echo(f"  écrit : {written}")
+        for edited, beside in result.commit.kept:
             click.echo(
                 f"  conservé : {edited.name} a été modifié à la main ; la nouvelle version "
                 f"est dans « {beside.name} »."
             )
-        if result.not_built:
-            click.echo(
-                "  Classeur valide. Pas encore produits pour cette offre : "
-                + ", ".join(result.not_built)
-                + "."
+    if result.invoice_number:
+        click.echo(f"  facture : {result.invoice_number}")
+    for notice in result.notices:
+        click.echo(f"  À noter : {notice}")
+    if result.not_built:
+        click.echo(
+            "  Classeur valide. Pas encore produits pour cette offre : "
+            + ", ".join(result.not_built)
+            + "."
+        )
+
+
+@cli.group("facture", cls=_Group, short_help="Factures émises : avoirs.")
+@_help_option
+def invoice_group() -> None:
+    """Factures émises : annuler une facture par un avoir."""
+
+
+@invoice_group.command("avoir", short_help="Annule une facture émise par un avoir.")
+@click.argument("numero", metavar="NUMÉRO")
+@click.option(
+    "--motif",
+    required=True,
+    metavar="TEXTE",
+    help="Motif de l'avoir, imprimé sur l'avoir (obligatoire).",
+)
+@_help_option
+@click.pass_context
+def credit_note_command(ctx: click.Context, numero: str, motif: str) -> None:
+    """Émet un avoir qui annule la facture NUMÉRO (par exemple F-2026-0001).
+
+    L'avoir reçoit son propre numéro, dans la même suite que les factures,
+    reprend les lignes de la facture en négatif et cite son numéro et sa date.
+    Ensuite, « amoor build » sur le classeur de la mission émet une nouvelle
+    facture. L'avoir (.docx, et PDF Factur-X si LibreOffice est installé) est
+    écrit dans le dossier de la mission, dans outbox/.
+    """
+    from pipeline.invoicing.billing import PdfService, credit_note
+    from pipeline.outbox import commit, engagement_folder
+
+    try:
+        workspace = _workspace(ctx)
+    except AmoorError as error:
+        _fail(error)
+    pdf = PdfService(workspace.state / "libreoffice")
+    try:
+        record, documents, notices = credit_note(numero, motif, workspace, date.today(), pdf)
+        folder = engagement_folder(workspace.outbox, record.invoice.buyer.name, record.reference)
+        written = commit(folder, documents)
+    except AmoorError as error:
+        _fail(error)
+    finally:
+        pdf.close()
+    click.echo(
+        f"Avoir {record.number} émis : il annule la facture {numero} "
+        f"({record.preceding_date.strftime('%d/%m/%Y') if record.preceding_date else ''})."
+    )
+    for path in written.written:
+        click.echo(f"  écrit : {path}")
+    for notice in notices:
+        click.echo(f"  À noter : {notice}")
+    click.echo(
+        "Relancez « amoor build » sur le classeur de la mission pour émettre la nouvelle facture."
+    )
+
+
+@cli.command("factures", short_help="Liste les factures et avoirs émis.")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FICHIER",
+    help="Exporte aussi la liste en CSV pour le comptable.",
+)
+@_help_option
+@click.pass_context
+def invoices_command(ctx: click.Context, csv_path: Path | None) -> None:
+    """Affiche le registre des factures : numéro, date, client, référence,
+    montants HT, TVA et TTC, statut (émise, avoir, annulée par avoir).
+
+    Avec --csv FICHIER, écrit aussi ce registre en CSV (séparateur « ; »,
+    virgule décimale), lisible directement par Excel.
+    """
+    from pipeline.invoicing.ledger import Ledger, to_csv
+    from pipeline.outbox import atomic_write
+    from pipeline.render.formats import money
+    from pipeline.render.report import table
+
+    try:
+        records = Ledger.of(_workspace(ctx)).list_invoices()
+    except AmoorError as error:
+        _fail(error)
+    if not records:
+        click.echo("Aucune facture émise pour l'instant.")
+    else:
+        click.echo(
+            table(
+                ["Numéro", "Date", "Client", "Référence", "HT", "TVA", "TTC", "Statut"],
+                [
+                    [
+                        r.number,
+                        r.issue_date.strftime("%d/%m/%Y"),
+                        r.invoice.buyer.name,
+                        r.reference,
+                        money(r.total_ht),
+                        money(r.total_vat),
+                        money(r.total_ttc),
+                        r.status.value
+                        + (f" ({r.cancelled_by})" if r.cancelled_by else "")
+                        + (f" (sur {r.preceding_number})" if r.preceding_number else ""),
+                    ]
+                    for r in records
+                ],
             )
-    if failures:
-        click.echo(f"{failures} classeur(s) sur {len(fichiers)} non traité(s).", err=True)
-        sys.exit(1)
+        )
+    if csv_path is not None:
+        atomic_write(csv_path, to_csv(records).encode("utf-8"))
+        click.echo(f"Export CSV : {csv_path}")
 
 
 @cli.command("analyse", short_help="Affiche l'analyse d'un classeur, sans rien écrire.")

@@ -38,6 +38,8 @@ class Document:
 
     name: str  # file name, already safe
     data: bytes
+    # An issued invoice never changes: once written, a rebuild leaves the file alone.
+    keep_existing: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class Commit:
     written: tuple[Path, ...]
     # (hand-edited file kept as it is, where the new version went instead)
     kept: tuple[tuple[Path, Path], ...]
-    source: Path
+    source: Path | None  # the copy of the workbook beside the deliverables
 
 
 def safe_name(name: str, max_len: int = MAX_NAME) -> str:
@@ -60,8 +62,13 @@ def safe_name(name: str, max_len: int = MAX_NAME) -> str:
     return cleaned or "sans-nom"
 
 
-def engagement_folder(outbox: Path, mission: Mission) -> Path:
-    return outbox / safe_name(f"{mission.collectivite} - {mission.reference}")
+def engagement_folder(outbox: Path, collectivite: str, reference: str) -> Path:
+    """``outbox/<Collectivité> - <Référence>/``."""
+    return outbox / safe_name(f"{collectivite} - {reference}")
+
+
+def mission_folder(outbox: Path, mission: Mission) -> Path:
+    return engagement_folder(outbox, mission.collectivite, mission.reference)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -85,15 +92,16 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def commit(outbox: Path, mission: Mission, documents: list[Document], source: Path) -> Commit:
-    """Write the deliverables of one engagement and a copy of its workbook."""
-    folder = engagement_folder(outbox, mission)
+def commit(folder: Path, documents: list[Document], source: Path | None = None) -> Commit:
+    """Write the deliverables of one engagement, and a copy of its workbook when given."""
     folder.mkdir(parents=True, exist_ok=True)
     manifest = _read_manifest(folder)
     written: list[Path] = []
     kept: list[tuple[Path, Path]] = []
     for document in documents:
         target = folder / document.name
+        if document.keep_existing and target.exists():
+            continue
         if _edited_by_hand(target, manifest):
             beside = _free_name(target, "nouvelle version", manifest)
             atomic_write(beside, document.data)
@@ -104,11 +112,13 @@ def commit(outbox: Path, mission: Mission, documents: list[Document], source: Pa
         atomic_write(target, document.data)
         manifest[document.name] = digest(document.data)
         written.append(target)
-    source_bytes = source.read_bytes()
-    source_copy = folder / safe_name(source.name)
-    if not source_copy.exists() or source_copy.read_bytes() != source_bytes:
-        atomic_write(source_copy, source_bytes)
-    manifest[source_copy.name] = digest(source_bytes)
+    source_copy = None
+    if source is not None:
+        source_bytes = source.read_bytes()
+        source_copy = folder / safe_name(source.name)
+        if not source_copy.exists() or source_copy.read_bytes() != source_bytes:
+            atomic_write(source_copy, source_bytes)
+        manifest[source_copy.name] = digest(source_bytes)
     atomic_write(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
     return Commit(folder, tuple(written), tuple(kept), source_copy)
 

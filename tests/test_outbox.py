@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import model as m
-from pipeline.outbox import Document, atomic_write, commit, engagement_folder, safe_name
+from pipeline.outbox import Document, atomic_write, commit, mission_folder, safe_name
 
 MISSION = m.Mission(
     reference="2026-014",
@@ -62,9 +62,9 @@ def test_commit_writes_documents_and_keeps_the_workbook(tmp_path: Path) -> None:
     source.write_bytes(b"classeur")
     outbox = tmp_path / "outbox"
 
-    result = commit(outbox, MISSION, [Document("Cahier.docx", b"v1")], source)
+    result = commit(mission_folder(outbox, MISSION), [Document("Cahier.docx", b"v1")], source)
 
-    folder = engagement_folder(outbox, MISSION)
+    folder = mission_folder(outbox, MISSION)
     assert result.folder == folder
     assert folder.name == "Commune de -Saint-Aubin- - -Loire--Val- - 2026-014"
     assert (folder / "Cahier.docx").read_bytes() == b"v1"
@@ -77,16 +77,16 @@ def test_rebuild_never_overwrites_a_hand_edited_document(tmp_path: Path) -> None
     source = tmp_path / "mission.xlsx"
     source.write_bytes(b"classeur")
     outbox = tmp_path / "outbox"
-    commit(outbox, MISSION, [Document("Cahier.docx", b"v1")], source)
-    folder = engagement_folder(outbox, MISSION)
+    commit(mission_folder(outbox, MISSION), [Document("Cahier.docx", b"v1")], source)
+    folder = mission_folder(outbox, MISSION)
 
     # Untouched: a rebuild replaces it.
-    commit(outbox, MISSION, [Document("Cahier.docx", b"v2")], source)
+    commit(mission_folder(outbox, MISSION), [Document("Cahier.docx", b"v2")], source)
     assert (folder / "Cahier.docx").read_bytes() == b"v2"
 
     # Edited in Word: kept, the new version goes beside it, and the rebuild says so.
     (folder / "Cahier.docx").write_bytes(b"v2 + corrections du consultant")
-    result = commit(outbox, MISSION, [Document("Cahier.docx", b"v3")], source)
+    result = commit(mission_folder(outbox, MISSION), [Document("Cahier.docx", b"v3")], source)
     assert (folder / "Cahier.docx").read_bytes() == b"v2 + corrections du consultant"
     beside = folder / "Cahier (nouvelle version).docx"
     assert beside.read_bytes() == b"v3"
@@ -94,7 +94,7 @@ def test_rebuild_never_overwrites_a_hand_edited_document(tmp_path: Path) -> None
     assert result.written == ()
 
     # The next rebuild refreshes the untouched new version instead of piling up copies.
-    commit(outbox, MISSION, [Document("Cahier.docx", b"v4")], source)
+    commit(mission_folder(outbox, MISSION), [Document("Cahier.docx", b"v4")], source)
     assert beside.read_bytes() == b"v4"
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [
         "Cahier (nouvelle version).docx",
@@ -106,9 +106,22 @@ def test_rebuild_never_overwrites_a_hand_edited_document(tmp_path: Path) -> None
 def test_a_file_put_there_by_a_person_is_kept(tmp_path: Path) -> None:
     source = tmp_path / "mission.xlsx"
     source.write_bytes(b"classeur")
-    folder = engagement_folder(tmp_path / "outbox", MISSION)
+    folder = mission_folder(tmp_path / "outbox", MISSION)
     folder.mkdir(parents=True)
     (folder / "Cahier.docx").write_bytes(b"document du consultant")
-    result = commit(tmp_path / "outbox", MISSION, [Document("Cahier.docx", b"v1")], source)
+    result = commit(
+        mission_folder(tmp_path / "outbox", MISSION), [Document("Cahier.docx", b"v1")], source
+    )
     assert (folder / "Cahier.docx").read_bytes() == b"document du consultant"
     assert result.kept
+
+
+def test_an_issued_invoice_file_is_never_rewritten(tmp_path: Path) -> None:
+    folder = tmp_path / "outbox" / "mission"
+    commit(folder, [Document("Facture F-1.pdf", b"issued", keep_existing=True)])
+    result = commit(folder, [Document("Facture F-1.pdf", b"other bytes", keep_existing=True)])
+    assert (folder / "Facture F-1.pdf").read_bytes() == b"issued"
+    assert result.written == () and result.kept == ()
+    (folder / "Facture F-1.pdf").unlink()  # lost: rebuilt from the ledger's record
+    commit(folder, [Document("Facture F-1.pdf", b"issued", keep_existing=True)])
+    assert (folder / "Facture F-1.pdf").read_bytes() == b"issued"

@@ -213,9 +213,11 @@ def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
 
 # R.O.I. citoyen grades, from À rejeter to Très bien: red to green, and a hatch
 # per grade so that a black-and-white print still tells them apart.
-GRADE_COLOURS: tuple[str, ...] = ("#B2182B", "#EF8A62", "#F7F7F7", "#A6DBA0", "#1B7837")
-GRADE_HATCHES: tuple[str, ...] = ("xxxx", "////", "", "....", "")
-GRADE_TEXT: tuple[str, ...] = ("white", "black", "black", "black", "white")
+# Only « Très bien » is dark; the other grades are light with distinct patterns
+# (crosses, stripes, plain, dots), which survive a grey-scale print.
+GRADE_COLOURS: tuple[str, ...] = ("#E7A0A0", "#F6C7A6", "#F7F7F7", "#B9E2B3", "#1B7837")
+GRADE_HATCHES: tuple[str, ...] = ("xx", "///", "", "..", "")
+GRADE_TEXT: tuple[str, ...] = ("black", "black", "black", "black", "white")
 
 
 def merit_profile(rows: Sequence[tuple[str, Sequence[float]]]) -> bytes:
@@ -283,9 +285,9 @@ def merit_profile(rows: Sequence[tuple[str, Sequence[float]]]) -> bytes:
 
 
 OPINION_LABELS: tuple[str, ...] = ("J'aime", "Neutre", "Je n'aime pas")
-OPINION_COLOURS: tuple[str, ...] = ("#1B7837", "#F0F0F0", "#B2182B")
-OPINION_HATCHES: tuple[str, ...] = ("", "", "////")
-OPINION_TEXT: tuple[str, ...] = ("white", "black", "white")
+OPINION_COLOURS: tuple[str, ...] = ("#1B7837", "#F7F7F7", "#F2A7A7")
+OPINION_HATCHES: tuple[str, ...] = ("", "", "///")
+OPINION_TEXT: tuple[str, ...] = ("white", "black", "black")
 
 
 def opinions_chart(groups: Sequence[tuple[str, Sequence[tuple[str, Sequence[int]]]]]) -> bytes:
