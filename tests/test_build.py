@@ -81,16 +81,22 @@ def test_build_writes_the_cahier_beside_its_workbook(workspace: Workspace) -> No
     assert result.commit is not None
     folder = workspace.outbox / "Commune de Saint-Aubin-des-Brumes - 2026-014"
     assert result.commit.folder == folder
-    assert result.commit.written == (folder / "Cahier des charges - 2026-014.docx",)
+    assert result.commit.written == (
+        folder / "Cahier des charges - 2026-014.docx",
+        folder / "Facture proforma - 2026-014.docx",  # « Facture » left blank: proforma
+    )
     assert (folder / SAINT_AUBIN.name).read_bytes() == SAINT_AUBIN.read_bytes()
     assert SAINT_AUBIN.exists()
-    assert result.not_built == ("Kit de communication", "Facture")
+    assert result.not_built == ("Kit de communication",)
 
 
 def test_stopped_concertation_gives_a_decision_note(workspace: Workspace) -> None:
     result = build(STOPPED, workspace, today=TODAY)
     assert result.commit is not None
-    assert [p.name for p in result.commit.written] == ["Note de décision - 2026-009.docx"]
+    assert [p.name for p in result.commit.written] == [
+        "Note de décision - 2026-009.docx",
+        "Facture F-2026-0001 - 2026-009.docx",  # « À émettre »
+    ]
 
 
 @pytest.mark.parametrize(
@@ -102,9 +108,18 @@ def test_offers_without_deliverables_yet_are_validated_and_say_so(
     path: Path, workspace: Workspace
 ) -> None:
     result = build(path, workspace, today=TODAY)
-    assert result.commit is None
-    assert "Facture" in result.not_built
-    assert list(workspace.outbox.iterdir()) == []
+    assert "Kit de communication" in result.not_built or "Outil de communication" in (
+        result.not_built
+    )
+    invoice_mode = result.engagement.mission.invoice_mode
+    if invoice_mode is m.InvoiceMode.NON:
+        assert result.commit is None  # nothing to write: the workbook was only checked
+        assert list(workspace.outbox.iterdir()) == []
+    else:
+        assert result.commit is not None
+        assert [p.name for p in result.commit.written] == [
+            f"Facture proforma - {result.engagement.mission.reference}.docx"
+        ]
 
 
 @needs_libreoffice

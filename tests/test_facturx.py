@@ -20,7 +20,16 @@ import facturx
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from pipeline.invoicing.document import Buyer, Invoice, InvoiceKind, Line, Pricing
+from pipeline.invoicing.document import (
+    LATE_PAYMENT,
+    NO_DISCOUNT,
+    RECOVERY_FEE,
+    Buyer,
+    Invoice,
+    InvoiceKind,
+    Line,
+    Pricing,
+)
 from pipeline.invoicing.facturx import (
     EInvoiceError,
     LibreOfficeUnavailable,
@@ -193,9 +202,12 @@ def test_mandatory_mentions_and_french_rules_mapping() -> None:
         (note.findtext("ram:SubjectCode", "", NS), note.findtext("ram:Content", "", NS))
         for note in _root(xml).iterfind("rsm:ExchangedDocument/ram:IncludedNote", NS)
     }
-    assert ("PMT", "Indemnité forfaitaire pour frais de recouvrement : 40 €") in notes
-    assert ("AAB", "Pas d'escompte pour paiement anticipé") in notes
-    assert any(code == "PMD" and "8 points" in content for code, content in notes)
+    # The same wording as the Word invoice (pipeline.invoicing.document).
+    assert ("PMT", RECOVERY_FEE) in notes
+    assert ("AAB", NO_DISCOUNT) in notes
+    assert ("PMD", LATE_PAYMENT) in notes
+    assert RECOVERY_FEE.startswith("Indemnité forfaitaire pour frais de recouvrement : 40 €")
+    assert "8 points" in LATE_PAYMENT
     assert ("", "Prix de base réduit de moitié.") in notes
     assert _text(xml, f"{AGREEMENT}/ram:BuyerReference") == ["SERV-URBA"]
     assert _text(xml, f"{AGREEMENT}/ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID") == [

@@ -16,6 +16,22 @@ from pipeline.workspace import Seller
 
 CENT = Decimal("0.01")
 
+# The mandatory mentions (invoicing.md), worded once for a public buyer: the Word
+# invoice prints them and the Factur-X XML carries them as notes (PMT, PMD, AAB).
+NATURE = "Nature de l'opération : Prestations de services"
+VAT_EXEMPTION = "TVA non applicable, art. 293 B du CGI"
+NO_DISCOUNT = "Pas d'escompte pour paiement anticipé."
+LATE_PAYMENT = (
+    "Intérêts moratoires : taux de la BCE majoré de 8 points, dus de plein droit en cas de "
+    "retard de paiement (taux des opérations principales de refinancement de la Banque "
+    "centrale européenne en vigueur au premier jour du semestre au cours duquel ils ont "
+    "commencé à courir, majoré de huit points de pourcentage ; art. R. 2192-31 du code de la "
+    "commande publique)."
+)
+RECOVERY_FEE = (
+    "Indemnité forfaitaire pour frais de recouvrement : 40 €, due en cas de retard de paiement."
+)
+
 
 def cents(value: Decimal) -> Decimal:
     """Round half-up to the cent (not the banker's rounding of ``round``)."""

@@ -117,7 +117,17 @@ import facturx
 from pypdf import PdfReader, PdfWriter
 
 from pipeline.errors import AmoorError
-from pipeline.invoicing.document import Buyer, Invoice, InvoiceKind, Line, Pricing
+from pipeline.invoicing.document import (
+    LATE_PAYMENT,
+    NO_DISCOUNT,
+    RECOVERY_FEE,
+    VAT_EXEMPTION,
+    Buyer,
+    Invoice,
+    InvoiceKind,
+    Line,
+    Pricing,
+)
 from pipeline.workspace import Seller
 
 log = logging.getLogger(__name__)
@@ -133,14 +143,6 @@ SIRET_SCHEME = "0009"
 DIRECTORY_SCHEME = "0225"  # the French e-invoicing directory
 FRANCHISE_CODE = "VATEX-FR-FRANCHISE"
 
-# The mandatory mentions, worded once: the Word invoice can print the same text.
-VAT_EXEMPTION = "TVA non applicable, art. 293 B du CGI"
-RECOVERY_FEE = "Indemnité forfaitaire pour frais de recouvrement : 40 €"
-LATE_PAYMENT = (
-    "Pénalités de retard : intérêts moratoires au taux de la Banque centrale européenne "
-    "majoré de 8 points"
-)
-NO_DISCOUNT = "Pas d'escompte pour paiement anticipé"
 
 PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"3"}}'
 INSTALL_HINT = (
