@@ -32,6 +32,7 @@ import io
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, fields, replace
@@ -240,7 +241,7 @@ class Ledger:
             ) as db:
                 db.row_factory = sqlite3.Row
                 db.execute("PRAGMA synchronous = FULL")  # a committed number survives a power cut
-                _ensure_schema(db)
+                _ensure_schema(db, self.timeout)
                 yield db
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
@@ -349,12 +350,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def _ensure_schema(db: sqlite3.Connection) -> None:
-    if _user_version(db) == SCHEMA_VERSION:
-        return
-    # WAL: readers (the listing) never block an allocation. Switching needs no
-    # open transaction; the mode is stored in the file.
-    db.execute("PRAGMA journal_mode = WAL")
+def _ensure_schema(db: sqlite3.Connection, timeout: float) -> None:
+    if _user_version(db) != SCHEMA_VERSION:
+        _migrate(db)
+    _ensure_wal(db, timeout)
+
+
+def _migrate(db: sqlite3.Connection) -> None:
     db.execute("BEGIN IMMEDIATE")  # two first uses at once: one creates, the other waits
     try:
         version = _user_version(db)
@@ -373,6 +375,22 @@ def _ensure_schema(db: sqlite3.Connection) -> None:
             db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def _ensure_wal(db: sqlite3.Connection, timeout: float) -> None:
+    """WAL: readers (the listing) never block an allocation; the mode is kept in the file.
+
+    Switching needs every other connection gone, and SQLite reports a busy
+    database at once for it, without waiting: so wait here, within ``timeout``.
+    """
+    deadline = time.monotonic() + timeout
+    while db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _user_version(db: sqlite3.Connection) -> int:
