@@ -20,6 +20,8 @@ import facturx
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from pipeline.analysis.pricing import price_engagement
+from pipeline.invoicing.billing import draft_invoice
 from pipeline.invoicing.document import (
     LATE_PAYMENT,
     NO_DISCOUNT,
@@ -39,7 +41,9 @@ from pipeline.invoicing.facturx import (
     facturx_pdf,
     invoice_xml,
 )
-from pipeline.workspace import Seller
+from pipeline.workbook.reader import read_engagement
+from pipeline.workspace import Seller, load_config
+from tests.conftest import EXAMPLES
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -54,6 +58,7 @@ RULE_SETS = {
     "FR-CTC": RULES_DIR / "cii-schematron-fr-ctc" / "BR-FR-Flux2-Schematron-CII.xslt",
 }
 SAXON = Path("/usr/share/java/Saxon-HE.jar")
+ROOT = Path(__file__).resolve().parent.parent
 JAVA = shutil.which("java")
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -146,6 +151,25 @@ SAMPLES = {
         reason="Montants révisés après la réunion de bilan",
     ),
 }
+
+
+def _example_invoices() -> dict[str, Invoice]:
+    """The invoice each example workbook would issue, as the build flow drafts it."""
+    config = load_config(ROOT / "amoor.toml")
+    invoices = {}
+    for index, path in enumerate(EXAMPLES, start=10):
+        engagement = read_engagement(path)
+        if not engagement.mission.siret:
+            continue  # no buyer SIRET: the workbook cannot issue an invoice
+        pricing = price_engagement(
+            engagement, config.catalogue[engagement.offer], config.seller, source=path.name
+        )
+        draft = draft_invoice(engagement, pricing, config.seller, date(2026, 11, 25))
+        invoices[f"exemple-{path.stem}"] = replace(draft, number=f"F-2026-{index:04d}")
+    return invoices
+
+
+SAMPLES.update(_example_invoices())
 
 
 def _root(xml: bytes) -> ElementTree.Element:

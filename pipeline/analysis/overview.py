@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -28,14 +28,16 @@ class Analysis:
 def analyse(engagement: m.Engagement) -> Analysis:
     """Aggregate the workshop data of an engagement (no I/O, no clock)."""
     if engagement.offer is m.Offer.CONCERTATION:
-        return Analysis(
-            roi=analyse_roi(
-                engagement.scenarios,
-                engagement.criteria,
-                engagement.ratings,
-                chosen=engagement.mission.chosen_scenario,
-            )
+        roi = analyse_roi(
+            engagement.scenarios,
+            engagement.criteria,
+            engagement.ratings,
+            chosen=engagement.mission.chosen_scenario,
         )
+        if engagement.mission.stage is m.Stage.ARRETEE and not engagement.ratings:
+            # Stopped before the workshop: no ratings is the expected state, not a warning.
+            roi = replace(roi, warnings=())
+        return Analysis(roi=roi)
     if engagement.offer is m.Offer.STRATEGIE:
         return Analysis(
             opinions=analyse_opinions(engagement.devices, engagement.workshops, engagement.opinions)
