@@ -1,20 +1,19 @@
-"""Écrit les classeurs d'exemple (.xlsx) du dossier ``examples/``.
+"""Write the example workbooks (.xlsx) of the ``examples/`` folder.
 
-Quatre missions fictives, une par cas d'usage du contrat ``workbooks.md`` :
+Four fictional engagements, one per use case of the ``workbooks.md`` contract:
 
-1. ``concertation-saint-aubin-des-brumes.xlsx`` : concertation citoyenne, atelier réalisé ;
-2. ``concertation-val-de-brume-arretee.xlsx`` : concertation arrêtée avant l'atelier,
-   facture à émettre ;
-3. ``strategie-communaute-des-trois-vallees.xlsx`` : stratégie globale opérationnelle ;
-4. ``emergence-departement-des-hautes-combes.xlsx`` : émergence de concepts.
+1. ``concertation-saint-aubin-des-brumes.xlsx``: Concertation citoyenne, workshop held;
+2. ``concertation-val-de-brume-arretee.xlsx``: Concertation citoyenne stopped before the
+   workshop, invoice to issue;
+3. ``strategie-communaute-des-trois-vallees.xlsx``: Stratégie globale opérationnelle;
+4. ``emergence-departement-des-hautes-combes.xlsx``: Émergence de concepts.
 
-Le script est déterministe : un ``random.Random`` à graine fixe par classeur, aucune
-date tirée de l'horloge, des propriétés de document fixes et des horodatages zip
-fixes, si bien que deux exécutions produisent des fichiers identiques octet pour
-octet. Il n'utilise qu'openpyxl et la bibliothèque standard, puis relit chaque
-fichier pour vérifier feuilles, en-têtes et règles croisées.
+The script is deterministic: one ``random.Random`` with a fixed seed per workbook, no
+date taken from the clock, fixed document properties and fixed zip timestamps, so two
+runs produce byte-identical files. It uses only openpyxl and the standard library, then
+reads every file back to check sheets, headers and cross-sheet rules.
 
-Régénérer : ``python examples/make_examples.py``
+Regenerate: ``python examples/make_examples.py``
 """
 
 from __future__ import annotations
@@ -37,11 +36,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 HERE = Path(__file__).resolve().parent
-FIXED_TIME = datetime(2026, 1, 5)  # propriétés « créé » et « modifié » de chaque classeur
-ZIP_TIME = (2026, 1, 5, 0, 0, 0)  # horodatage de chaque entrée de l'archive
+FIXED_TIME = datetime(2026, 1, 5)  # « created » and « modified » properties of every workbook
+ZIP_TIME = (2026, 1, 5, 0, 0, 0)  # timestamp of every archive entry
 
 # --------------------------------------------------------------------------------------
-# Le contrat (workbooks.md), recopié ici : les exemples en sont un test indépendant.
+# The contract (workbooks.md), copied here: the examples are an independent test of it.
 # --------------------------------------------------------------------------------------
 
 MISSION_FIELDS = (
@@ -106,7 +105,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "Coût estimé HT",
     ),
     "Critères ROI": ("Code", "Critère", "Définition", "Poids"),
-    # « Notation ROI » : les colonnes des critères s'insèrent avant « Commentaire ».
+    # « Notation ROI »: the criteria columns are inserted before « Commentaire ».
     "Notation ROI": ("Participant", "Public", "Scénario", "Commentaire"),
     "Ateliers": ("Code", "Public", "Date", "Lieu", "Participants"),
     "Dispositifs": ("Code", "Dispositif", "Techniques", "Niveau de participation", "Description"),
@@ -167,7 +166,7 @@ REACTIONS = ("Adhésion", "Réserve", "Rejet")
 MATURITIES = ("Idée", "Concept", "Prêt à expérimenter")
 GRADE_LABELS = ("À rejeter", "Insuffisant", "Passable", "Bien", "Très bien")
 
-# Valeurs de liste attendues, par feuille et par colonne (vérifiées à la relecture).
+# Expected list values, per sheet and column (checked on reading back).
 LIST_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
     ("Parties prenantes", "Catégorie"): CATEGORIES,
     ("Parties prenantes", "Niveau d'implication"): LEVELS,
@@ -187,7 +186,7 @@ LIST_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
 MULTI_VALUE_COLUMNS = {("Scénarios", "Techniques"), ("Dispositifs", "Techniques")}
 
 # --------------------------------------------------------------------------------------
-# Mise en forme
+# Formatting
 # --------------------------------------------------------------------------------------
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -198,7 +197,7 @@ TOP_WRAP = Alignment(vertical="top", wrap_text=True)
 DATE_FORMAT = "DD/MM/YYYY"
 MONEY_FORMAT = '#,##0.00 "€"'
 MONEY_COLUMNS = {"Montant HT", "Coût estimé HT", "Prix unitaire HT", "Prix de base HT"}
-TEXT_FIELDS = {"Code postal", "SIRET", "Référence"}  # chiffres à garder tels quels
+TEXT_FIELDS = {"Code postal", "SIRET", "Référence"}  # digits to keep as they are
 
 COLUMN_WIDTHS = {
     "Champ": 26,
@@ -262,12 +261,12 @@ COLUMN_WIDTHS = {
 }
 
 # --------------------------------------------------------------------------------------
-# Petits outils
+# Small helpers
 # --------------------------------------------------------------------------------------
 
 
 def luhn_ok(digits: str) -> bool:
-    """Contrôle de Luhn (SIREN, SIRET)."""
+    """Luhn check (SIREN, SIRET)."""
     total = 0
     for index, char in enumerate(reversed(digits)):
         value = int(char)
@@ -280,15 +279,15 @@ def luhn_ok(digits: str) -> bool:
 
 
 def luhn_complete(prefix: str) -> str:
-    """Ajoute à ``prefix`` le chiffre qui rend le tout valide selon Luhn."""
+    """Append to ``prefix`` the digit that makes the whole Luhn-valid."""
     return next(prefix + str(d) for d in range(10) if luhn_ok(prefix + str(d)))
 
 
 def fictional_siret(siren_stem: str, nic_stem: str = "0001") -> str:
-    """SIRET fictif : SIREN valide (8 chiffres + clé) puis NIC dont la clé valide le tout.
+    """Fictional SIRET: valid SIREN (8 digits + check digit), then a NIC making all valid.
 
-    Les SIREN des collectivités commencent par 2 ; le code « 99 » (étranger) à la
-    place du département garantit qu'aucune collectivité réelle n'est visée.
+    The SIRENs of collectivités start with 2; code « 99 » (abroad) in place of the
+    département ensures that no real collectivité is targeted.
     """
     siren = luhn_complete(siren_stem)
     siret = luhn_complete(siren + nic_stem)
@@ -297,20 +296,20 @@ def fictional_siret(siren_stem: str, nic_stem: str = "0001") -> str:
 
 
 def mail(name: str, domain: str = "example.org") -> str:
-    """Adresse fictive ``prenom.nom@example.org`` tirée d'un nom."""
+    """Fictional address ``prenom.nom@example.org`` derived from a name."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     kept = "".join(c if c.isalnum() else " " for c in ascii_name.lower())
     return ".".join(kept.split()) + "@" + domain
 
 
 def para(*lines: str) -> str:
-    """Un texte de cellule fait de plusieurs lignes (sauts de ligne conservés)."""
+    """A cell text made of several lines (line breaks kept)."""
     return "\n".join(lines)
 
 
 @dataclass
 class Table:
-    """Une feuille tabulaire : en-têtes, lignes, et un titre facultatif au-dessus."""
+    """A table sheet: headers, rows, and an optional title above."""
 
     name: str
     headers: Sequence[str]
@@ -319,7 +318,7 @@ class Table:
 
 
 # --------------------------------------------------------------------------------------
-# Écriture
+# Writing
 # --------------------------------------------------------------------------------------
 
 
@@ -374,8 +373,8 @@ def _style_header(ws: Worksheet, row: int) -> None:
 def add_table(wb: Workbook, table: Table) -> None:
     ws = wb.create_sheet(table.name)
     if table.title:
-        # Une ligne de titre et une ligne vide au-dessus des en-têtes : le lecteur doit
-        # trouver la ligne d'en-têtes par son contenu, pas par sa position.
+        # A title row and an empty row above the headers: the reader must find the
+        # header row by its content, not by its position.
         ws.append([table.title])
         ws.cell(1, 1).font = TITLE_FONT
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(table.headers))
@@ -395,11 +394,11 @@ def add_table(wb: Workbook, table: Table) -> None:
 
 
 def save(wb: Workbook, path: Path) -> None:
-    """Enregistre avec des horodatages fixes : même contenu, mêmes octets.
+    """Save with fixed timestamps: same content, same bytes.
 
-    ``Workbook.save`` remplace la date de modification par l'heure courante et zipfile
-    date chaque entrée de l'heure courante ; on écrit donc avec ``ExcelWriter`` puis on
-    recopie l'archive avec une date fixe.
+    ``Workbook.save`` replaces the modification date with the current time and zipfile
+    stamps every entry with the current time, so the workbook is written with
+    ``ExcelWriter`` and the archive is then copied with a fixed date.
     """
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -420,7 +419,7 @@ def save(wb: Workbook, path: Path) -> None:
 
 
 # --------------------------------------------------------------------------------------
-# 1. Concertation citoyenne, atelier réalisé
+# 1. Concertation citoyenne, workshop held
 # --------------------------------------------------------------------------------------
 
 SAINT_AUBIN = "Saint-Aubin-des-Brumes"
@@ -823,8 +822,8 @@ def saint_aubin_scenarios() -> list[tuple[Any, ...]]:
     ]
 
 
-# Profils moyens par critère (EFF ACC CLA INF RET REC CONV APP), par scénario et public.
-# S2 a la faveur nette des citoyens ; S3 divise chaque public en deux camps.
+# Mean profiles per criterion (EFF ACC CLA INF RET REC CONV APP), per scenario and public.
+# S2 is clearly preferred by citizens; S3 splits every public into two camps.
 SAINT_AUBIN_PROFILES: dict[str, dict[str, tuple[float, ...]]] = {
     "S1": {
         "Élu": (3.4, 2.6, 3.0, 1.8, 2.2, 2.0, 1.8, 2.0),
@@ -849,7 +848,7 @@ S3_FOR = (3.8, 3.4, 3.0, 2.6, 3.0, 2.4, 2.2, 2.6)
 S3_AGAINST = (1.4, 0.2, 1.6, 0.6, 1.0, 0.4, 0.2, 1.0)
 
 SAINT_AUBIN_PARTICIPANTS: tuple[tuple[str, str, bool], ...] = (
-    # nom, public, favorable au numérique (S3)
+    # name, public, in favour of digital (S3)
     ("Françoise Lemercier-Dantec", "Élu", True),
     ("Jean-Baptiste Morvan", "Élu", False),
     ("Nadia Ferhat", "Élu", True),
@@ -905,7 +904,7 @@ SAINT_AUBIN_COMMENTS = {
 
 
 def saint_aubin_ratings(rng: random.Random) -> list[tuple[Any, ...]]:
-    """Notes plausibles : profil du public + tempérament du participant + bruit."""
+    """Plausible grades: public's profile + participant's temperament + noise."""
     rows: list[list[Any]] = []
     comments = {code: list(texts) for code, texts in SAINT_AUBIN_COMMENTS.items()}
     for name, public, likes_digital in SAINT_AUBIN_PARTICIPANTS:
@@ -920,12 +919,12 @@ def saint_aubin_ratings(rng: random.Random) -> list[tuple[Any, ...]]:
             if comments[code] and rng.random() < 0.3:
                 comment = comments[code].pop(rng.randrange(len(comments[code])))
             rows.append([name, public, code, *grades, comment])
-    # Quelques notes saisies par leur mention plutôt qu'en chiffre…
+    # A few grades typed as their label rather than as a number…
     grade_cells = [(r, c) for r in range(len(rows)) for c in range(3, 3 + 8)]
     picked = rng.sample(grade_cells, 14)
     for r, c in picked[:9]:
         rows[r][c] = GRADE_LABELS[rows[r][c]]
-    # …et quelques critères non notés (cellule vide).
+    # …and a few criteria left ungraded (empty cell).
     for r, c in picked[9:]:
         rows[r][c] = None
     assert {"Bien", "Très bien"} <= {v for row in rows for v in row[3:11]}, "changer la graine"
@@ -981,7 +980,7 @@ def build_saint_aubin(rng: random.Random) -> Workbook:
                 "concertation ; il s’engage à motiver publiquement chaque écart.",
             ),
             "Niveau de participation": "Concerter",
-            "Prix de base HT": "5 000",  # saisi en texte, à la française
+            "Prix de base HT": "5 000",  # typed as text, French style
         },
     )
     add_table(
@@ -1220,7 +1219,7 @@ def build_saint_aubin(rng: random.Random) -> Workbook:
 
 
 # --------------------------------------------------------------------------------------
-# 2. Concertation citoyenne arrêtée avant l'atelier
+# 2. Concertation citoyenne stopped before the workshop
 # --------------------------------------------------------------------------------------
 
 VAL_DE_BRUME = "Val-de-Brume"
@@ -1521,7 +1520,7 @@ def val_de_brume_stakeholders() -> list[tuple[Any, ...]]:
 
 
 def build_val_de_brume(rng: random.Random) -> Workbook:
-    del rng  # rien d'aléatoire dans ce classeur
+    del rng  # nothing random in this workbook
     wb = new_workbook("Concertation citoyenne arrêtée — plan de circulation")
     add_mission(
         wb,
@@ -2191,8 +2190,8 @@ TROIS_VALLEES_DEVICES = (
     ),
 )
 
-# Répartition exacte des avis (J'aime, Neutre, Je n'aime pas) par dispositif et atelier :
-# D4 et D5 sont des lignes de force, D6 est écarté, les autres sont à débattre.
+# Exact split of opinions (J'aime, Neutre, Je n'aime pas) per device and workshop:
+# D4 and D5 are « lignes de force », D6 is « écarté », the others are « à débattre ».
 TROIS_VALLEES_OPINIONS: dict[str, dict[str, tuple[int, int, int]]] = {
     "D1": {"A1": (1, 2, 4), "A2": (3, 1, 2), "A3": (7, 1, 1)},
     "D2": {"A1": (3, 3, 1), "A2": (1, 2, 3), "A3": (5, 3, 1)},
@@ -2310,9 +2309,9 @@ def trois_vallees_opinions(rng: random.Random) -> list[tuple[Any, ...]]:
                     "Neutre": (0.5, 0.5),
                     "Je n'aime pas": (0.2, 0.85),
                 }[opinion]
-                plait = verbatim(device, 0) if rng.random() < p_like else ""
-                deplait = verbatim(device, 1) if rng.random() < p_dislike else ""
-                rows.append((workshop, person, device, opinion, plait, deplait))
+                liked_text = verbatim(device, 0) if rng.random() < p_like else ""
+                disliked_text = verbatim(device, 1) if rng.random() < p_dislike else ""
+                rows.append((workshop, person, device, opinion, liked_text, disliked_text))
     return rows
 
 
@@ -2488,7 +2487,7 @@ HAUTES_COMBES_SCENARIOS = (
     ("Rendez-vous à la carte", "P2; P5"),
 )
 
-# Réactions (Adhésion, Réserve, Rejet) par scénario et cible.
+# Reactions (Adhésion, Réserve, Rejet) per scenario and target.
 HAUTES_COMBES_REACTIONS: dict[str, dict[str, tuple[int, int, int]]] = {
     "Comptoir des solidarités": {"Élus": (1, 2, 1), "Services": (3, 1, 0), "Citoyens": (4, 1, 0)},
     "La tournée": {"Élus": (3, 1, 0), "Services": (1, 1, 2), "Citoyens": (3, 1, 1)},
@@ -3118,7 +3117,7 @@ def build_hautes_combes(rng: random.Random) -> Workbook:
 
 
 # --------------------------------------------------------------------------------------
-# Relecture et vérifications
+# Reading back and checks
 # --------------------------------------------------------------------------------------
 
 
@@ -3170,7 +3169,7 @@ def quadrant(influence: int, interest: int) -> str:
 
 
 def check(expectation: Expectation) -> list[str]:
-    """Relit un classeur écrit, vérifie le contrat, renvoie les lignes du résumé."""
+    """Read a written workbook back, check the contract, return the summary lines."""
     path = HERE / expectation.file_name
     wb = load_workbook(path)
     assert tuple(wb.sheetnames) == expectation.sheets, wb.sheetnames
@@ -3253,7 +3252,7 @@ def check(expectation: Expectation) -> list[str]:
 
 
 def roi_summary(ratings: list[dict], codes: list[str]) -> list[str]:
-    """Mentions majoritaires des notes globales (médiane basse), par public et en tout."""
+    """Majority grade of the overall grades (lower median), per public and for everyone."""
     labels = [c for c in DEFAULT_CRITERIA if c in ratings[0]]
     written_labels = sum(isinstance(r[c], str) for r in ratings for c in labels)
     blanks = sum(r[c] is None for r in ratings for c in labels)
@@ -3277,7 +3276,7 @@ def roi_summary(ratings: list[dict], codes: list[str]) -> list[str]:
 
 
 def opinions_summary(opinions: list[dict], workshops: list[dict]) -> list[str]:
-    """Classement des dispositifs : ligne de force, à débattre, écarté."""
+    """Classification of the devices: « ligne de force », « à débattre », « écarté »."""
     lines = []
     for device in sorted({r["Dispositif"] for r in opinions}):
         nets = []
@@ -3302,7 +3301,7 @@ def opinions_summary(opinions: list[dict], workshops: list[dict]) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------
-# Programme
+# Program
 # --------------------------------------------------------------------------------------
 
 CONCERTATION_SHEETS = (

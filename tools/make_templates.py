@@ -584,10 +584,10 @@ def build_cover(doc: DocumentObject) -> None:
     title = para(doc, "{{ doc.title }}", "Title")
     title.paragraph_format.space_before = Cm(5)
     para(doc, "{{ mission.title }}", "Subtitle")
-    collectivite = para(doc, "{{ mission.collectivite }}")
-    collectivite.runs[0].bold = True
-    collectivite.runs[0].font.size = Pt(14)
-    collectivite.runs[0].font.color.rgb = DARK_BLUE
+    collectivity = para(doc, "{{ mission.collectivite }}")
+    collectivity.runs[0].bold = True
+    collectivity.runs[0].font.size = Pt(14)
+    collectivity.runs[0].font.color.rgb = DARK_BLUE
 
     reference = para(doc, "{{ mission.reference }}", label="Référence : ")
     reference.paragraph_format.space_before = Cm(8)

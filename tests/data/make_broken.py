@@ -1,20 +1,20 @@
-"""Écrit le corpus de classeurs cassés de ``tests/data/broken/``.
+"""Write the corpus of broken workbooks in ``tests/data/broken/``.
 
-Un classeur par type de problème, tous dérivés d'un classeur « Concertation citoyenne »
-minimal et valide (``valid.xlsx``) ; ``tests/test_broken_workbooks.py`` vérifie le
-message exact que le lecteur donne pour chacun.
+One workbook per kind of problem, all derived from a minimal, valid « Concertation
+citoyenne » workbook (``valid.xlsx``); ``tests/test_broken_workbooks.py`` checks the
+exact message the reader gives for each.
 
-Le script est déterministe pour tout ce qu'il écrit lui-même : propriétés « créé » et
-« modifié » fixes, horodatages zip fixes, si bien que deux exécutions donnent les mêmes
-octets. Trois fichiers ne le sont pas d'eux-mêmes, on ne les réécrit donc que s'il le
-faut : LibreOffice range certains styles de l'.ods dans un ordre variable, si bien que
-``xls-renamed.xlsx`` et ``ods-renamed.xlsx`` ne sont reconvertis que lorsqu'ils manquent,
-lorsque ``valid.xlsx`` vient de changer, ou avec ``--force`` ; le chiffrement tire un sel
-au hasard, si bien qu'``encrypted.xlsx`` n'est réécrit que s'il ne déchiffre plus en
-``valid.xlsx``. Sans ``soffice``, les conversions existantes sont gardées et le script le
-signale.
+The script is deterministic for everything it writes itself: fixed « created » and
+« modified » properties, fixed zip timestamps, so two runs give the same bytes. Three
+files are not deterministic by nature, so they are rewritten only when needed:
+LibreOffice orders some .ods styles differently from run to run, so
+``xls-renamed.xlsx`` and ``ods-renamed.xlsx`` are converted again only when they are
+missing, when ``valid.xlsx`` has just changed, or with ``--force``; encryption draws a
+random salt, so ``encrypted.xlsx`` is rewritten only when it no longer decrypts to
+``valid.xlsx``. Without ``soffice``, the existing conversions are kept and the script
+says so.
 
-Régénérer : ``python tests/data/make_broken.py [--force]``
+Regenerate: ``python tests/data/make_broken.py [--force]``
 """
 
 from __future__ import annotations
@@ -37,21 +37,21 @@ from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
 OUT = Path(__file__).resolve().parent / "broken"
-FIXED_TIME = datetime(2026, 1, 5)  # propriétés « créé » et « modifié »
-ZIP_TIME = (2026, 1, 5, 0, 0, 0)  # horodatage de chaque entrée de l'archive
+FIXED_TIME = datetime(2026, 1, 5)  # « created » and « modified » properties
+ZIP_TIME = (2026, 1, 5, 0, 0, 0)  # timestamp of every archive entry
 PASSWORD = "secret"
 
-Sheets = dict[str, list[list[Any]]]  # nom de feuille -> lignes (en-tête compris)
+Sheets = dict[str, list[list[Any]]]  # sheet name -> rows (header included)
 
 CRITERIA = ("EFF", "ACC", "CLA", "INF", "RET", "REC", "CONV", "APP")
 
 
 def base() -> Sheets:
-    """Le classeur valide, feuille par feuille ; la ligne 1 de chaque feuille est l'en-tête.
+    """The valid workbook, sheet by sheet; row 1 of each sheet is the header.
 
-    Cellules utiles aux variantes : Mission B4 (Intitulé), B6 (Date de début) ;
-    Parties prenantes B3 (Catégorie), D3 (Influence), E2 (Intérêt) ; Scénarios A2:A3
-    (codes) ; Notation ROI B2 (Public), C3 (Scénario), E3 (note ACC).
+    Cells the variants use: Mission B4 (Intitulé), B6 (Date de début);
+    Parties prenantes B3 (Catégorie), D3 (Influence), E2 (Intérêt); Scénarios A2:A3
+    (codes); Notation ROI B2 (Public), C3 (Scénario), E3 (ACC grade).
     """
     return {
         "Mission": [
@@ -106,10 +106,11 @@ def base() -> Sheets:
 
 
 def to_bytes(sheets: Sheets) -> bytes:
-    """Le .xlsx de ``sheets``, avec des dates et horodatages fixes : mêmes octets à chaque fois.
+    """The .xlsx of ``sheets``, with fixed dates and timestamps: the same bytes every time.
 
-    ``Workbook.save`` date la modification de l'heure courante et zipfile date chaque
-    entrée : on écrit donc avec ``ExcelWriter`` puis on recopie l'archive à date fixe.
+    ``Workbook.save`` stamps the modification with the current time and zipfile stamps
+    every entry, so the workbook is written with ``ExcelWriter`` and the archive is then
+    copied with a fixed date.
     """
     book = Workbook()
     book.remove(book.active)
@@ -153,12 +154,12 @@ def set_mission(sheets: Sheets, field: str, value: Any) -> None:
 
 
 def set_cell(sheets: Sheets, sheet: str, ref: str, value: Any) -> None:
-    """Écrit ``value`` dans la cellule ``ref`` (A1…Z99) de ``sheet``."""
+    """Write ``value`` into cell ``ref`` (A1…Z99) of ``sheet``."""
     col, row = ord(ref[0]) - ord("A"), int(ref[1:]) - 1
     sheets[sheet][row][col] = value
 
 
-# -- les variantes : chacune modifie une copie du classeur valide ----------------------
+# -- the variants: each one changes a copy of the valid workbook ----------------------
 
 
 def missing_sheet(sheets: Sheets) -> None:
@@ -223,11 +224,11 @@ CSV_TEXT = (
 )
 
 
-# -- écriture ------------------------------------------------------------------------
+# -- writing -------------------------------------------------------------------------
 
 
 def write(path: Path, data: bytes) -> bool:
-    """Écrit ``data`` dans ``path`` s'il diffère ; dit si le fichier a changé."""
+    """Write ``data`` to ``path`` if it differs; tell whether the file changed."""
     if path.exists() and path.read_bytes() == data:
         return False
     temporary = path.with_name(path.name + ".tmp")
@@ -238,7 +239,7 @@ def write(path: Path, data: bytes) -> bool:
 
 
 def encrypt(valid: bytes) -> None:
-    """Chiffre ``valid`` ; le sel est aléatoire, on garde donc un fichier encore juste."""
+    """Encrypt ``valid``; the salt is random, so a file that is still right is kept."""
     path = OUT / "encrypted.xlsx"
     if _decrypted(path) == valid:
         return
@@ -248,7 +249,7 @@ def encrypt(valid: bytes) -> None:
 
 
 def _decrypted(path: Path) -> bytes | None:
-    """Le contenu déchiffré de ``path`` ; None s'il manque ou ne se déchiffre pas."""
+    """The decrypted content of ``path``; None if it is missing or does not decrypt."""
     if not path.exists():
         return None
     plain = io.BytesIO()
@@ -263,9 +264,9 @@ def _decrypted(path: Path) -> bytes | None:
 
 
 def convert(valid: bytes, again: bool) -> None:
-    """``valid.xlsx`` converti par LibreOffice en .xls et .ods, puis renommé en .xlsx.
+    """``valid.xlsx`` converted by LibreOffice to .xls and .ods, then renamed to .xlsx.
 
-    Rien n'est fait si les deux fichiers existent et que ``again`` est faux.
+    Nothing is done if both files exist and ``again`` is false.
     """
     targets = {"xls": OUT / "xls-renamed.xlsx", "ods": OUT / "ods-renamed.xlsx"}
     if not again and all(p.exists() for p in targets.values()):
@@ -307,7 +308,7 @@ def convert(valid: bytes, again: bool) -> None:
 
 
 def _fixed_ods(data: bytes) -> bytes:
-    """L'archive .ods avec des horodatages fixes (``mimetype`` reste premier, non compressé)."""
+    """The .ods archive with fixed timestamps (``mimetype`` stays first, uncompressed)."""
     fixed = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(data)) as source,
