@@ -21,7 +21,8 @@ from xml.etree.ElementTree import ParseError
 
 import defusedxml  # noqa: F401  - openpyxl parses safely only when this is importable
 import openpyxl
-from openpyxl.utils import get_column_letter
+from openpyxl.cell.cell import Cell
+from openpyxl.utils import coordinate_to_tuple, get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -71,11 +72,10 @@ def _load(path: Path) -> _Book:
         if _has_formulas(path):
             formulas = load(data_only=False)
             for sheet in formulas.worksheets:
-                cached = values[sheet.title]
-                for row in sheet.iter_rows():
-                    for cell in row:
-                        if cell.data_type == "f" and cached[cell.coordinate].value is None:
-                            uncached[(sheet.title, cell.coordinate)] = str(cell.value)
+                cached = {c.coordinate: c.value for c in stored_cells(values[sheet.title])}
+                for cell in stored_cells(sheet):
+                    if cell.data_type == "f" and cached.get(cell.coordinate) is None:
+                        uncached[(sheet.title, cell.coordinate)] = str(cell.value)
             formulas.close()
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ParseError, OSError) as exc:
         log.debug("cannot load %s: %r", path, exc)
@@ -88,6 +88,16 @@ def _load(path: Path) -> _Book:
             f"enregistrez-le au format « Classeur Excel (.xlsx) », puis déposez-le à nouveau."
         ) from exc
     return _Book(values, uncached)
+
+
+def stored_cells(sheet: Worksheet) -> list[Cell]:
+    """The cells the file actually holds, without creating the others.
+
+    ``iter_rows`` walks the sheet's whole dimension and creates every cell in
+    it; formatting alone can stretch that to row 1,048,576. openpyxl keeps the
+    parsed cells in ``_cells`` and offers no public view of them.
+    """
+    return list(sheet._cells.values())
 
 
 def _has_formulas(path: Path) -> bool:
@@ -111,14 +121,24 @@ class _Grid:
 
     @classmethod
     def of(cls, sheet: Worksheet, title: str, uncached: dict[tuple[str, str], str]) -> _Grid:
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-        for merged in sheet.merged_cells.ranges:
-            top_left = rows[merged.min_row - 1][merged.min_col - 1]
-            for r in range(merged.min_row, min(merged.max_row, len(rows)) + 1):
-                for c in range(merged.min_col, merged.max_col + 1):
-                    if c - 1 < len(rows[r - 1]):
-                        rows[r - 1][c - 1] = top_left
+        values = {
+            (cell.row, cell.column): cell.value
+            for cell in stored_cells(sheet)
+            if cell.value is not None
+        }
         gone = {coord: f for (name, coord), f in uncached.items() if name == sheet.title}
+        # The grid stops at the data, not at max_row (formatting can stretch it).
+        places = [*values, *(coordinate_to_tuple(coord) for coord in gone)]
+        height = max((r for r, _ in places), default=0)
+        width = max((c for _, c in places), default=0)
+        rows: list[list[Any]] = [[None] * width for _ in range(height)]
+        for (r, c), value in values.items():
+            rows[r - 1][c - 1] = value
+        for merged in sheet.merged_cells.ranges:
+            top_left = values.get((merged.min_row, merged.min_col))
+            for r in range(merged.min_row, min(merged.max_row, height) + 1):
+                for c in range(merged.min_col, min(merged.max_col, width) + 1):
+                    rows[r - 1][c - 1] = top_left
         return cls(title, sheet.title, rows, gone)
 
     def value(self, row: int, col: int) -> Any:
