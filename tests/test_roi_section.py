@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -75,3 +76,33 @@ def test_an_unknown_criterion_column_is_a_warning(tmp_path: Path) -> None:
     engagement = read_engagement(target)
     assert any("« BONUS » n'est pas un code de critère" in w for w in engagement.warnings)
     assert engagement.ratings == read_engagement(SAINT_AUBIN).ratings
+
+
+def test_tie_break_five_uses_the_criterion_weighted_mean() -> None:
+    criteria = (m.Criterion("EFF", "Effort", weight=Decimal(3)), m.Criterion("ACC", "Accès"))
+    ratings = (
+        m.Rating(
+            "Ana", m.Public.CITOYEN, "S1", (("EFF", m.Grade.TRES_BIEN), ("ACC", m.Grade.A_REJETER))
+        ),
+        m.Rating(
+            "Ana", m.Public.CITOYEN, "S2", (("EFF", m.Grade.TRES_BIEN), ("ACC", m.Grade.PASSABLE))
+        ),
+    )
+    roi = analyse_roi(SCENARIOS, criteria, ratings)
+    # Same overall grade (Très bien) for both; weighted means 3.0 and 3.5: S2 first.
+    assert [r.code for r in roi.ranking] == ["S2", "S1"]
+    assert [float(r.weighted_mean) for r in roi.ranking] == [3.5, 3.0]
+
+
+def test_sentences_are_correct_french_for_small_and_extreme_cases() -> None:
+    ratings = (m.Rating("Léo", m.Public.ELU, "S1", (("EFF", m.Grade.A_REJETER),)),)
+    engagement = m.Engagement(mission=_mission(), scenarios=SCENARIOS[:1], ratings=ratings)
+    roi = analyse_roi(engagement.scenarios, engagement.criteria, engagement.ratings)
+    context = roi_context(engagement, roi, None)
+    text = " ".join(context["sentences"])  # type: ignore[arg-type]
+    assert "1 participant (1 élu) a noté 1 scénario" in str(context["intro"])
+    assert "mention majoritaire À rejeter⁻ ; il laisse de côté les élus" in text
+    assert "ou mieux" not in text  # meaningless at the bottom of the scale
+    assert "Signal de veto : 100 % des élus le jugent « À rejeter »." in text
+    assert "de les" not in text and "entre élus." not in text
+    assert context["ranking"][0]["mean"] == "0,00"  # type: ignore[index]

@@ -222,15 +222,16 @@ def merit_rounds(distribution: Sequence[int]) -> tuple[Round, ...]:
 RankKey = tuple[tuple[Round, ...], Fraction, str]
 
 
-def rank_key(stats: GradeStats, code: str) -> RankKey:
+def rank_key(stats: GradeStats, code: str, mean: Fraction | None = None) -> RankKey:
     """Sort key, best first: majority judgment (steps 1–4), higher mean, then code.
 
-    Being a plain tuple of totally ordered parts, the key makes the ranking a
-    total order: antisymmetric and transitive by construction, and distinct
-    codes never tie.
+    ``mean`` is the scenario's weighted mean (step 5); by default the plain mean
+    of the grades in ``stats``. Being a plain tuple of totally ordered parts,
+    the key makes the ranking a total order: antisymmetric and transitive by
+    construction, and distinct codes never tie.
     """
     worst_first = tuple((-a, -g, -s) for a, g, s in merit_rounds(stats.distribution))
-    return (worst_first, -exact_mean(stats.distribution), code)
+    return (worst_first, -(exact_mean(stats.distribution) if mean is None else mean), code)
 
 
 # ---------------------------------------------------------------------------
@@ -245,7 +246,9 @@ class ScenarioResult:
     (publics that have one, in ``Public`` order); ``by_criterion`` and
     ``by_criterion_public`` the raw grades of each criterion, whatever its
     weight (every criterion listed, n may be 0; every public that graded
-    something). ``left_behind`` are the publics whose
+    something). ``weighted_mean`` is the mean of every criterion grade of the
+    participants who have an overall grade, weighted by the criteria's weights:
+    the spec's tie-break 5 and the « moyenne » shown. ``left_behind`` are the publics whose
     majority is below Passable; ``veto`` those with ≥ 25 % « À rejeter ».
     """
 
@@ -253,6 +256,7 @@ class ScenarioResult:
     title: str
     rank: int
     overall: GradeStats
+    weighted_mean: Fraction
     by_public: Mapping[Public, GradeStats] = field(hash=False)
     by_criterion: Mapping[str, GradeStats] = field(hash=False)
     by_criterion_public: Mapping[tuple[str, Public], GradeStats] = field(hash=False)
@@ -279,7 +283,7 @@ class ScenarioResult:
             "gauge": self.overall.gauge,
             "p": self.overall.p,
             "q": self.overall.q,
-            "mean": self.overall.mean,
+            "mean": float(self.weighted_mean),
             "balanced": self.balanced,
             "left_behind": [p.value for p in self.left_behind],
             "iqr": self.iqr,
@@ -352,7 +356,7 @@ def analyse_roi(
         scenario_rows = rows.get(scenario.code, [])
         graded = _grade_participants(scenario.code, scenario_rows, weights, warnings)
         if graded:
-            results.append(_summarise_scenario(scenario, criteria, scenario_rows, graded))
+            results.append(_summarise_scenario(scenario, criteria, scenario_rows, graded, weights))
         else:
             unrated.append(scenario.code)
     warnings.extend(_coverage_warnings(scenarios, unrated, rated_rows=sum(map(len, rows.values()))))
@@ -371,7 +375,7 @@ def analyse_roi(
 
 def rank_scenarios(results: Iterable[ScenarioResult]) -> tuple[ScenarioResult, ...]:
     """Sort by ``rank_key`` and number the ranks from 1."""
-    ordered = sorted(results, key=lambda r: rank_key(r.overall, r.code))
+    ordered = sorted(results, key=lambda r: rank_key(r.overall, r.code, r.weighted_mean))
     return tuple(replace(r, rank=i) for i, r in enumerate(ordered, start=1))
 
 
@@ -428,6 +432,7 @@ def _summarise_scenario(
     criteria: Sequence[Criterion],
     rows: Sequence[Rating],
     graded: Sequence[_Graded],
+    weights: Mapping[str, Decimal],
 ) -> ScenarioResult:
     """Overall figures from the overall grades; criterion figures from every row's raw grades."""
     publics = [p for p in Public if any(g.rating.public is p for g in graded)]
@@ -441,6 +446,7 @@ def _summarise_scenario(
         title=scenario.title,
         rank=0,  # numbered by rank_scenarios
         overall=GradeStats.of(g.overall for g in graded),
+        weighted_mean=weighted_mean(graded, weights),
         by_public=by_public,
         by_criterion={c.code: _criterion_stats(c.code, rows) for c in criteria},
         by_criterion_public={
@@ -451,6 +457,19 @@ def _summarise_scenario(
         consensus=classify_consensus(iqr),
         veto=tuple(p for p, s in by_public.items() if _has_veto(s)),
     )
+
+
+def weighted_mean(graded: Iterable[_Graded], weights: Mapping[str, Decimal]) -> Fraction:
+    """Σ w·g / Σ w over every criterion grade of the graded participants (exact)."""
+    total = Fraction(0)
+    weight = Fraction(0)
+    for row in graded:
+        for criterion, grade in row.rating.grades:
+            w = Fraction(weights.get(criterion, Decimal(0)))
+            total += w * int(grade)
+            weight += w
+    # A graded participant has at least one criterion of positive weight.
+    return total / weight
 
 
 def _criterion_stats(

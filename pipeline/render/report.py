@@ -54,7 +54,7 @@ def analysis_report(engagement: m.Engagement, analysis: Analysis) -> str:
                             r.overall.mention,
                             percent(r.overall.p),
                             percent(r.overall.q),
-                            _decimal(r.overall.mean),
+                            _decimal(float(r.weighted_mean)),
                             "oui"
                             if r.balanced
                             else "non ("

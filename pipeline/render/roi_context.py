@@ -88,7 +88,7 @@ def roi_context(engagement: m.Engagement, roi: RoiAnalysis, workshop_date: date 
                 "title": r.title,
                 "mention": r.overall.mention,
                 "at_least": percent(r.overall.at_least_majority),
-                "mean": f"{r.overall.mean:.2f}".replace(".", ",") if r.overall.mean else "",
+                "mean": f"{float(r.weighted_mean):.2f}".replace(".", ","),
                 "balanced": "Oui" if r.balanced else "Non",
                 "consensus": r.consensus.value.capitalize(),
                 "veto": enumeration(PUBLIC_HEADERS[p] for p in r.veto) or "—",
@@ -135,8 +135,9 @@ def _intro(engagement: m.Engagement, workshop_date: date | None) -> str:
     detail = enumeration(plural(len(people[p]), PUBLIC_NOUNS[p]) for p in m.Public if p in people)
     rated = {r.scenario for r in engagement.ratings}
     when = f" lors de l'atelier du {long_date(workshop_date)}" if workshop_date else ""
+    verb = "a" if total == 1 else "ont"
     return (
-        f"{plural(total, 'participant')} ({detail}) ont noté "
+        f"{plural(total, 'participant')} ({detail}) {verb} noté "
         f"{plural(len(rated), 'scénario')} sur {plural(len(engagement.criteria), 'critère')}"
         f"{when}, du point de vue du citoyen. La note globale de chaque participant est la "
         f"médiane de ses notes par critère (pondérée par les poids des critères) ; les "
@@ -149,8 +150,15 @@ def _sentences(roi: RoiAnalysis) -> list[str]:
     codes = [r.code for r in ranking]
     order = codes[0] if len(codes) == 1 else f"{codes[0]}, puis {enumeration(codes[1:])}"
     sentences = [f"Classement par jugement majoritaire : {order}."]
-    by_mean = sorted(ranking, key=lambda r: (-(r.overall.mean or 0.0), r.code))
-    if [r.code for r in by_mean] != codes:
+    # Only a strict reversal counts: two equal means say nothing against the ranking.
+    reversed_pairs = [
+        (better, worse)
+        for i, better in enumerate(ranking)
+        for worse in ranking[i + 1 :]
+        if worse.weighted_mean > better.weighted_mean
+    ]
+    if reversed_pairs:
+        by_mean = sorted(ranking, key=lambda r: -r.weighted_mean)
         sentences.append(
             "La moyenne des notes aurait donné un autre ordre ("
             + ", ".join(r.code for r in by_mean)
@@ -160,11 +168,15 @@ def _sentences(roi: RoiAnalysis) -> list[str]:
     for result in ranking:
         stats = result.overall
         assert stats.majority is not None
-        text = (
-            f"Le scénario {result.code} obtient la mention majoritaire {stats.mention} "
-            f"({percent(stats.at_least_majority)} de {stats.majority.label} ou mieux)"
-        )
-        if result.balanced:
+        text = f"Le scénario {result.code} obtient la mention majoritaire {stats.mention}"
+        if stats.majority is not m.Grade.A_REJETER:  # « ou mieux » says nothing at the bottom
+            text += f" ({percent(stats.at_least_majority)} {_of(stats.majority.label)} ou mieux)"
+        if result.balanced and len(result.by_public) == 1:
+            (public,) = result.by_public
+            text += (
+                f" ; seuls {PUBLIC_PLURALS[public]} l'ont noté, et ils le jugent au moins Passable."
+            )
+        elif result.balanced:
             text += f" ; il est équilibré entre {_publics(result.by_public)}."
         else:
             behind = [
@@ -176,11 +188,16 @@ def _sentences(roi: RoiAnalysis) -> list[str]:
         for public in result.veto:
             rejecting = result.by_public[public].shares[m.Grade.A_REJETER]
             text += (
-                f" Signal de veto : {percent(rejecting)} de {PUBLIC_PLURALS[public]} le "
+                f" Signal de veto : {percent(rejecting)} des {PUBLIC_NOUNS[public]}s le "
                 f"jugent « À rejeter »."
             )
         sentences.append(text)
     return sentences
+
+
+def _of(label: str) -> str:
+    """« de Bien », « d'Insuffisant », « d'À rejeter »: French elision."""
+    return f"d'{label}" if label[:1].lower() in "aàâeéèêiîoôuh" else f"de {label}"
 
 
 def _publics(by_public: Iterable[m.Public]) -> str:
