@@ -115,3 +115,14 @@ def test_sixty_stakeholder_names_stay_apart_and_inside_their_cell(drawn: list[An
     edges = [ax.transData.transform((x, 0))[0] for x in (0.5, 1.5, 2.5, 3.5, 4.5, 5.5)]
     for text, box in labels:
         assert any(left <= box.x0 and box.x1 <= right + 1 for left, right in pairwise(edges)), text
+
+
+def test_dollar_signs_and_edge_cases_are_drawn_as_typed(drawn: list[Any]) -> None:
+    charts.stakeholder_map([m.Stakeholder("Asso $x^$ et $1", m.Category.AUTRE, 3, 3)])
+    charts.merit_profile([("S1 — budget $\\frac$", (0.2, 0.2, 0.2, 0.2, 0.2))])
+    charts.opinions_chart([("D1 — 5 $ par habitant", [("Agents", (1, 2, 3))])])
+    charts.stakeholder_map([])
+    charts.merit_profile([(f"S{i}", (0.0, 0.0, 1.0, 0.0, 0.0)) for i in range(12)])
+    texts = {t for figure in drawn[:3] for t, _ in _text_boxes(figure)}
+    assert "Asso $x^$ et $1" in texts
+    assert "D1 — 5 $ par habitant" in texts

@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from io import BytesIO
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline import model as m
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.text import Text
 
 DPI = 200
 CM = 1 / 2.54  # matplotlib sizes are in inches
@@ -55,6 +56,11 @@ def _figure(width_cm: float, height_cm: float) -> Figure:
     figure = Figure(figsize=(width_cm * CM, height_cm * CM), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     return figure
+
+
+def _text(ax: Axes, x: float, y: float, text: str, **style: Any) -> Text:
+    """Text drawn as typed: a « $ » in a name is a dollar sign, not TeX math."""
+    return ax.text(x, y, text, parse_math=False, **style)
 
 
 def _png(figure: Figure) -> bytes:
@@ -129,7 +135,8 @@ def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
             zorder=1,
         )
     for quadrant, (x, y) in QUADRANT_LABELS.items():
-        ax.text(
+        _text(
+            ax,
             x,
             y,
             quadrant.value,
@@ -189,7 +196,8 @@ def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
                 linewidths=0.4,
                 zorder=3,
             )
-            ax.text(
+            _text(
+                ax,
                 interest - 0.36,
                 centre,
                 label,
@@ -200,7 +208,8 @@ def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
             )
             y -= height * LINE_HEIGHT
         if len(shown) < len(members):
-            ax.text(
+            _text(
+                ax,
                 interest - 0.36,
                 y,
                 f"+ {len(members) - len(shown)} (voir le registre)",
@@ -246,7 +255,8 @@ def merit_profile(rows: Sequence[tuple[str, Sequence[float]]]) -> bytes:
         )
         for bar, width, start in zip(bars, widths, left, strict=True):
             if width >= 7:
-                ax.text(
+                _text(
+                    ax,
                     start + width / 2,
                     bar.get_y() + bar.get_height() / 2,
                     f"{width:.0f} %",
@@ -263,7 +273,8 @@ def merit_profile(rows: Sequence[tuple[str, Sequence[float]]]) -> bytes:
                 )
         left = [a + b for a, b in zip(left, widths, strict=True)]
     ax.axvline(50, color="black", linewidth=1.6, linestyle=(0, (4, 2)), zorder=5)
-    ax.text(
+    _text(
+        ax,
         50,
         len(rows) - 0.3,
         "50 %",
@@ -273,7 +284,7 @@ def merit_profile(rows: Sequence[tuple[str, Sequence[float]]]) -> bytes:
         bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
         zorder=6,
     )
-    ax.set_yticks(positions, labels, fontsize=8.5)
+    ax.set_yticks(positions, labels, fontsize=8.5, parse_math=False)
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, len(rows) - 0.2)
     ax.set_xticks(range(0, 101, 25), [f"{v} %" for v in range(0, 101, 25)], fontsize=8)
@@ -302,7 +313,8 @@ def opinions_chart(groups: Sequence[tuple[str, Sequence[tuple[str, Sequence[int]
     ticks: list[float] = []
     tick_labels: list[str] = []
     for label, publics in groups:
-        ax.text(
+        _text(
+            ax,
             0,
             y - 0.55,
             label,
@@ -329,7 +341,8 @@ def opinions_chart(groups: Sequence[tuple[str, Sequence[tuple[str, Sequence[int]
                     linewidth=0.5,
                 )
                 if width >= 9:
-                    ax.text(
+                    _text(
+                        ax,
                         left + width / 2,
                         y,
                         str(count),
@@ -349,7 +362,7 @@ def opinions_chart(groups: Sequence[tuple[str, Sequence[tuple[str, Sequence[int]
             tick_labels.append(f"{public} ({sum(counts)})")
             y -= 0.85
         y -= 0.3
-    ax.set_yticks(ticks, tick_labels, fontsize=7.5)
+    ax.set_yticks(ticks, tick_labels, fontsize=7.5, parse_math=False)
     ax.set_ylim(y + 0.3, 0.2)
     ax.set_xlim(0, 100)
     ax.set_xticks(range(0, 101, 25), [f"{v} %" for v in range(0, 101, 25)], fontsize=8)
