@@ -79,11 +79,14 @@ class WorkbookError(AmoorError):
         self.problems = tuple(problems)
         super().__init__(self.report())
 
-    def report(self) -> str:
+    def report(self, limit: int = 50) -> str:
         count = len(self.problems)
         noun = "problème" if count == 1 else "problèmes"
         head = f"Le classeur « {self.source} » contient {count} {noun} à corriger :"
-        lines = [head, *(f"  - {p}" for p in self.problems)]
+        lines = [head, *(f"  - {p}" for p in self.problems[:limit])]
+        if count > limit:
+            # Thousands of lines help nobody: the first ones show the pattern.
+            lines.append(f"  … et {count - limit} autres problèmes du même ordre.")
         lines.append("Corrigez le classeur puis déposez-le à nouveau.")
         return "\n".join(lines)
 

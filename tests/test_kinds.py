@@ -134,3 +134,19 @@ def test_codes_postal_and_siret() -> None:
 def test_text_is_cleaned_of_xml_illegal_characters_but_keeps_line_breaks() -> None:
     assert clean_text("  Ligne\x0b un\r\nligne\x01 deux_x000D_  ") == "Ligne un\nligne deux"
     assert fold("  Émergence de Concepts ") == fold("emergencedeconcepts")
+
+
+def test_money_is_to_the_cent() -> None:
+    assert Money().parse(333.33000000000004) == Decimal("333.33")
+    assert Money().parse("5 000") == Decimal("5000.00")
+    with pytest.raises(CellValueError, match="au centime près"):
+        Money().parse("333,335")
+
+
+def test_ambiguous_numbers_and_implausible_serial_dates_are_refused() -> None:
+    with pytest.raises(CellValueError):
+        Money().parse("5.000")  # five thousand or five? ask
+    assert Money().parse("5.5") == Decimal("5.50")
+    for serial in (14, 2026):
+        with pytest.raises(CellValueError, match="une date"):
+            Date().parse(serial)

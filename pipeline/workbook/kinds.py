@@ -22,6 +22,7 @@ from openpyxl.utils.datetime import from_excel
 from pipeline.model import GRADE_LABELS, Grade
 from pipeline.text import clean_text
 
+CENT = Decimal("0.01")
 MONEY_FORMAT = '#,##0.00\\ "€"'
 DATE_FORMAT = "DD/MM/YYYY"
 
@@ -43,8 +44,9 @@ def as_text(raw: Any) -> str:
         return ""
     if isinstance(raw, bool):
         return "VRAI" if raw else "FAUX"
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
+    if isinstance(raw, float):
+        # As a French reader writes it: 1,5 (no spurious « .0 » on whole numbers).
+        return str(int(raw)) if raw.is_integer() else repr(raw).replace(".", ",")
     if isinstance(raw, datetime):
         return raw.strftime("%d/%m/%Y") if raw.time() == time() else raw.strftime("%d/%m/%Y %H:%M")
     if isinstance(raw, date):
@@ -186,6 +188,9 @@ def parse_decimal(raw: Any) -> Decimal:
         return raw
     text = _SPACES.sub("", as_text(raw))
     text = re.sub(r"(€|EUR|euros?)$", "", text, flags=re.IGNORECASE)
+    if re.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+", text):
+        # « 5.000 »: five thousand for some, five for others. Ask rather than guess.
+        raise CellValueError("un nombre")
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")
     if not re.fullmatch(r"[-+]?\d+(\.\d+)?", text):
@@ -225,7 +230,15 @@ class Money(Kind):
             raise CellValueError(self.expected) from None
         if value < 0:
             raise CellValueError(self.expected)
-        return value
+        cents = value.quantize(CENT)
+        # A float from a formula may carry binary noise (333.33000000000004): that
+        # is a cent amount. A typed third decimal is not: ask.
+        noise = isinstance(raw, float) and abs(value - cents) < Decimal("0.000001")
+        if value != cents and not noise:
+            raise CellValueError(
+                "un montant au centime près (deux décimales au plus), par exemple 333,33"
+            )
+        return cents
 
     @property
     def expected(self) -> str:
@@ -260,6 +273,8 @@ class Integer(Kind):
         return (self.minimum, self.maximum if self.maximum is not None else 10**6)
 
 
+SERIAL_2000 = 36526  # 1 January 2000 as an Excel serial
+SERIAL_2100 = 73051  # 1 January 2100
 _DATE_FORMS = ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y")
 
 
@@ -273,8 +288,9 @@ class Date(Kind):
         if isinstance(raw, date):
             return raw
         if isinstance(raw, int | float) and not isinstance(raw, bool):
-            # An Excel serial day number in a cell without a date format.
-            if 1 <= raw < 2958466:
+            # An Excel serial day number in a cell without a date format; only
+            # this century's, so that « 2026 » or « 14 » is not taken for a date.
+            if SERIAL_2000 <= raw < SERIAL_2100:
                 value = from_excel(raw)
                 return value.date() if isinstance(value, datetime) else value
             raise CellValueError(self.expected)

@@ -8,6 +8,7 @@ all the problems, each located by sheet and cell.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 import warnings
@@ -15,14 +16,15 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
-import defusedxml  # noqa: F401  - openpyxl parses safely only when this is importable
 import openpyxl
-from openpyxl.cell.cell import Cell
+from defusedxml import ElementTree
 from openpyxl.utils import coordinate_to_tuple, get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -46,8 +48,21 @@ _OPEN_AND_SAVE = (
 def read_engagement(path: Path) -> m.Engagement:
     """Read and validate one workbook; raise WorkbookError with every problem found."""
     check_xlsx(path)
-    book = _load(path)
-    return _Reader(book, source=path.name).read()
+    return read_workbook(path.read_bytes(), path.name)
+
+
+def read_workbook(data: bytes, name: str) -> m.Engagement:
+    """Read and validate the bytes of a workbook named ``name`` (for messages).
+
+    Reading from bytes means the file is read once, whatever its extension, and
+    the very bytes that were validated are the ones kept beside the outputs.
+    """
+    book = _load(data, name)
+    reader = _Reader(book, source=name)
+    try:
+        return reader.read()
+    finally:
+        book.values.close()
 
 
 @dataclass
@@ -55,111 +70,158 @@ class _Book:
     """The cached values of a workbook, with the formulas that have none."""
 
     values: Workbook
-    uncached: dict[tuple[str, str], str]  # (sheet title, "B7") -> formula without a value
+    uncached: dict[str, dict[tuple[int, int], str]]  # sheet -> (row, col) -> formula
 
 
-def _load(path: Path) -> _Book:
-    def load(data_only: bool) -> Workbook:
+def _load(data: bytes, name: str) -> _Book:
+    try:
         with warnings.catch_warnings():
             # openpyxl warns about features it drops when *writing* (extensions,
             # default styles); reading is unaffected.
             warnings.simplefilter("ignore", UserWarning)
-            return openpyxl.load_workbook(path, data_only=data_only, keep_links=False)
-
-    try:
-        values = load(data_only=True)
-        uncached: dict[tuple[str, str], str] = {}
-        if _has_formulas(path):
-            formulas = load(data_only=False)
-            for sheet in formulas.worksheets:
-                cached = {c.coordinate: c.value for c in stored_cells(values[sheet.title])}
-                for cell in stored_cells(sheet):
-                    if cell.data_type == "f" and cached.get(cell.coordinate) is None:
-                        uncached[(sheet.title, cell.coordinate)] = str(cell.value)
-            formulas.close()
+            values = openpyxl.load_workbook(BytesIO(data), data_only=True, keep_links=False)
+        uncached = _uncached_formulas(data)
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ParseError, OSError) as exc:
-        log.debug("cannot load %s: %r", path, exc)
-        raise NotAWorkbookError(truncated_message(path.name)) from exc
-    except (ValueError, TypeError) as exc:
-        log.warning("openpyxl cannot load %s: %r", path, exc)
+        log.debug("cannot load %s: %r", name, exc)
+        raise NotAWorkbookError(truncated_message(name)) from exc
+    except (ValueError, TypeError, InvalidFileException) as exc:
+        log.debug("openpyxl cannot load %s: %r", name, exc)
         raise NotAWorkbookError(
-            f"Le classeur « {path.name} » n'a pas pu être lu : sa structure interne n'est pas "
+            f"Le classeur « {name} » n'a pas pu être lu : sa structure interne n'est pas "
             f"celle d'un classeur .xlsx standard. Ouvrez-le dans Excel ou LibreOffice Calc, "
             f"enregistrez-le au format « Classeur Excel (.xlsx) », puis déposez-le à nouveau."
         ) from exc
     return _Book(values, uncached)
 
 
-def stored_cells(sheet: Worksheet) -> list[Cell]:
-    """The cells the file actually holds, without creating the others.
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _uncached_formulas(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """Per sheet name, the formulas the file stores without a result (``<f>``, no ``<v>``).
+
+    Only the XML tells: openpyxl reads an empty text result (a formula that
+    returns "", saved by a spreadsheet) and no result at all both as None.
+    """
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        sheets = _sheet_parts(archive)
+        for sheet_name, part in sheets.items():
+            raw = archive.read(part)
+            if not _FORMULA_TAG.search(raw):
+                continue  # most sheets hold no formula: skip the parse
+            cells: dict[tuple[int, int], str] = {}
+            for _, element in ElementTree.iterparse(BytesIO(raw)):
+                if element.tag == f"{_MAIN}c":
+                    formula = element.find(f"{_MAIN}f")
+                    if formula is not None and not _has_result(element):
+                        text = formula.text or "(formule partagée)"
+                        cells[coordinate_to_tuple(element.get("r", "A1"))] = "=" + text
+                    element.clear()
+            if cells:
+                found[sheet_name] = cells
+    return found
+
+
+def _has_result(cell: Any) -> bool:
+    """Whether a formula cell carries its last result.
+
+    A spreadsheet writes a text result as ``t="str"`` and an empty text as an
+    empty ``<v></v>``; a program that never computed the formula (openpyxl)
+    writes no ``<v>`` or an empty one on a number cell.
+    """
+    value = cell.find(f"{_MAIN}v")
+    if value is None:
+        return False
+    return bool((value.text or "").strip()) or cell.get("t") in ("str", "inlineStr", "s")
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the zip member holding it, from workbook.xml and its relationships."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {
+        rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PACKAGE_REL}Relationship")
+    }
+    parts: dict[str, str] = {}
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_REL}id"), "")
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if member in archive.namelist():
+            parts[sheet.get("name", "")] = member
+    return parts
+
+
+def _stored_values(sheet: Worksheet) -> dict[tuple[int, int], Any]:
+    """The non-blank values the file actually holds, without creating other cells.
 
     ``iter_rows`` walks the sheet's whole dimension and creates every cell in
     it; formatting alone can stretch that to row 1,048,576. openpyxl keeps the
     parsed cells in ``_cells`` and offers no public view of them.
     """
-    return list(sheet._cells.values())
-
-
-def _has_formulas(path: Path) -> bool:
-    """Cheap pre-check so that most workbooks are parsed once, not twice."""
-    with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            is_sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
-            if is_sheet and _FORMULA_TAG.search(archive.read(name)):
-                return True
-    return False
+    values: dict[tuple[int, int], Any] = {}
+    for (row, col), cell in sheet._cells.items():
+        value = cell.value
+        if isinstance(value, str):
+            value = as_text(value) or None
+        if value is not None:
+            values[(row, col)] = value
+    return values
 
 
 @dataclass
 class _Grid:
-    """One sheet as rows of values, merged cells filled from their top-left cell."""
+    """One sheet as a sparse map of values; merged cells take their top-left value.
+
+    Sparse, because a stray value far from the data (A1048576, XFD1) must not
+    make a rectangle of billions of empty cells.
+    """
 
     title: str  # the canonical name, as the consultant sees it in messages
-    real_title: str
-    rows: list[list[Any]]
-    uncached: dict[str, str]  # coordinate -> formula without a cached value
+    values: dict[tuple[int, int], Any]
+    uncached: dict[tuple[int, int], str]  # (row, col) -> formula without a cached value
+    by_row: dict[int, dict[int, Any]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, sheet: Worksheet, title: str, uncached: dict[tuple[str, str], str]) -> _Grid:
-        values = {
-            (cell.row, cell.column): cell.value
-            for cell in stored_cells(sheet)
-            if cell.value is not None
-        }
-        gone = {coord: f for (name, coord), f in uncached.items() if name == sheet.title}
-        # The grid stops at the data, not at max_row (formatting can stretch it).
-        places = [*values, *(coordinate_to_tuple(coord) for coord in gone)]
-        height = max((r for r, _ in places), default=0)
-        width = max((c for _, c in places), default=0)
-        rows: list[list[Any]] = [[None] * width for _ in range(height)]
-        for (r, c), value in values.items():
-            rows[r - 1][c - 1] = value
+    def of(cls, sheet: Worksheet, title: str, uncached: dict[tuple[int, int], str]) -> _Grid:
+        values = _stored_values(sheet)
+        data_rows = {r for r, _ in values} | {r for r, _ in uncached}
         for merged in sheet.merged_cells.ranges:
             top_left = values.get((merged.min_row, merged.min_col))
-            for r in range(merged.min_row, min(merged.max_row, height) + 1):
-                for c in range(merged.min_col, min(merged.max_col, width) + 1):
-                    rows[r - 1][c - 1] = top_left
-        return cls(title, sheet.title, rows, gone)
+            if top_left is None:
+                continue
+            right = min(merged.max_col, merged.min_col + MAX_MERGED_COLUMNS)
+            for row in sorted(r for r in data_rows if merged.min_row <= r <= merged.max_row):
+                for col in range(merged.min_col, right + 1):
+                    values[(row, col)] = top_left
+        grid = cls(title, values, uncached)
+        for (row, col), value in values.items():
+            grid.by_row.setdefault(row, {})[col] = value
+        for row, _ in uncached:
+            grid.by_row.setdefault(row, {})
+        return grid
 
     def value(self, row: int, col: int) -> Any:
         """Value at 1-based (row, col); strings stripped, blanks as None."""
-        if row > len(self.rows) or col > len(self.rows[row - 1]):
-            return None
-        raw = self.rows[row - 1][col - 1]
-        if isinstance(raw, str):
-            raw = as_text(raw)
-            return raw or None
-        return raw
+        return self.values.get((row, col))
+
+    def row(self, row: int) -> dict[int, Any]:
+        """The non-blank values of a row, by column."""
+        return self.by_row.get(row, {})
+
+    def rows_after(self, row: int) -> list[int]:
+        """Rows below ``row`` holding something (a value or a formula without result)."""
+        return sorted(r for r in self.by_row if r > row)
 
     def uncached_formula(self, row: int, col: int) -> str | None:
-        return self.uncached.get(cell_ref(row, col))
+        return self.uncached.get((row, col))
 
-    def row_is_empty(self, row: int) -> bool:
-        width = len(self.rows[row - 1]) if row <= len(self.rows) else 0
-        return all(
-            self.value(row, c) is None and self.uncached_formula(row, c) is None
-            for c in range(1, width + 1)
-        )
+
+# A merged range is filled along the data's rows only, and this wide at most: a
+# range merged across the whole sheet must not create millions of cells.
+MAX_MERGED_COLUMNS = 200
 
 
 def cell_ref(row: int, col: int) -> str:
@@ -204,6 +266,7 @@ class _Reader:
             self._fail()
         assert isinstance(offer, m.Offer)
 
+        self._warn_unknown_sheets(offer)
         tables: dict[str, list[_Row]] = {}
         for use in s.OFFER_SHEETS[offer]:
             grid = self._grid(use.sheet.name)
@@ -244,6 +307,33 @@ class _Reader:
             mission=mission, warnings=tuple(str(w) for w in self.warnings), **records
         )
 
+    def _warn_unknown_sheets(self, offer: m.Offer) -> None:
+        """A renamed sheet would be silently skipped (say « Options HT »): say so."""
+        expected = {
+            fold(name): name
+            for name in (
+                s.MISSION.name,
+                s.README_SHEET,
+                *(u.sheet.name for u in s.OFFER_SHEETS[offer]),
+            )
+        }
+        for key, sheet in self._sheets.items():
+            if key in expected:
+                continue
+            close = difflib.get_close_matches(key, list(expected), n=1, cutoff=0.6)
+            hint = (
+                f"Si c'est la feuille « {expected[close[0]]} », rendez-lui ce nom exact."
+                if close
+                else ""
+            )
+            self.warnings.append(
+                Problem(
+                    f"la feuille « {sheet.title} » ne fait pas partie d'une mission « {offer} » : "
+                    f"elle est ignorée",
+                    hint=hint,
+                )
+            )
+
     def _fail(self, *extra: Problem) -> Any:
         raise WorkbookError(self.source, [*self.problems, *extra])
 
@@ -251,7 +341,7 @@ class _Reader:
         sheet = self._sheets.get(fold(name))
         if sheet is None:
             return None
-        return _Grid.of(sheet, name, self.book.uncached)
+        return _Grid.of(sheet, name, self.book.uncached.get(sheet.title, {}))
 
     # -- cells ----------------------------------------------------------------
 
@@ -322,7 +412,7 @@ class _Reader:
         key_col, value_col = positions[fold(sheet.key_header)], positions[fold(sheet.value_header)]
         by_key = {fold(f.header): f for f in sheet.fields}
         seen: dict[str, int] = {}
-        for row in range(header_row + 1, len(grid.rows) + 1):
+        for row in grid.rows_after(header_row):
             key = grid.value(row, key_col)
             if key is None:
                 continue
@@ -376,27 +466,45 @@ class _Reader:
     ) -> tuple[int, dict[str, int]] | None:
         """First row holding every required header: (row, folded header -> column)."""
         wanted = {fold(h) for h in required}
-        for row in range(1, min(len(grid.rows), HEADER_SEARCH_ROWS) + 1):
+        for row in range(1, HEADER_SEARCH_ROWS + 1):
             positions: dict[str, int] = {}
-            for col in range(1, len(grid.rows[row - 1]) + 1):
-                raw = grid.value(row, col)
-                if raw is not None:
-                    positions.setdefault(fold(as_text(raw)), col)
+            for col, raw in sorted(grid.row(row).items()):
+                key = fold(as_text(raw))
+                if key in positions and key in wanted:
+                    self.warnings.append(
+                        Problem(
+                            f"la colonne « {as_text(raw)} » apparaît deux fois (déjà en "
+                            f"{cell_ref(row, positions[key])}) : seule la première est lue",
+                            sheet=grid.title,
+                            cell=cell_ref(row, col),
+                        )
+                    )
+                positions.setdefault(key, col)
             if wanted <= positions.keys():
                 return row, positions
         return None
 
     def _report_missing_headers(self, grid: _Grid, sheet: s.TableSheet) -> None:
-        best_row, best = 1, -1
+        best_row, best = 0, 0
         headers = {fold(c.header) for c in sheet.columns}
-        for row in range(1, min(len(grid.rows), HEADER_SEARCH_ROWS) + 1):
-            texts = {fold(as_text(v)) for v in grid.rows[row - 1] if v is not None}
-            score = len(texts & headers)
+        for row in range(1, HEADER_SEARCH_ROWS + 1):
+            score = len({fold(as_text(v)) for v in grid.row(row).values()} & headers)
             if score > best:
                 best_row, best = row, score
-        texts = {fold(as_text(v)) for v in grid.rows[best_row - 1]} if grid.rows else set()
         expected = " | ".join(c.header for c in sheet.columns)
         required = ", ".join(sheet.required_headers)
+        if best_row == 0:
+            self.problems.append(
+                Problem(
+                    f"la ligne d'en-tête est introuvable dans les {HEADER_SEARCH_ROWS} premières "
+                    f"lignes",
+                    sheet=grid.title,
+                    hint=f"Les colonnes attendues sont : {expected} (obligatoires : {required}). "
+                    f"Placez-les sur une même ligne en haut de la feuille.",
+                )
+            )
+            return
+        texts = {fold(as_text(v)) for v in grid.row(best_row).values()}
         for column in sheet.columns:
             if column.required and fold(column.header) not in texts:
                 self.problems.append(
@@ -424,14 +532,19 @@ class _Reader:
                 columns.append((col, known.pop(key)))
         criteria = self._criteria(tables) if sheet.criteria_columns else ()
         criterion_cols: list[tuple[int, m.Criterion]] = []
+        # A criterion column is headed by its code, or by its name (a blank made
+        # before the codes changed, or a consultant who typed the names).
         by_code = {fold(c.code): c for c in criteria}
+        by_name = {fold(c.name): c for c in criteria}
         taken = {col for col, _ in columns}
         for key, col in sorted(positions.items(), key=lambda kv: kv[1]):
             if col in taken:
                 continue
             header = as_text(grid.value(header_row, col))
-            if key in by_code:
-                criterion_cols.append((col, by_code.pop(key)))
+            criterion = by_code.get(key) or by_name.get(key)
+            if criterion is not None and fold(criterion.code) in by_code:
+                del by_code[fold(criterion.code)]
+                criterion_cols.append((col, criterion))
                 continue
             what = (
                 f"la colonne « {header} » n'est pas un code de critère "
@@ -450,9 +563,18 @@ class _Reader:
             )
 
         rows: list[_Row] = []
-        for number in range(header_row + 1, len(grid.rows) + 1):
-            if grid.row_is_empty(number):
-                continue
+        data_rows = grid.rows_after(header_row)
+        if sheet.criteria_columns and data_rows and not criterion_cols:
+            self.problems.append(
+                Problem(
+                    "aucune colonne de critère n'a été trouvée : les notes ne peuvent pas être "
+                    "lues",
+                    sheet=grid.title,
+                    hint="Sur la ligne d'en-tête, nommez chaque colonne de notes par le code de "
+                    "son critère (" + ", ".join(c.code for c in criteria) + ").",
+                )
+            )
+        for number in data_rows:
             row = _Row(number)
             for col, column in columns:
                 ref = cell_ref(number, col)

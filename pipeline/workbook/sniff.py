@@ -17,9 +17,9 @@ from pipeline.errors import NotAWorkbookError
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-# A real engagement workbook is well under 5 MB once expanded; 200 MB leaves
-# room for pictures pasted into a sheet while refusing zip bombs.
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
+# A real engagement workbook is well under 5 MB once expanded; 30 MB leaves room
+# for a pasted picture while refusing zip bombs and keeping memory bounded.
+MAX_UNCOMPRESSED = 30 * 1024 * 1024
 
 _SAVE_AS = "Enregistrez-le au format « Classeur Excel (.xlsx) » puis déposez-le à nouveau."
 
@@ -106,7 +106,8 @@ def _describe_ole2(path: Path) -> str:
 def _describe_other(path: Path, head: bytes) -> str:
     name = path.name
     try:
-        sample = path.read_bytes()[:4096]
+        with path.open("rb") as handle:
+            sample = handle.read(4096)
     except OSError:
         sample = head
     if sample.startswith(b"%PDF"):
