@@ -17,7 +17,8 @@ from pipeline.invoicing.billing import PdfService, bill
 from pipeline.outbox import Commit, Document, commit, mission_folder, safe_name
 from pipeline.render.context import Context, cahier_context
 from pipeline.render.docx import render_docx
-from pipeline.workbook.reader import read_engagement
+from pipeline.workbook.reader import read_workbook
+from pipeline.workbook.sniff import read_source
 from pipeline.workspace import Workspace
 
 
@@ -90,13 +91,14 @@ def build(
     ``pdf`` (LibreOffice, kept warm for a whole run) makes the Factur-X PDF of
     issued invoices; without it the ``.docx`` are produced and a notice says so.
     """
-    engagement = read_engagement(workbook)  # xlsx -> validated model, or WorkbookError
+    data = read_source(workbook)  # read once: these bytes are validated and kept
+    engagement = read_workbook(data, workbook.name)  # -> validated model, or WorkbookError
     analysis = analyse(engagement)  # pure: R.O.I. citoyen, opinions, concept tests
     documents = render_all(engagement, analysis, workspace, today)  # bytes in memory
     billing = bill(engagement, workspace, today, pdf, source=workbook.name)  # numbers once
     documents += billing.documents
     folder = mission_folder(workspace.outbox, engagement.mission)
-    written = commit(folder, documents, source=workbook) if documents else None  # the writes
+    written = commit(folder, documents, source=(workbook.name, data)) if documents else None
     return BuildResult(
         engagement,
         analysis,

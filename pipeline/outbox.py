@@ -15,11 +15,12 @@ import json
 import logging
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pathvalidate import sanitize_filename
 
+from pipeline.errors import AmoorError
 from pipeline.model import Mission
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,10 @@ MANIFEST = ".amoor-manifest.json"
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 MAX_NAME = 120
+
+
+class OutboxError(AmoorError):
+    """A deliverable could not be written (file open in Word, disk full, rights)."""
 
 
 @dataclass(frozen=True)
@@ -63,8 +68,9 @@ def safe_name(name: str, max_len: int = MAX_NAME) -> str:
 
 
 def engagement_folder(outbox: Path, collectivite: str, reference: str) -> Path:
-    """``outbox/<Collectivité> - <Référence>/``."""
-    return outbox / safe_name(f"{collectivite} - {reference}")
+    """``outbox/<Collectivité> - <Référence>/``; a long name is shortened, never the reference."""
+    suffix = f" - {safe_name(reference, max_len=40)}"
+    return outbox / (safe_name(collectivite, max_len=MAX_NAME - len(suffix)) + suffix)
 
 
 def mission_folder(outbox: Path, mission: Mission) -> Path:
@@ -92,55 +98,99 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def commit(folder: Path, documents: list[Document], source: Path | None = None) -> Commit:
-    """Write the deliverables of one engagement, and a copy of its workbook when given."""
+@dataclass
+class _Manifest:
+    """What the pipeline wrote in a folder: file name -> sha256.
+
+    ``pending`` holds what a commit is about to write, saved *before* the
+    writes: after a crash half-way, a file whose bytes match a pending digest
+    is still the pipeline's own, not a hand edit.
+    """
+
+    files: dict[str, str] = field(default_factory=dict)
+    pending: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+
+    @classmethod
+    def read(cls, folder: Path) -> _Manifest:
+        try:
+            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            return cls(dict(data["files"]), dict(data.get("pending", {})), str(data["source"]))
+        except (FileNotFoundError, ValueError, KeyError, TypeError, AttributeError):
+            return cls()
+
+    def save(self, folder: Path) -> None:
+        data = {"files": self.files, "pending": self.pending, "source": self.source}
+        atomic_write(folder / MANIFEST, json.dumps(data, indent=1, sort_keys=True).encode())
+
+    def ours(self, path: Path) -> bool:
+        """The file holds exactly what the pipeline wrote (or was writing) there."""
+        known = {self.files.get(path.name), self.pending.get(path.name)} - {None}
+        return bool(known) and digest(path.read_bytes()) in known
+
+
+def commit(
+    folder: Path, documents: list[Document], source: tuple[str, bytes] | None = None
+) -> Commit:
+    """Write the deliverables of one engagement, and a copy of its workbook when given.
+
+    ``source`` is the workbook's (file name, bytes): the very bytes that were
+    read, so the copy always matches the deliverables beside it.
+    """
+    try:
+        return _commit(folder, documents, source)
+    except OSError as error:
+        where = error.filename or folder
+        raise OutboxError(
+            f"Impossible d'écrire dans « {where} » : {error.strerror or error}. Si le fichier "
+            f"est ouvert dans Word ou Excel, fermez-le ; vérifiez l'espace disque et les droits "
+            f"d'écriture, puis relancez. Les fichiers déjà en place sont intacts."
+        ) from error
+
+
+def _commit(folder: Path, documents: list[Document], source: tuple[str, bytes] | None) -> Commit:
     folder.mkdir(parents=True, exist_ok=True)
-    manifest = _read_manifest(folder)
-    written: list[Path] = []
+    manifest = _Manifest.read(folder)
+    plan: list[tuple[Path, Document]] = []
     kept: list[tuple[Path, Path]] = []
     for document in documents:
         target = folder / document.name
         if document.keep_existing and target.exists():
             continue
-        if _edited_by_hand(target, manifest):
+        if target.exists() and not manifest.ours(target):
             beside = _free_name(target, "nouvelle version", manifest)
-            atomic_write(beside, document.data)
-            manifest[beside.name] = digest(document.data)
             kept.append((target, beside))
             log.info("%s was edited by hand: new version written to %s", target, beside.name)
-            continue
-        atomic_write(target, document.data)
-        manifest[document.name] = digest(document.data)
-        written.append(target)
-    source_copy = None
-    if source is not None:
-        source_bytes = source.read_bytes()
-        source_copy = folder / safe_name(source.name)
-        if not source_copy.exists() or source_copy.read_bytes() != source_bytes:
-            atomic_write(source_copy, source_bytes)
-        manifest[source_copy.name] = digest(source_bytes)
-    atomic_write(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
+            target = beside
+        plan.append((target, document))
+    source_copy = folder / safe_name(source[0]) if source else None
+    if source is not None and source_copy is not None:
+        plan.append((source_copy, Document(source_copy.name, source[1])))
+
+    # Write-ahead: record what is about to be written, then write, then settle.
+    manifest.pending = {target.name: digest(doc.data) for target, doc in plan}
+    manifest.save(folder)
+    written: list[Path] = []
+    for target, document in plan:
+        if not (target.exists() and digest(target.read_bytes()) == manifest.pending[target.name]):
+            atomic_write(target, document.data)
+        manifest.files[target.name] = manifest.pending[target.name]
+        if target != source_copy and all(target != beside for _, beside in kept):
+            written.append(target)
+    previous = folder / manifest.source if manifest.source else None
+    if source_copy is not None:
+        # One workbook copy per folder: the one that produced these deliverables.
+        stale = previous is not None and previous != source_copy and previous.exists()
+        if stale and previous is not None and manifest.ours(previous):
+            previous.unlink()
+            manifest.files.pop(previous.name, None)
+        manifest.source = source_copy.name
+    manifest.pending = {}
+    manifest.save(folder)
     return Commit(folder, tuple(written), tuple(kept), source_copy)
 
 
-def _read_manifest(folder: Path) -> dict[str, str]:
-    try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
-def _edited_by_hand(target: Path, manifest: dict[str, str]) -> bool:
-    """True when the file exists and is not what the pipeline last wrote there."""
-    if not target.exists():
-        return False
-    recorded = manifest.get(target.name)
-    # A file the pipeline never recorded was put there by a person: keep it too.
-    return recorded is None or recorded != digest(target.read_bytes())
-
-
-def _free_name(target: Path, label: str, manifest: dict[str, str]) -> Path:
+def _free_name(target: Path, label: str, manifest: _Manifest) -> Path:
     """« Cahier des charges (nouvelle version).docx », then « … 2) » and so on.
 
     A previous new version that nobody touched is reused rather than piling up.
@@ -148,6 +198,6 @@ def _free_name(target: Path, label: str, manifest: dict[str, str]) -> Path:
     for index in range(1, 1000):
         suffix = f" ({label})" if index == 1 else f" ({label} {index})"
         candidate = target.with_name(f"{target.stem}{suffix}{target.suffix}")
-        if not _edited_by_hand(candidate, manifest):
+        if not candidate.exists() or manifest.ours(candidate):
             return candidate
     raise FileExistsError(target)

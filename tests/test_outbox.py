@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from pipeline import model as m
-from pipeline.outbox import Document, atomic_write, commit, mission_folder, safe_name
+from pipeline.outbox import (
+    Document,
+    OutboxError,
+    atomic_write,
+    commit,
+    engagement_folder,
+    mission_folder,
+    safe_name,
+)
 
 MISSION = m.Mission(
     reference="2026-014",
@@ -62,7 +70,11 @@ def test_commit_writes_documents_and_keeps_the_workbook(tmp_path: Path) -> None:
     source.write_bytes(b"classeur")
     outbox = tmp_path / "outbox"
 
-    result = commit(mission_folder(outbox, MISSION), [Document("Cahier.docx", b"v1")], source)
+    result = commit(
+        mission_folder(outbox, MISSION),
+        [Document("Cahier.docx", b"v1")],
+        (source.name, source.read_bytes()),
+    )
 
     folder = mission_folder(outbox, MISSION)
     assert result.folder == folder
@@ -77,16 +89,28 @@ def test_rebuild_never_overwrites_a_hand_edited_document(tmp_path: Path) -> None
     source = tmp_path / "mission.xlsx"
     source.write_bytes(b"classeur")
     outbox = tmp_path / "outbox"
-    commit(mission_folder(outbox, MISSION), [Document("Cahier.docx", b"v1")], source)
+    commit(
+        mission_folder(outbox, MISSION),
+        [Document("Cahier.docx", b"v1")],
+        (source.name, source.read_bytes()),
+    )
     folder = mission_folder(outbox, MISSION)
 
     # Untouched: a rebuild replaces it.
-    commit(mission_folder(outbox, MISSION), [Document("Cahier.docx", b"v2")], source)
+    commit(
+        mission_folder(outbox, MISSION),
+        [Document("Cahier.docx", b"v2")],
+        (source.name, source.read_bytes()),
+    )
     assert (folder / "Cahier.docx").read_bytes() == b"v2"
 
     # Edited in Word: kept, the new version goes beside it, and the rebuild says so.
     (folder / "Cahier.docx").write_bytes(b"v2 + corrections du consultant")
-    result = commit(mission_folder(outbox, MISSION), [Document("Cahier.docx", b"v3")], source)
+    result = commit(
+        mission_folder(outbox, MISSION),
+        [Document("Cahier.docx", b"v3")],
+        (source.name, source.read_bytes()),
+    )
     assert (folder / "Cahier.docx").read_bytes() == b"v2 + corrections du consultant"
     beside = folder / "Cahier (nouvelle version).docx"
     assert beside.read_bytes() == b"v3"
@@ -94,7 +118,11 @@ def test_rebuild_never_overwrites_a_hand_edited_document(tmp_path: Path) -> None
     assert result.written == ()
 
     # The next rebuild refreshes the untouched new version instead of piling up copies.
-    commit(mission_folder(outbox, MISSION), [Document("Cahier.docx", b"v4")], source)
+    commit(
+        mission_folder(outbox, MISSION),
+        [Document("Cahier.docx", b"v4")],
+        (source.name, source.read_bytes()),
+    )
     assert beside.read_bytes() == b"v4"
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [
         "Cahier (nouvelle version).docx",
@@ -110,7 +138,9 @@ def test_a_file_put_there_by_a_person_is_kept(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "Cahier.docx").write_bytes(b"document du consultant")
     result = commit(
-        mission_folder(tmp_path / "outbox", MISSION), [Document("Cahier.docx", b"v1")], source
+        mission_folder(tmp_path / "outbox", MISSION),
+        [Document("Cahier.docx", b"v1")],
+        (source.name, source.read_bytes()),
     )
     assert (folder / "Cahier.docx").read_bytes() == b"document du consultant"
     assert result.kept
@@ -125,3 +155,58 @@ def test_an_issued_invoice_file_is_never_rewritten(tmp_path: Path) -> None:
     (folder / "Facture F-1.pdf").unlink()  # lost: rebuilt from the ledger's record
     commit(folder, [Document("Facture F-1.pdf", b"issued", keep_existing=True)])
     assert (folder / "Facture F-1.pdf").read_bytes() == b"issued"
+
+
+def test_a_crash_between_writes_does_not_pass_our_files_for_hand_edits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "outbox" / "mission"
+    commit(folder, [Document("A.docx", b"a1"), Document("B.docx", b"b1")])
+    real_write = atomic_write
+    calls: list[Path] = []
+
+    def crash_on_the_second(path: Path, data: bytes) -> None:
+        calls.append(path)
+        if path.name == "B.docx":
+            raise KeyboardInterrupt  # killed half-way: A is new, B is old, manifest stale
+        real_write(path, data)
+
+    monkeypatch.setattr("pipeline.outbox.atomic_write", crash_on_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        commit(folder, [Document("A.docx", b"a2"), Document("B.docx", b"b2")])
+    monkeypatch.setattr("pipeline.outbox.atomic_write", real_write)
+
+    result = commit(folder, [Document("A.docx", b"a2"), Document("B.docx", b"b2")])
+    assert result.kept == ()  # neither file is taken for a hand edit
+    assert (folder / "A.docx").read_bytes() == b"a2"
+    assert (folder / "B.docx").read_bytes() == b"b2"
+
+
+def test_a_long_collectivite_never_cuts_the_reference(tmp_path: Path) -> None:
+    name = "Communauté d'agglomération des communes réunies du Val d'Argent " * 3
+    first = engagement_folder(tmp_path, name, "2026-014")
+    second = engagement_folder(tmp_path, name, "2026-015")
+    assert first.name.endswith(" - 2026-014") and second.name.endswith(" - 2026-015")
+    assert len(first.name) <= 120
+
+
+def test_one_workbook_copy_per_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "mission"
+    commit(folder, [Document("A.docx", b"a")], ("ancien nom.xlsx", b"v1"))
+    commit(folder, [Document("A.docx", b"a")], ("nouveau nom.xlsx", b"v2"))
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [
+        "A.docx",
+        "nouveau nom.xlsx",
+    ]
+
+
+def test_a_file_locked_by_word_gives_a_french_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def locked(self: Path, target: Path) -> None:
+        raise PermissionError(13, "Permission denied", str(target))
+
+    monkeypatch.setattr(Path, "replace", locked)
+    with pytest.raises(OutboxError, match="fermez-le") as caught:
+        commit(tmp_path / "mission", [Document("A.docx", b"a")])
+    assert "Impossible d'écrire" in str(caught.value)

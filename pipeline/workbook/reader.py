@@ -33,7 +33,7 @@ from pipeline.errors import NotAWorkbookError, Problem, WorkbookError
 from pipeline.render.formats import enumeration
 from pipeline.workbook import schema as s
 from pipeline.workbook.kinds import CellValueError, as_text, fold
-from pipeline.workbook.sniff import check_xlsx, truncated_message
+from pipeline.workbook.sniff import check_xlsx, read_source, truncated_message
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +47,7 @@ _OPEN_AND_SAVE = (
 
 def read_engagement(path: Path) -> m.Engagement:
     """Read and validate one workbook; raise WorkbookError with every problem found."""
-    check_xlsx(path)
-    return read_workbook(path.read_bytes(), path.name)
+    return read_workbook(read_source(path), path.name)
 
 
 def read_workbook(data: bytes, name: str) -> m.Engagement:
@@ -57,6 +56,7 @@ def read_workbook(data: bytes, name: str) -> m.Engagement:
     Reading from bytes means the file is read once, whatever its extension, and
     the very bytes that were validated are the ones kept beside the outputs.
     """
+    check_xlsx(data, name)
     book = _load(data, name)
     reader = _Reader(book, source=name)
     try:

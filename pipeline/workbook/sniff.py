@@ -9,6 +9,7 @@ refused before anything is decompressed.
 from __future__ import annotations
 
 import zipfile
+from io import BytesIO
 from pathlib import Path
 
 import olefile
@@ -24,22 +25,28 @@ MAX_UNCOMPRESSED = 30 * 1024 * 1024
 _SAVE_AS = "Enregistrez-le au format « Classeur Excel (.xlsx) » puis déposez-le à nouveau."
 
 
-def check_xlsx(path: Path, max_uncompressed: int = MAX_UNCOMPRESSED) -> None:
-    """Raise NotAWorkbookError unless ``path`` looks like a sound .xlsx file."""
-    name = path.name
+def read_source(path: Path) -> bytes:
+    """The bytes of a dropped file, or a French message saying why it cannot be read."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
+        return path.read_bytes()
     except OSError as exc:
-        raise NotAWorkbookError(f"Impossible de lire « {name} » : {exc.strerror}.") from exc
+        raise NotAWorkbookError(
+            f"Impossible de lire « {path.name} » : {exc.strerror or exc}. Vérifiez qu'il n'est "
+            f"pas en cours de copie ou de synchronisation, puis déposez-le à nouveau."
+        ) from exc
+
+
+def check_xlsx(data: bytes, name: str, max_uncompressed: int = MAX_UNCOMPRESSED) -> None:
+    """Raise NotAWorkbookError unless ``data`` looks like a sound .xlsx file named ``name``."""
+    head = data[:8]
     if not head:
         raise NotAWorkbookError(f"Le fichier « {name} » est vide. {_SAVE_AS}")
     if head.startswith(OLE2_MAGIC):
-        raise NotAWorkbookError(_describe_ole2(path))
+        raise NotAWorkbookError(_describe_ole2(data, name))
     if not head.startswith(ZIP_MAGIC):
-        raise NotAWorkbookError(_describe_other(path, head))
+        raise NotAWorkbookError(_describe_other(data[:4096], name))
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
             names = set(archive.namelist())
             if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
                 raise NotAWorkbookError(
@@ -79,10 +86,9 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 
-def _describe_ole2(path: Path) -> str:
-    name = path.name
+def _describe_ole2(data: bytes, name: str) -> str:
     try:
-        with olefile.OleFileIO(str(path)) as ole:
+        with olefile.OleFileIO(data) as ole:
             streams = {"/".join(entry) for entry in ole.listdir()}
     except OSError:
         streams = set()
@@ -103,13 +109,7 @@ def _describe_ole2(path: Path) -> str:
     return f"Le fichier « {name} » est un ancien document Office, pas un classeur .xlsx. {_SAVE_AS}"
 
 
-def _describe_other(path: Path, head: bytes) -> str:
-    name = path.name
-    try:
-        with path.open("rb") as handle:
-            sample = handle.read(4096)
-    except OSError:
-        sample = head
+def _describe_other(sample: bytes, name: str) -> str:
     if sample.startswith(b"%PDF"):
         kind = "un document PDF"
     elif sample.lstrip().startswith((b"<", b"\xef\xbb\xbf<")):
