@@ -64,6 +64,7 @@ class BuildResult:
     not_built: tuple[str, ...]
     notices: tuple[str, ...] = ()  # French: invoice differences, LibreOffice missing…
     invoice_number: str | None = None
+    other_commits: tuple[Commit, ...] = ()  # issued pieces kept in another buyer's folder
 
 
 def render_all(
@@ -96,9 +97,15 @@ def build(
     analysis = analyse(engagement)  # pure: R.O.I. citoyen, opinions, concept tests
     documents = render_all(engagement, analysis, workspace, today)  # bytes in memory
     billing = bill(engagement, workspace, today, pdf, source=workbook.name)  # numbers once
-    documents += billing.documents
     folder = mission_folder(workspace.outbox, engagement.mission)
+    documents += [p.document for p in billing.documents if p.folder == folder]
     written = commit(folder, documents, source=(workbook.name, data)) if documents else None
+    # An issued piece keeps the folder of the buyer it was issued to.
+    elsewhere: dict[Path, list[Document]] = {}
+    for placed in billing.documents:
+        if placed.folder != folder:
+            elsewhere.setdefault(placed.folder, []).append(placed.document)
+    others = tuple(commit(f, docs) for f, docs in elsewhere.items())
     return BuildResult(
         engagement,
         analysis,
@@ -106,4 +113,5 @@ def build(
         NOT_YET_BUILT[engagement.offer],
         notices=(*billing.pricing_warnings, *billing.notices),
         invoice_number=billing.number,
+        other_commits=others,
     )

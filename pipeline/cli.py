@@ -74,11 +74,38 @@ def _fail(error: AmoorError) -> NoReturn:
     sys.exit(error.exit_code)
 
 
+def _save(path: Path, data: bytes) -> None:
+    """Write a file the user named, or stop with a French message."""
+    from pipeline.outbox import OutboxError, atomic_write
+
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(21, "c'est un dossier", str(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data)
+    except OSError as error:
+        _fail(
+            OutboxError(
+                f"Impossible d'écrire « {path} » : {error.strerror or error}. Vérifiez le "
+                f"chemin et les droits d'écriture, puis relancez."
+            )
+        )
+
+
+def _existing_file(path: Path) -> None:
+    if path.is_dir():
+        click.echo(f"Erreur : « {path} » est un dossier ; indiquez un fichier .xlsx.", err=True)
+        sys.exit(1)
+    if not path.is_file():
+        click.echo(f"Erreur : fichier introuvable : {path}", err=True)
+        sys.exit(1)
+
+
 @click.group(cls=_Group, context_settings=_HELP)
 @click.option(
     "--workspace",
     "-w",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     metavar="DOSSIER",
     help="Espace de travail à utiliser (par défaut : le dossier courant).",
@@ -115,7 +142,7 @@ def _workspace(ctx: click.Context) -> Any:
 
 
 @cli.command("init", short_help="Crée un espace de travail.")
-@click.argument("dossier", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("dossier", type=click.Path(path_type=Path))
 @_help_option
 def init_command(dossier: Path) -> None:
     """Crée un espace de travail dans DOSSIER.
@@ -169,6 +196,16 @@ def build_command(ctx: click.Context, fichiers: tuple[Path, ...]) -> None:
                 click.echo(f"Erreur : {error}", err=True)
                 failures += 1
                 continue
+            except Exception:  # a bug must not stop the other workbooks of the batch
+                log.exception("unexpected failure on %s", path)
+                click.echo(
+                    f"Erreur : « {path.name} » n'a pas pu être traité à cause d'une erreur "
+                    f"interne d'amoor. Relancez avec -v pour le détail et transmettez-le à "
+                    f"l'équipe technique ; les autres classeurs sont traités.",
+                    err=True,
+                )
+                failures += 1
+                continue
             _report_build(path, result)
     finally:
         pdf.close()
@@ -182,10 +219,11 @@ def _report_build(path: Path, result: BuildResult) -> None:
     click.echo(f"{path.name} : {mission.offer} — {mission.collectivite} ({mission.reference})")
     for warning in (*result.engagement.warnings, *result.analysis.warnings):
         click.echo(f"  Avertissement : {warning}")
-    if result.commit is not None:
-        for written in result.commit.written:
+    commits = [c for c in (result.commit, *result.other_commits) if c is not None]
+    for done in commits:
+        for written in done.written:
             click.echo(f"  écrit : {written}")
-        for edited, beside in result.commit.kept:
+        for edited, beside in done.kept:
             click.echo(
                 f"  conservé : {edited.name} a été modifié à la main ; la nouvelle version "
                 f"est dans « {beside.name} »."
@@ -228,7 +266,7 @@ def credit_note_command(ctx: click.Context, numero: str, motif: str) -> None:
     écrit dans le dossier de la mission, dans outbox/.
     """
     from pipeline.invoicing.billing import PdfService, credit_note
-    from pipeline.outbox import commit, engagement_folder
+    from pipeline.outbox import commit
 
     try:
         workspace = _workspace(ctx)
@@ -236,9 +274,8 @@ def credit_note_command(ctx: click.Context, numero: str, motif: str) -> None:
         _fail(error)
     pdf = PdfService(workspace.state / "libreoffice")
     try:
-        record, documents, notices = credit_note(numero, motif, workspace, date.today(), pdf)
-        folder = engagement_folder(workspace.outbox, record.invoice.buyer.name, record.reference)
-        written = commit(folder, documents)
+        record, placed, notices = credit_note(numero, motif, workspace, date.today(), pdf)
+        written = commit(placed[0].folder, [p.document for p in placed])
     except AmoorError as error:
         _fail(error)
     finally:
@@ -260,7 +297,7 @@ def credit_note_command(ctx: click.Context, numero: str, motif: str) -> None:
 @click.option(
     "--csv",
     "csv_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     metavar="FICHIER",
     help="Exporte aussi la liste en CSV pour le comptable.",
 )
@@ -274,7 +311,6 @@ def invoices_command(ctx: click.Context, csv_path: Path | None) -> None:
     virgule décimale), lisible directement par Excel.
     """
     from pipeline.invoicing.ledger import Ledger, to_csv
-    from pipeline.outbox import atomic_write
     from pipeline.render.formats import money
     from pipeline.render.report import table
 
@@ -306,12 +342,12 @@ def invoices_command(ctx: click.Context, csv_path: Path | None) -> None:
             )
         )
     if csv_path is not None:
-        atomic_write(csv_path, to_csv(records).encode("utf-8"))
+        _save(csv_path, to_csv(records).encode("utf-8"))
         click.echo(f"Export CSV : {csv_path}")
 
 
 @cli.command("analyse", short_help="Affiche l'analyse d'un classeur, sans rien écrire.")
-@click.argument("fichier", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("fichier", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (pour un autre outil).")
 @_help_option
 def analyse_command(fichier: Path, as_json: bool) -> None:
@@ -328,9 +364,7 @@ def analyse_command(fichier: Path, as_json: bool) -> None:
     from pipeline.analysis.overview import analyse, analysis_json
     from pipeline.workbook.reader import read_engagement
 
-    if not fichier.is_file():
-        click.echo(f"Erreur : fichier introuvable : {fichier}", err=True)
-        sys.exit(1)
+    _existing_file(fichier)
     try:
         engagement = read_engagement(fichier)
     except AmoorError as error:
@@ -352,7 +386,7 @@ def workbook_group() -> None:
 
 @workbook_group.command("new", short_help="Crée un classeur vierge pour une offre.")
 @click.argument("offre")
-@click.argument("fichier", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("fichier", required=False, type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Remplace FICHIER s'il existe déjà.")
 @_help_option
 def workbook_new(offre: str, fichier: Path | None, force: bool) -> None:
@@ -365,7 +399,6 @@ def workbook_new(offre: str, fichier: Path | None, force: bool) -> None:
     FICHIER : le classeur à créer (par défaut : « Mission - <offre>.xlsx »).
     """
     from pipeline.model import Offer
-    from pipeline.outbox import atomic_write
     from pipeline.workbook.blank import blank_workbook
     from pipeline.workbook.kinds import fold
 
@@ -385,8 +418,7 @@ def workbook_new(offre: str, fichier: Path | None, force: bool) -> None:
             err=True,
         )
         sys.exit(1)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(target, blank_workbook(offer))
+    _save(target, blank_workbook(offer))
     click.echo(f"Classeur vierge « {offer} » créé : {target}")
     click.echo(
         "Ouvrez-le, lisez la feuille « Lisez-moi », remplissez-le puis déposez-le dans inbox/."
@@ -395,9 +427,9 @@ def workbook_new(offre: str, fichier: Path | None, force: bool) -> None:
 
 def _french_usage_error(error: click.UsageError) -> str:
     if isinstance(error, click.MissingParameter) and error.param is not None:
-        name = error.param.human_readable_name.rstrip(".")
-        what = "l'option" if isinstance(error.param, click.Option) else "l'argument"
-        return f"il manque {what} {name}."
+        if isinstance(error.param, click.Option):
+            return f"il manque l'option {error.param.opts[-1]}."
+        return f"il manque l'argument {error.param.human_readable_name.rstrip('.')}."
     if isinstance(error, click.NoSuchOption):
         return f"option inconnue : {error.option_name}."
     if isinstance(error, click.BadOptionUsage):

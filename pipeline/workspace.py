@@ -125,11 +125,17 @@ def init_workspace(root: Path) -> Workspace:
             f"« {root} » est déjà un espace de travail amoor ({CONFIG_NAME} existe) : "
             f"rien n'a été modifié."
         )
-    root.mkdir(parents=True, exist_ok=True)
-    for folder in ("inbox", "outbox"):
-        (root / folder).mkdir(exist_ok=True)
-    shutil.copytree(bundled(TEMPLATES), root / TEMPLATES, dirs_exist_ok=True)
-    shutil.copyfile(bundled(CONFIG_NAME), root / CONFIG_NAME)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        for folder in ("inbox", "outbox"):
+            (root / folder).mkdir(exist_ok=True)
+        shutil.copytree(bundled(TEMPLATES), root / TEMPLATES, dirs_exist_ok=True)
+        shutil.copyfile(bundled(CONFIG_NAME), root / CONFIG_NAME)
+    except OSError as error:
+        raise WorkspaceError(
+            f"Impossible de créer l'espace de travail « {root} » : {error.strerror or error}. "
+            f"Choisissez un dossier où vous pouvez écrire (pas un fichier existant)."
+        ) from error
     return Workspace.open(root)
 
 
@@ -215,12 +221,21 @@ class _Parser:
             self.problems.append(
                 "[vendeur] siret : 14 chiffres valides attendus, commençant par le SIREN"
             )
+        if not text["tva_intracommunautaire"]:
+            # The Factur-X rules ask for it even under franchise en base (BR-S-02, BR-E-02).
+            self.problems.append(
+                "[vendeur] tva_intracommunautaire : obligatoire, il figure sur chaque facture"
+            )
         regime = text["regime_tva"]
         if regime not in ("normal", "franchise"):
             self.problems.append("[vendeur] regime_tva : « normal » ou « franchise » attendu")
         days = seller_table.get("delai_paiement_jours", 30)
-        if not isinstance(days, int) or not 0 < days <= 60:
-            self.problems.append("[vendeur] delai_paiement_jours : un entier de 1 à 60 attendu")
+        if not isinstance(days, int) or not 0 < days <= 30:
+            # 30 days at most for the State and collectivités (code de la commande publique).
+            self.problems.append(
+                "[vendeur] delai_paiement_jours : un entier de 1 à 30 attendu (30 jours au plus "
+                "pour un acheteur public)"
+            )
             days = 30
         seller = Seller(
             name=text["raison_sociale"],

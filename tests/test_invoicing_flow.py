@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,13 +15,15 @@ from click.testing import CliRunner
 
 from pipeline.build import build
 from pipeline.cli import cli
+from pipeline.errors import ConfigError, WorkbookError
 from pipeline.invoicing.billing import PdfService
 from pipeline.invoicing.ledger import Ledger
-from pipeline.workspace import Workspace
+from pipeline.workspace import Workspace, load_config
 from tests.conftest import EXAMPLES
 from tests.libreoffice import needs_libreoffice
 
 TODAY = date(2026, 11, 25)
+ROOT = Path(__file__).resolve().parent.parent
 STOPPED = next(p for p in EXAMPLES if "arretee" in p.name)  # Facture « À émettre »
 SAINT_AUBIN = next(p for p in EXAMPLES if "saint-aubin" in p.name)  # Facture blank: proforma
 FOLDER = "Commune de Val-de-Brume - 2026-009"
@@ -148,3 +152,101 @@ def test_no_invoice_when_the_workbook_says_non(workspace: Workspace, tmp_path: P
 def _workspace_state(workspace: Workspace) -> None:
     """Each test starts with an empty ledger."""
     assert not (workspace.state / "factures.sqlite3").exists()
+
+
+def test_no_number_is_spent_when_the_invoice_cannot_be_made(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    future = set_mission_field(
+        STOPPED, tmp_path / "futur.xlsx", "Date de facture", date(2030, 6, 1)
+    )
+    with pytest.raises(WorkbookError, match="dans le futur"):
+        build(future, workspace, TODAY)
+    assert Ledger.of(workspace).list_invoices() == []
+
+
+def test_the_seller_vat_number_is_required_before_any_invoice(tmp_path: Path) -> None:
+    config = tmp_path / "amoor.toml"
+    text = (ROOT / "amoor.toml").read_text(encoding="utf-8")
+    config.write_text(
+        text.replace('tva_intracommunautaire = "FR12123456782"', 'tva_intracommunautaire = ""'),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="tva_intracommunautaire : obligatoire"):
+        load_config(config)
+
+
+def test_an_issued_invoice_stays_with_its_buyer_when_the_workbook_changes_it(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    build(STOPPED, workspace, TODAY)
+    renamed = set_mission_field(STOPPED, tmp_path / "autre.xlsx", "Collectivité", "Ville de Brume")
+    result = build(renamed, workspace, TODAY)
+    assert result.invoice_number == "F-2026-0001"
+    notice = next(n for n in result.notices if "déjà été émise" in n)
+    assert "Acheteur" in notice or "Commune de Val-de-Brume" in notice
+    assert f"Elle se trouve dans le dossier « {FOLDER} »" in notice
+    new_folder = workspace.outbox / "Ville de Brume - 2026-009"
+    assert not any(p.name.startswith("Facture F-") for p in new_folder.iterdir())
+    assert (workspace.outbox / FOLDER / "Facture F-2026-0001 - 2026-009.docx").is_file()
+
+
+def test_lost_invoice_files_are_rebuilt_from_the_ledger(workspace: Workspace) -> None:
+    build(STOPPED, workspace, TODAY)
+    invoice = workspace.outbox / FOLDER / "Facture F-2026-0001 - 2026-009.docx"
+    invoice.unlink()
+    result = build(STOPPED, workspace, TODAY)
+    assert invoice.is_file() and result.invoice_number == "F-2026-0001"
+    assert [r.number for r in Ledger.of(workspace).list_invoices()] == ["F-2026-0001"]
+
+
+def test_setting_facture_to_non_after_issuing_says_the_invoice_stands(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    build(STOPPED, workspace, TODAY)
+    source = set_mission_field(STOPPED, tmp_path / "non.xlsx", "Facture", "Non")
+    result = build(source, workspace, TODAY)
+    assert any("« Non » ne l'annule pas" in n for n in result.notices)
+
+
+def test_missing_motif_is_named_as_typed(workspace: Workspace) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "--workspace",
+            str(workspace.root),
+            "facture",
+            "avoir",
+            "F-2026-0001",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "Erreur : il manque l'option --motif." in result.stderr
+
+
+@needs_libreoffice
+def test_pieces_made_without_libreoffice_get_their_e_invoice_later(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    build(STOPPED, workspace, TODAY)  # no PDF service: .docx only
+    runner = CliRunner()
+    ws = ["--workspace", str(workspace.root)]
+    env = {"PATH": "/nonexistent"}  # LibreOffice out of reach for the credit note
+    avoir = runner.invoke(cli, [*ws, "facture", "avoir", "F-2026-0001", "--motif", "x"], env=env)
+    assert avoir.exit_code == 0, avoir.output
+    folder = workspace.outbox / FOLDER
+    assert not (folder / "Avoir F-2026-0002 - 2026-009.pdf").exists()
+    pdf = PdfService(workspace.state / "libreoffice")
+    quiet = set_mission_field(STOPPED, tmp_path / "non.xlsx", "Facture", "Non")
+    try:
+        build(quiet, workspace, TODAY, pdf=pdf)  # no new invoice; the pieces are completed
+    finally:
+        pdf.close()
+    for stem in ("Facture F-2026-0001 - 2026-009", "Avoir F-2026-0002 - 2026-009"):
+        assert (folder / f"{stem}.pdf").is_file(), stem
+        assert (folder / f"{stem} (Factur-X).xml").is_file(), stem

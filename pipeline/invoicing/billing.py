@@ -11,13 +11,13 @@ out (a credit note, then a new invoice).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
 from pipeline import model as m
 from pipeline.analysis.pricing import buyer_of, price_engagement
-from pipeline.errors import AmoorError
+from pipeline.errors import AmoorError, Problem, WorkbookError
 from pipeline.invoicing.document import Invoice, InvoiceKind, Pricing
 from pipeline.invoicing.facturx import (
     LibreOfficeUnavailable,
@@ -26,7 +26,7 @@ from pipeline.invoicing.facturx import (
     invoice_xml,
 )
 from pipeline.invoicing.ledger import InvoiceRecord, Ledger
-from pipeline.outbox import Document, safe_name
+from pipeline.outbox import Document, engagement_folder, mission_folder, safe_name
 from pipeline.render.docx import render_docx
 from pipeline.render.invoice_context import invoice_context
 from pipeline.workspace import Seller, Workspace
@@ -73,8 +73,16 @@ class PdfService:
 
 
 @dataclass(frozen=True)
+class Placed:
+    """A document and the outbox folder it belongs in (an issued piece keeps its own)."""
+
+    folder: Path
+    document: Document
+
+
+@dataclass(frozen=True)
 class Billing:
-    documents: tuple[Document, ...] = ()
+    documents: tuple[Placed, ...] = ()
     notices: tuple[str, ...] = ()
     number: str | None = None
     pricing_warnings: tuple[str, ...] = field(default=())
@@ -120,98 +128,156 @@ def bill(
     pdf: PdfService | None,
     source: str,
 ) -> Billing:
-    """The invoice documents of one engagement, as its « Facture » field asks."""
+    """The invoice documents of one engagement, as its « Facture » field asks.
+
+    Pieces already in the ledger for this engagement (an issued invoice, a
+    credit note) whose files are missing are rendered again from the ledger.
+    """
     mission = engagement.mission
+    ledger = Ledger.of(workspace)
+    records = [r for r in ledger.list_invoices() if r.reference == mission.reference]
+    live = next((r for r in records if r.is_live), None)
+    placed: list[Placed] = []
+    notices: list[str] = []
+    for record in records:
+        if record is not live:
+            placed += restore_missing(record, workspace, pdf, notices)
+
     if mission.invoice_mode is m.InvoiceMode.NON:
-        return Billing()
+        if live is not None:
+            notices.append(
+                f"La facture {live.number} a été émise pour cette mission : « Facture » = "
+                f"« Non » ne l'annule pas. Pour l'annuler, émettez un avoir "
+                f'(amoor facture avoir {live.number} --motif "…").'
+            )
+            placed += restore_missing(live, workspace, pdf, notices)
+        return Billing(tuple(placed), tuple(notices), live.number if live else None)
+
     config = workspace.config
     pricing = price_engagement(
         engagement, config.catalogue[mission.offer], config.seller, source=source
     )
+    if mission.invoice_date is not None and mission.invoice_date > today:
+        raise WorkbookError(
+            source,
+            [
+                Problem(
+                    f"la date de facture ({mission.invoice_date.strftime('%d/%m/%Y')}) est "
+                    f"dans le futur",
+                    sheet="Mission",
+                    hint="Une facture est datée du jour où elle est émise : laissez « Date de "
+                    "facture » vide (date du jour) ou indiquez une date passée.",
+                )
+            ],
+        )
     draft = draft_invoice(engagement, pricing, config.seller, today)
-    ledger = Ledger.of(workspace)
+    here = mission_folder(workspace.outbox, mission)
+
     if mission.invoice_mode is m.InvoiceMode.PROFORMA:
-        issued = ledger.live_invoice(mission.reference)
-        if issued is not None:
-            return Billing(
-                notices=(
-                    f"La facture {issued.number} a déjà été émise pour la mission "
-                    f"{mission.reference} : le brouillon proforma n'est plus produit.",
-                ),
-                number=issued.number,
-                pricing_warnings=pricing.warnings,
+        if live is not None:
+            notices.append(
+                f"La facture {live.number} a déjà été émise pour la mission "
+                f"{mission.reference} : le brouillon proforma n'est plus produit."
             )
+            placed += restore_missing(live, workspace, pdf, notices)
+            return Billing(tuple(placed), tuple(notices), live.number, pricing.warnings)
         name = safe_name(f"Facture proforma - {mission.reference}.docx")
         data = render_docx(workspace.template(TEMPLATE), invoice_context(draft, demo=config.demo))
-        return Billing((Document(name, data),), pricing_warnings=pricing.warnings)
+        placed.append(Placed(here, Document(name, data)))
+        return Billing(tuple(placed), tuple(notices), None, pricing.warnings)
 
+    if live is None:
+        # Everything that can refuse the invoice is checked before a number is taken:
+        # a number is never spent on an invoice that cannot be produced.
+        invoice_xml(replace(draft, number="CONTROLE"))
     outcome = ledger.issue(draft)
     record = outcome.record
-    notices: list[str] = []
+    folder = record_folder(workspace, record)
     if outcome.differences:
         changes = "\n".join(f"    · {d}" for d in outcome.differences)
+        where = "" if folder == here else f" Elle se trouve dans le dossier « {folder.name} »."
         notices.append(
             f"La facture {record.number} a déjà été émise le "
             f"{record.issue_date.strftime('%d/%m/%Y')} : elle n'est pas modifiée, mais le "
             f"classeur implique désormais d'autres éléments :\n{changes}\n"
             f"  Pour facturer ces nouveaux éléments, annulez-la par un avoir "
             f'(amoor facture avoir {record.number} --motif "…"), puis relancez '
-            f"« amoor build » : une nouvelle facture sera émise."
+            f"« amoor build » : une nouvelle facture sera émise.{where}"
         )
-    documents, pdf_notices = issued_documents(record, workspace, pdf)
-    return Billing(
-        tuple(documents),
-        (*notices, *pdf_notices),
-        record.number,
-        pricing.warnings,
+    placed += (
+        [Placed(folder, d) for d in issued_documents(record, workspace, pdf, notices)]
+        if outcome.created
+        else restore_missing(record, workspace, pdf, notices)
     )
+    return Billing(tuple(placed), tuple(notices), record.number, pricing.warnings)
+
+
+def record_folder(workspace: Workspace, record: InvoiceRecord) -> Path:
+    """An issued piece stays with the buyer it was issued to, whatever the workbook says now."""
+    return engagement_folder(workspace.outbox, record.invoice.buyer.name, record.reference)
+
+
+def _stem(record: InvoiceRecord) -> str:
+    title = "Avoir" if record.invoice.kind is InvoiceKind.CREDIT_NOTE else "Facture"
+    return safe_name(f"{title} {record.number} - {record.reference}")
+
+
+def restore_missing(
+    record: InvoiceRecord, workspace: Workspace, pdf: PdfService | None, notices: list[str]
+) -> list[Placed]:
+    """The documents of an issued piece whose files are missing (lost, or made without PDF)."""
+    folder = record_folder(workspace, record)
+    stem = _stem(record)
+    wanted = [f"{stem}.docx"]
+    if pdf is not None and pdf.notice is None:
+        wanted += [f"{stem}.pdf", f"{stem} (Factur-X).xml"]
+    if all((folder / name).exists() for name in wanted):
+        return []
+    return [Placed(folder, d) for d in issued_documents(record, workspace, pdf, notices)]
 
 
 def issued_documents(
-    record: InvoiceRecord, workspace: Workspace, pdf: PdfService | None
-) -> tuple[list[Document], list[str]]:
+    record: InvoiceRecord, workspace: Workspace, pdf: PdfService | None, notices: list[str]
+) -> list[Document]:
     """The .docx, and when LibreOffice is there the Factur-X PDF/A-3 and its XML.
 
     Rendered from the ledger's record, never from the workbook; marked
     ``keep_existing`` so that a rebuild leaves the issued files as they are.
+    Whatever fails after the .docx becomes a notice: the .docx is always there.
     """
     invoice = record.invoice
-    title = "Avoir" if invoice.kind is InvoiceKind.CREDIT_NOTE else "Facture"
-    stem = safe_name(f"{title} {record.number} - {record.reference}")
+    stem = _stem(record)
     docx = render_docx(
         workspace.template(TEMPLATE), invoice_context(invoice, demo=workspace.config.demo)
     )
     documents = [Document(f"{stem}.docx", docx, keep_existing=True)]
-    notices: list[str] = []
-    xml = invoice_xml(invoice)
     try:
+        xml = invoice_xml(invoice)
         converted = pdf.convert(docx) if pdf is not None else None
-    except AmoorError as error:
-        notices.append(f"{error} La facture électronique de {record.number} n'est pas produite.")
-        return documents, notices
-    if converted is None:
-        notices.append(
-            (pdf.notice if pdf is not None and pdf.notice else "PDF désactivé pour ce traitement.")
-            + f" La facture électronique (Factur-X) de {record.number} sera produite au "
-            f"prochain traitement avec LibreOffice ; le .docx est prêt."
-        )
-        return documents, notices
-    try:
+        if converted is None:
+            notices.append(
+                (pdf.notice if pdf is not None and pdf.notice else "PDF désactivé.")
+                + f" La facture électronique (Factur-X) de {record.number} sera produite au "
+                f"prochain « amoor build » avec LibreOffice ; le .docx est prêt."
+            )
+            return documents
         e_invoice = facturx_pdf(converted, xml)
     except AmoorError as error:
-        notices.append(str(error))
-        return documents, notices
-    documents += [
+        notices.append(f"{error} La facture électronique de {record.number} n'est pas produite.")
+        return documents
+    return [
+        *documents,
         Document(f"{stem}.pdf", e_invoice, keep_existing=True),
         Document(f"{stem} (Factur-X).xml", xml, keep_existing=True),
     ]
-    return documents, notices
 
 
 def credit_note(
     number: str, reason: str, workspace: Workspace, today: date, pdf: PdfService | None
-) -> tuple[InvoiceRecord, list[Document], list[str]]:
+) -> tuple[InvoiceRecord, list[Placed], list[str]]:
     """Cancel an issued invoice by a credit note, and render the credit note."""
     record = Ledger.of(workspace).credit_note(number, reason, today)
-    documents, notices = issued_documents(record, workspace, pdf)
-    return record, documents, notices
+    notices: list[str] = []
+    documents = issued_documents(record, workspace, pdf, notices)
+    folder = record_folder(workspace, record)
+    return record, [Placed(folder, d) for d in documents], notices

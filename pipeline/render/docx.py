@@ -7,6 +7,7 @@ blank, and strings are cleaned of XML-illegal characters before rendering.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from io import BytesIO
@@ -61,7 +62,15 @@ def render_docx(template: Path, context: Mapping[str, Any]) -> bytes:
             f"Modèle introuvable : {template}. Restaurez-le depuis le dossier templates_docx "
             f"d'origine ou supprimez la copie locale pour utiliser le modèle fourni."
         )
-    document = DocxTemplate(template)
+    try:
+        document = DocxTemplate(template)
+        document.init_docx()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise RenderError(
+            f"Le modèle « {template} » est illisible (ce n'est plus un document Word valide). "
+            f"Restaurez-le depuis une sauvegarde, ou supprimez-le de l'espace de travail pour "
+            f"utiliser le modèle fourni avec amoor."
+        ) from exc
     try:
         document.render(_prepare(context, document), jinja_env=_environment(), autoescape=True)
     except jinja2.UndefinedError as exc:
