@@ -128,8 +128,11 @@ def cli(ctx: click.Context, workspace: Path | None, verbose: bool) -> None:
       amoor workbook new "Concertation citoyenne" ma-mission.xlsx
       amoor build ma-mission.xlsx
     """
+    # The log is the developers' trace, in English: shown with -v only. What a
+    # consultant needs to know is printed in French by the commands themselves.
     logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s"
+        level=logging.INFO if verbose else logging.CRITICAL,
+        format="%(levelname)s %(name)s: %(message)s",
     )
     ctx.obj = workspace
 
