@@ -42,8 +42,9 @@ from pipeline.invoicing.facturx import (
     invoice_xml,
 )
 from pipeline.workbook.reader import read_engagement
-from pipeline.workspace import Seller, load_config
+from pipeline.workspace import load_config
 from tests.conftest import EXAMPLES
+from tests.samples import SELLER
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -72,25 +73,6 @@ needs_soffice = pytest.mark.skipif(
     reason="LibreOffice (soffice) absent : installez libreoffice-writer-nogui (.ci/run le fait)",
 )
 
-SELLER = Seller(
-    name="amoor SAS",
-    legal_form="SAS",
-    capital="10 000 €",
-    address="12 rue de l'Exemple",
-    postal_code="75000",
-    city="Paris",
-    country="FR",
-    siren="123456782",
-    siret="12345678200010",
-    rcs="Paris",
-    vat_number="FR12123456782",
-    iban="FR7630006000011234567890189",
-    bic="AGRIFRPPXXX",
-    email="facturation@example.org",
-    vat_exempt=False,
-    vat_rate=Decimal("20"),
-    payment_days=30,
-)
 BUYER = Buyer(
     name="Commune de Saint-Aubin-des-Brumes",
     address="1 place de la Mairie\nBP 12",

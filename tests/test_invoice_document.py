@@ -28,32 +28,13 @@ from pipeline.invoicing.document import Buyer, Invoice, InvoiceKind, Line, Prici
 from pipeline.invoicing.ledger import Ledger
 from pipeline.render.docx import render_docx
 from pipeline.render.invoice_context import invoice_context
-from pipeline.workspace import Seller
 from tests.conftest import DATA, ROOT
 from tests.libreoffice import docx_text_via_pdf, needs_libreoffice, squash
+from tests.samples import SELLER
 
 TEMPLATE = ROOT / "templates_docx" / "facture.docx"
 GOLDEN = DATA / "golden" / "facture-standard.json"
 
-SELLER = Seller(
-    name="amoor SAS",
-    legal_form="SAS",
-    capital="10 000 €",
-    address="12 rue de l'Exemple",
-    postal_code="75000",
-    city="Paris",
-    country="FR",
-    siren="123456782",
-    siret="12345678200010",
-    rcs="Paris",
-    vat_number="FR12123456782",
-    iban="FR7630006000011234567890189",
-    bic="AGRIFRPPXXX",
-    email="facturation@example.org",
-    vat_exempt=False,
-    vat_rate=Decimal("20"),
-    payment_days=30,
-)
 BUYER = Buyer(
     name="Commune de Saint-Aubin-des-Brumes",
     address="Hôtel de ville\n1 place de la Mairie",

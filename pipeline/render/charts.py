@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
@@ -220,13 +221,91 @@ def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
     return _png(figure)
 
 
-# R.O.I. citoyen grades, from À rejeter to Très bien: red to green, and a hatch
-# per grade so that a black-and-white print still tells them apart.
-# Only « Très bien » is dark; the other grades are light with distinct patterns
-# (crosses, stripes, plain, dots), which survive a grey-scale print.
-GRADE_COLOURS: tuple[str, ...] = ("#E7A0A0", "#F6C7A6", "#F7F7F7", "#B9E2B3", "#1B7837")
-GRADE_HATCHES: tuple[str, ...] = ("xx", "///", "", "..", "")
-GRADE_TEXT: tuple[str, ...] = ("black", "black", "black", "black", "white")
+@dataclass(frozen=True)
+class Palette:
+    """Segments of a 100 % bar: a colour, a hatch and a label colour each, and a legend."""
+
+    labels: tuple[str, ...]
+    colours: tuple[str, ...]
+    hatches: tuple[str, ...]
+    text: tuple[str, ...]
+
+    def legend(self, figure: Figure) -> None:
+        from matplotlib.patches import Patch
+
+        handles = [
+            Patch(facecolor=c, hatch=h, edgecolor="#404040", label=label)
+            for label, c, h in zip(self.labels, self.colours, self.hatches, strict=True)
+        ]
+        figure.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=len(handles),
+            fontsize=8,
+            frameon=False,
+        )
+
+
+# R.O.I. citoyen grades, from À rejeter to Très bien: only « Très bien » is dark;
+# the others are light with distinct patterns (crosses, stripes, plain, dots),
+# which survive a grey-scale print.
+GRADES = Palette(
+    labels=tuple(g.label for g in m.Grade),
+    colours=("#E7A0A0", "#F6C7A6", "#F7F7F7", "#B9E2B3", "#1B7837"),
+    hatches=("xx", "///", "", "..", ""),
+    text=("black", "black", "black", "black", "white"),
+)
+OPINIONS = Palette(
+    labels=("J'aime", "Neutre", "Je n'aime pas"),
+    colours=("#1B7837", "#F7F7F7", "#F2A7A7"),
+    hatches=("", "", "///"),
+    text=("white", "black", "black"),
+)
+
+
+def _stacked_bar(
+    ax: Axes,
+    y: float,
+    segments: Sequence[tuple[float, str]],
+    palette: Palette,
+    height: float,
+    min_label: float,
+) -> None:
+    """One 100 % bar: (width in %, label) per segment; labels only where they fit."""
+    left = 0.0
+    for index, (width, label) in enumerate(segments):
+        colour = palette.colours[index]
+        ax.barh(
+            [y],
+            [width],
+            left=left,
+            height=height,
+            color=colour,
+            hatch=palette.hatches[index],
+            edgecolor="#404040",
+            linewidth=0.5,
+        )
+        if width >= min_label:
+            _text(
+                ax,
+                left + width / 2,
+                y,
+                label,
+                ha="center",
+                va="center",
+                fontsize=7.5,
+                color=palette.text[index],
+                fontweight="bold",
+                bbox={"boxstyle": "round,pad=0.12", "facecolor": colour, "edgecolor": "none"},
+            )
+        left += width
+
+
+def _percent_axis(ax: Axes) -> None:
+    ax.set_xlim(0, 100)
+    ax.set_xticks(range(0, 101, 25), [f"{v} %" for v in range(0, 101, 25)], fontsize=8)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
 
 
 def merit_profile(rows: Sequence[tuple[str, Sequence[float]]]) -> bytes:
@@ -237,41 +316,10 @@ def merit_profile(rows: Sequence[tuple[str, Sequence[float]]]) -> bytes:
     """
     figure = _figure(17, 2.2 + 1.25 * max(len(rows), 1))
     ax = figure.add_subplot()
-    labels = [label for label, _ in rows]
     positions = list(range(len(rows)))[::-1]
-    left = [0.0] * len(rows)
-    for grade in m.Grade:
-        widths = [shares[grade] * 100 for _, shares in rows]
-        bars = ax.barh(
-            positions,
-            widths,
-            left=left,
-            height=0.62,
-            color=GRADE_COLOURS[grade],
-            hatch=GRADE_HATCHES[grade],
-            edgecolor="#404040",
-            linewidth=0.6,
-            label=grade.label,
-        )
-        for bar, width, start in zip(bars, widths, left, strict=True):
-            if width >= 7:
-                _text(
-                    ax,
-                    start + width / 2,
-                    bar.get_y() + bar.get_height() / 2,
-                    f"{width:.0f} %",
-                    ha="center",
-                    va="center",
-                    fontsize=7.5,
-                    color=GRADE_TEXT[grade],
-                    fontweight="bold",
-                    bbox={
-                        "boxstyle": "round,pad=0.12",
-                        "facecolor": GRADE_COLOURS[grade],
-                        "edgecolor": "none",
-                    },
-                )
-        left = [a + b for a, b in zip(left, widths, strict=True)]
+    for y, (_, shares) in zip(positions, rows, strict=True):
+        segments = [(share * 100, f"{share * 100:.0f} %") for share in shares]
+        _stacked_bar(ax, y, segments, GRADES, height=0.62, min_label=7)
     ax.axvline(50, color="black", linewidth=1.6, linestyle=(0, (4, 2)), zorder=5)
     _text(
         ax,
@@ -284,21 +332,12 @@ def merit_profile(rows: Sequence[tuple[str, Sequence[float]]]) -> bytes:
         bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
         zorder=6,
     )
-    ax.set_yticks(positions, labels, fontsize=8.5, parse_math=False)
-    ax.set_xlim(0, 100)
+    ax.set_yticks(positions, [label for label, _ in rows], fontsize=8.5, parse_math=False)
     ax.set_ylim(-0.6, len(rows) - 0.2)
-    ax.set_xticks(range(0, 101, 25), [f"{v} %" for v in range(0, 101, 25)], fontsize=8)
+    _percent_axis(ax)
     ax.set_xlabel("Part des participants (note globale de chacun)", fontsize=8.5)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    figure.legend(loc="outside lower center", ncols=5, fontsize=8, frameon=False)
+    GRADES.legend(figure)
     return _png(figure)
-
-
-OPINION_LABELS: tuple[str, ...] = ("J'aime", "Neutre", "Je n'aime pas")
-OPINION_COLOURS: tuple[str, ...] = ("#1B7837", "#F7F7F7", "#F2A7A7")
-OPINION_HATCHES: tuple[str, ...] = ("", "", "///")
-OPINION_TEXT: tuple[str, ...] = ("white", "black", "black")
 
 
 def opinions_chart(groups: Sequence[tuple[str, Sequence[tuple[str, Sequence[int]]]]]) -> bytes:
@@ -327,58 +366,15 @@ def opinions_chart(groups: Sequence[tuple[str, Sequence[tuple[str, Sequence[int]
         y -= 1.1
         for public, counts in publics:
             total = sum(counts) or 1
-            left = 0.0
-            for index, count in enumerate(counts):
-                width = 100 * count / total
-                ax.barh(
-                    [y],
-                    [width],
-                    left=left,
-                    height=0.7,
-                    color=OPINION_COLOURS[index],
-                    hatch=OPINION_HATCHES[index],
-                    edgecolor="#404040",
-                    linewidth=0.5,
-                )
-                if width >= 9:
-                    _text(
-                        ax,
-                        left + width / 2,
-                        y,
-                        str(count),
-                        ha="center",
-                        va="center",
-                        fontsize=7,
-                        color=OPINION_TEXT[index],
-                        fontweight="bold",
-                        bbox={
-                            "boxstyle": "round,pad=0.1",
-                            "facecolor": OPINION_COLOURS[index],
-                            "edgecolor": "none",
-                        },
-                    )
-                left += width
+            segments = [(100 * count / total, str(count)) for count in counts]
+            _stacked_bar(ax, y, segments, OPINIONS, height=0.7, min_label=9)
             ticks.append(y)
             tick_labels.append(f"{public} ({sum(counts)})")
             y -= 0.85
         y -= 0.3
     ax.set_yticks(ticks, tick_labels, fontsize=7.5, parse_math=False)
     ax.set_ylim(y + 0.3, 0.2)
-    ax.set_xlim(0, 100)
-    ax.set_xticks(range(0, 101, 25), [f"{v} %" for v in range(0, 101, 25)], fontsize=8)
+    _percent_axis(ax)
     ax.axvline(50, color="black", linewidth=0.8, linestyle=(0, (4, 2)))
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    from matplotlib.patches import Patch
-
-    handles = [
-        Patch(
-            facecolor=OPINION_COLOURS[i],
-            hatch=OPINION_HATCHES[i],
-            edgecolor="#404040",
-            label=OPINION_LABELS[i],
-        )
-        for i in range(3)
-    ]
-    figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8, frameon=False)
+    OPINIONS.legend(figure)
     return _png(figure)
