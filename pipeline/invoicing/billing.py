@@ -14,22 +14,20 @@ import logging
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import model as m
 from pipeline.analysis.pricing import buyer_of, price_engagement
 from pipeline.errors import AmoorError, Problem, WorkbookError
 from pipeline.invoicing.document import Invoice, InvoiceKind, Pricing
-from pipeline.invoicing.facturx import (
-    LibreOfficeUnavailable,
-    PdfConverter,
-    facturx_pdf,
-    invoice_xml,
-)
 from pipeline.invoicing.ledger import InvoiceRecord, Ledger
 from pipeline.outbox import Document, engagement_folder, mission_folder, safe_name
 from pipeline.render.docx import render_docx
 from pipeline.render.invoice_context import invoice_context
 from pipeline.workspace import Seller, Workspace
+
+if TYPE_CHECKING:
+    from pipeline.invoicing.facturx import PdfConverter
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +47,9 @@ class PdfService:
         self.notice: str | None = None
 
     def convert(self, docx: bytes) -> bytes | None:
+        # factur-x, lxml and pypdf load only when an e-invoice is made.
+        from pipeline.invoicing.facturx import LibreOfficeUnavailable, PdfConverter
+
         if self.notice is not None:
             return None
         try:
@@ -189,6 +190,8 @@ def bill(
     if live is None:
         # Everything that can refuse the invoice is checked before a number is taken:
         # a number is never spent on an invoice that cannot be produced.
+        from pipeline.invoicing.facturx import invoice_xml
+
         invoice_xml(replace(draft, number="CONTROLE"))
     outcome = ledger.issue(draft)
     record = outcome.record
@@ -245,6 +248,8 @@ def issued_documents(
     ``keep_existing`` so that a rebuild leaves the issued files as they are.
     Whatever fails after the .docx becomes a notice: the .docx is always there.
     """
+    from pipeline.invoicing.facturx import facturx_pdf, invoice_xml
+
     invoice = record.invoice
     stem = _stem(record)
     docx = render_docx(
