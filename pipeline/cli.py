@@ -424,7 +424,8 @@ def workbook_new(offre: str, fichier: Path | None, force: bool) -> None:
     _save(target, blank_workbook(offer))
     click.echo(f"Classeur vierge « {offer} » créé : {target}")
     click.echo(
-        "Ouvrez-le, lisez la feuille « Lisez-moi », remplissez-le puis déposez-le dans inbox/."
+        "Ouvrez-le, lisez la feuille « Lisez-moi », remplissez-le, puis produisez ses "
+        f'livrables avec : amoor build "{target}"'
     )
 
 

@@ -87,7 +87,7 @@ class WorkbookError(AmoorError):
         if count > limit:
             # Thousands of lines help nobody: the first ones show the pattern.
             lines.append(f"  … et {count - limit} autres problèmes du même ordre.")
-        lines.append("Corrigez le classeur puis déposez-le à nouveau.")
+        lines.append("Corrigez le classeur, enregistrez-le, puis relancez son traitement.")
         return "\n".join(lines)
 
 

@@ -214,7 +214,7 @@ def test_several_problems_are_reported_together() -> None:
     assert report.startswith(
         "Le classeur « several-problems.xlsx » contient 4 problèmes à corriger :\n"
     )
-    assert report.endswith("\nCorrigez le classeur puis déposez-le à nouveau.")
+    assert report.endswith("\nCorrigez le classeur, enregistrez-le, puis relancez son traitement.")
 
 
 @pytest.mark.parametrize("name", sorted(NOT_A_WORKBOOK))

@@ -169,9 +169,9 @@ def _fill_readme(sheet: Worksheet, offer: m.Offer, criteria: tuple[m.Criterion, 
             None,
         ),
         (
-            "4. Enregistrez au format .xlsx et déposez le classeur dans le dossier « inbox » : "
-            "les livrables Word apparaissent dans « outbox ». Si un problème est trouvé, un "
-            "rapport indique la feuille, la cellule et quoi corriger.",
+            "4. Enregistrez au format .xlsx, puis lancez « amoor build » sur le classeur : les "
+            "livrables Word apparaissent dans le dossier « outbox ». Si un problème est trouvé, "
+            "amoor indique la feuille, la cellule et quoi corriger.",
             None,
         ),
         ("", None),
