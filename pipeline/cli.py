@@ -268,6 +268,7 @@ def credit_note_command(ctx: click.Context, numero: str, motif: str) -> None:
     facture. L'avoir (.docx, et PDF Factur-X si LibreOffice est installé) est
     écrit dans le dossier de la mission, dans outbox/.
     """
+    from pipeline.formats import short_date
     from pipeline.invoicing.billing import PdfService, credit_note
     from pipeline.outbox import commit
 
@@ -285,7 +286,7 @@ def credit_note_command(ctx: click.Context, numero: str, motif: str) -> None:
         pdf.close()
     click.echo(
         f"Avoir {record.number} émis : il annule la facture {numero} "
-        f"({record.preceding_date.strftime('%d/%m/%Y') if record.preceding_date else ''})."
+        f"({short_date(record.preceding_date)})."
     )
     for path in written.written:
         click.echo(f"  écrit : {path}")
@@ -313,8 +314,8 @@ def invoices_command(ctx: click.Context, csv_path: Path | None) -> None:
     Avec --csv FICHIER, écrit aussi ce registre en CSV (séparateur « ; »,
     virgule décimale), lisible directement par Excel.
     """
+    from pipeline.formats import money, short_date
     from pipeline.invoicing.ledger import Ledger, to_csv
-    from pipeline.render.formats import money
     from pipeline.render.report import table
 
     try:
@@ -330,7 +331,7 @@ def invoices_command(ctx: click.Context, csv_path: Path | None) -> None:
                 [
                     [
                         r.number,
-                        r.issue_date.strftime("%d/%m/%Y"),
+                        short_date(r.issue_date),
                         r.invoice.buyer.name,
                         r.reference,
                         money(r.total_ht),

@@ -13,9 +13,9 @@ import pytest
 from pipeline import model as m
 from pipeline.analysis.overview import analyse
 from pipeline.build import build
+from pipeline.formats import money
 from pipeline.render.context import cahier_context
 from pipeline.render.docx import Picture
-from pipeline.render.formats import money
 from pipeline.workbook.reader import read_engagement
 from pipeline.workspace import Workspace
 from tests.conftest import DATA, EXAMPLES

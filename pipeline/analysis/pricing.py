@@ -24,9 +24,9 @@ import re
 from decimal import Decimal
 
 from pipeline.errors import Problem, WorkbookError
+from pipeline.formats import enumeration, money
 from pipeline.invoicing.document import Buyer, Line, Pricing, cents
 from pipeline.model import Engagement, Mission, Offer, OptionLine, Stage
-from pipeline.render.formats import enumeration, money
 from pipeline.workbook.kinds import fold
 from pipeline.workspace import OfferPrices, Seller
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from pipeline import model as m
 from pipeline.analysis.pricing import buyer_of, price_engagement
 from pipeline.errors import AmoorError, Problem, WorkbookError
+from pipeline.formats import short_date
 from pipeline.invoicing.document import Invoice, InvoiceKind, Pricing
 from pipeline.invoicing.ledger import InvoiceRecord, Ledger
 from pipeline.outbox import Document, engagement_folder, mission_folder, safe_name
@@ -163,8 +164,7 @@ def bill(
             source,
             [
                 Problem(
-                    f"la date de facture ({mission.invoice_date.strftime('%d/%m/%Y')}) est "
-                    f"dans le futur",
+                    f"la date de facture ({short_date(mission.invoice_date)}) est dans le futur",
                     sheet="Mission",
                     hint="Une facture est datée du jour où elle est émise : laissez « Date de "
                     "facture » vide (date du jour) ou indiquez une date passée.",
@@ -201,7 +201,7 @@ def bill(
         where = "" if folder == here else f" Elle se trouve dans le dossier « {folder.name} »."
         notices.append(
             f"La facture {record.number} a déjà été émise le "
-            f"{record.issue_date.strftime('%d/%m/%Y')} : elle n'est pas modifiée, mais le "
+            f"{short_date(record.issue_date)} : elle n'est pas modifiée, mais le "
             f"classeur implique désormais d'autres éléments :\n{changes}\n"
             f"  Pour facturer ces nouveaux éléments, annulez-la par un avoir "
             f'(amoor facture avoir {record.number} --motif "…"), puis relancez '

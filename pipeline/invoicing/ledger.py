@@ -43,8 +43,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import AmoorError
+from pipeline.formats import decimal, money, number, short_date
 from pipeline.invoicing.document import Buyer, Invoice, InvoiceKind, Line, Pricing
-from pipeline.render.formats import money, number
 from pipeline.workspace import Seller, Workspace
 
 log = logging.getLogger(__name__)
@@ -415,9 +415,9 @@ def _allocate(
     ).fetchone()
     if last is not None and draft.issue_date < date.fromisoformat(last["issue_date"]):
         raise LedgerError(
-            f"La date de facture {draft.issue_date:%d/%m/%Y} est antérieure à celle de la "
+            f"La date de facture {short_date(draft.issue_date)} est antérieure à celle de la "
             f"dernière pièce émise, {last['number']} du "
-            f"{date.fromisoformat(last['issue_date']):%d/%m/%Y} : les numéros doivent suivre "
+            f"{short_date(date.fromisoformat(last['issue_date']))} : les numéros doivent suivre "
             f"l'ordre des dates. Laissez « Date de facture » vide (date du jour) ou indiquez "
             f"une date égale ou postérieure."
         )
@@ -762,13 +762,13 @@ def to_csv(records: Iterable[InvoiceRecord]) -> str:
             (
                 r.number,
                 _KIND_LABELS[r.kind],
-                f"{r.issue_date:%d/%m/%Y}",
+                short_date(r.issue_date),
                 _cell(r.buyer.name),
                 r.buyer.siret,
                 _cell(r.reference),
-                _decimal_comma(r.total_ht),
-                _decimal_comma(r.total_vat),
-                _decimal_comma(r.total_ttc),
+                decimal(r.total_ht, grouped=False),
+                decimal(r.total_vat, grouped=False),
+                decimal(r.total_ttc, grouped=False),
                 r.status.value,
                 r.preceding_number or "",
                 r.cancelled_by or "",
@@ -776,10 +776,6 @@ def to_csv(records: Iterable[InvoiceRecord]) -> str:
             )
         )
     return out.getvalue()
-
-
-def _decimal_comma(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
 
 
 def _cell(text: str) -> str:

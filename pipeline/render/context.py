@@ -14,9 +14,9 @@ from typing import Any
 
 from pipeline import model as m
 from pipeline.analysis.overview import Analysis
+from pipeline.formats import enumeration, long_date, money, number
 from pipeline.render import charts
 from pipeline.render.docx import Picture
-from pipeline.render.formats import enumeration, long_date, money, number
 from pipeline.render.roi_context import Retained, retained_scenario, roi_context
 
 Context = dict[str, Any]

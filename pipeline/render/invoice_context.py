@@ -23,6 +23,7 @@ from typing import Any
 
 from babel import Locale
 
+from pipeline.formats import LOCALE, long_date, money, number
 from pipeline.invoicing.document import (
     LATE_PAYMENT,
     NATURE,
@@ -34,7 +35,6 @@ from pipeline.invoicing.document import (
     InvoiceKind,
     Pricing,
 )
-from pipeline.render.formats import LOCALE, long_date, money, number
 from pipeline.workspace import Seller
 
 Context = dict[str, Any]

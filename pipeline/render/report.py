@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from pipeline import model as m
 from pipeline.analysis.overview import Analysis
+from pipeline.formats import decimal
 from pipeline.render.roi_context import PUBLIC_HEADERS, percent
 
 
@@ -21,7 +22,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def _decimal(value: float | None, digits: int = 2) -> str:
-    return "—" if value is None else f"{value:.{digits}f}".replace(".", ",")
+    return "—" if value is None else decimal(value, digits)
 
 
 def analysis_report(engagement: m.Engagement, analysis: Analysis) -> str:

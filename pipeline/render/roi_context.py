@@ -15,9 +15,9 @@ from datetime import date
 
 from pipeline import model as m
 from pipeline.analysis.roi import PUBLIC_PLURALS, Consensus, GradeStats, RoiAnalysis
+from pipeline.formats import decimal, enumeration, long_date, number, plural
 from pipeline.render import charts
 from pipeline.render.docx import Picture
-from pipeline.render.formats import enumeration, long_date, number, plural
 
 Context = dict[str, object]
 
@@ -88,7 +88,7 @@ def roi_context(engagement: m.Engagement, roi: RoiAnalysis, workshop_date: date 
                 "title": r.title,
                 "mention": r.overall.mention,
                 "at_least": percent(r.overall.at_least_majority),
-                "mean": f"{float(r.weighted_mean):.2f}".replace(".", ","),
+                "mean": decimal(float(r.weighted_mean)),
                 "balanced": "Oui" if r.balanced else "Non",
                 "consensus": r.consensus.value.capitalize(),
                 "veto": enumeration(PUBLIC_HEADERS[p] for p in r.veto) or "—",

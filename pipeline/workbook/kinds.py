@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 from openpyxl.utils.datetime import from_excel
 
+from pipeline.formats import short_date
 from pipeline.model import GRADE_LABELS, Grade
 from pipeline.text import clean_text
 
@@ -46,11 +47,12 @@ def as_text(raw: Any) -> str:
         return "VRAI" if raw else "FAUX"
     if isinstance(raw, float):
         # As a French reader writes it: 1,5 (no spurious « .0 » on whole numbers).
-        return str(int(raw)) if raw.is_integer() else repr(raw).replace(".", ",")
+        return str(int(raw)) if raw.is_integer() else repr(raw).replace(".", ",")  # all digits
     if isinstance(raw, datetime):
-        return raw.strftime("%d/%m/%Y") if raw.time() == time() else raw.strftime("%d/%m/%Y %H:%M")
+        clock = "" if raw.time() == time() else f" {raw:%H:%M}"
+        return short_date(raw) + clock
     if isinstance(raw, date):
-        return raw.strftime("%d/%m/%Y")
+        return short_date(raw)
     return clean_text(str(raw))
 
 

@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import model as m
 from pipeline.errors import NotAWorkbookError, Problem, WorkbookError
-from pipeline.render.formats import enumeration
+from pipeline.formats import enumeration
 from pipeline.workbook import schema as s
 from pipeline.workbook.kinds import CellValueError, as_text, fold
 from pipeline.workbook.sniff import check_xlsx, read_source, truncated_message

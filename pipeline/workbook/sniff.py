@@ -15,6 +15,7 @@ from pathlib import Path
 import olefile
 
 from pipeline.errors import NotAWorkbookError
+from pipeline.formats import decimal
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -83,7 +84,7 @@ def truncated_message(name: str) -> str:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
+    return f"{decimal(size / (1024 * 1024), 1)} Mo"
 
 
 def _describe_ole2(data: bytes, name: str) -> str:

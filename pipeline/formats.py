@@ -1,4 +1,5 @@
-"""French formats for documents, through Babel (CLDR data, not hand-made rules)."""
+"""French formats, through Babel (CLDR data, not hand-made rules), for every layer:
+documents, messages, the terminal and the accountant's CSV."""
 
 from __future__ import annotations
 
@@ -16,6 +17,19 @@ LOCALE = "fr_FR"
 def money(value: Decimal | None) -> str:
     """« 5 000,00 € » (Babel's French grouping uses a narrow no-break space)."""
     return "" if value is None else str(format_currency(value, "EUR", locale=LOCALE))
+
+
+def short_date(value: date | None) -> str:
+    """« 25/11/2026 », as a spreadsheet shows it."""
+    return "" if value is None else str(format_date(value, format="dd/MM/yyyy", locale=LOCALE))
+
+
+def decimal(value: float | Decimal | None, places: int = 2, grouped: bool = True) -> str:
+    """« 3,24 »; ``grouped=False`` for a spreadsheet that must read it as a number."""
+    if value is None:
+        return ""
+    pattern = ("#,##0." if grouped else "0.") + "0" * places if places else "#,##0"
+    return str(format_decimal(value, format=pattern, locale=LOCALE))
 
 
 def long_date(value: date | None) -> str:
