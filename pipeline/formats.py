@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from babel.dates import format_date
 from babel.lists import format_list
@@ -41,10 +42,11 @@ def number(value: int | Decimal | None) -> str:
     return "" if value is None else str(format_decimal(value, locale=LOCALE))
 
 
-def enumeration(items: Iterable[str]) -> str:
-    """« a, b et c »."""
+def enumeration(items: Iterable[str], last: str = "et") -> str:
+    """« a, b et c »; ``last="ou"`` gives « a, b ou c »."""
     values = [i for i in items if i]
-    return str(format_list(values, locale=LOCALE)) if values else ""
+    style: Literal["standard", "or"] = "standard" if last == "et" else "or"
+    return str(format_list(values, style=style, locale=LOCALE)) if values else ""
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

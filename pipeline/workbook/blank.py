@@ -38,12 +38,12 @@ def blank_workbook(offer: m.Offer, criteria: tuple[m.Criterion, ...] = m.DEFAULT
     for use in s.OFFER_SHEETS[offer]:
         sheet = book.create_sheet(use.sheet.name)
         _add_table(sheet, use.sheet, criteria)
-        if use.sheet is s.CRITERIA:
+        if use.sheet is s.CRITERIA:  # prefilled: the consultant adapts rather than types
             for row, criterion in enumerate(criteria, start=2):
-                sheet.cell(row, 1, criterion.code)
-                sheet.cell(row, 2, criterion.name)
-                sheet.cell(row, 3, criterion.definition).alignment = WRAP
-                sheet.cell(row, 4, float(criterion.weight))
+                for col, column in enumerate(use.sheet.columns, start=1):
+                    value = getattr(criterion, column.attr)
+                    cell = sheet.cell(row, col, float(value) if column.attr == "weight" else value)
+                    cell.alignment = WRAP
     book.active = 1
     buffer = BytesIO()
     book.save(buffer)
@@ -77,15 +77,6 @@ def _validation(kind: Kind, prompt_title: str, prompt: str) -> DataValidation | 
     return validation
 
 
-def _help_text(column: s.Column) -> str:
-    parts = [column.help] if column.help else []
-    if column.kind.expected != "un texte":
-        parts.append(f"Attendu : {column.kind.expected}.")
-    if column.required:
-        parts.append("Obligatoire.")
-    return " ".join(parts) or "Texte libre."
-
-
 def _style_header(sheet: Worksheet, row: int, count: int) -> None:
     for col in range(1, count + 1):
         cell = sheet.cell(row, col)
@@ -108,8 +99,8 @@ def _add_mission(sheet: Worksheet, offer: m.Offer) -> None:
             value.number_format = column.kind.number_format
         if column.attr == "offer":
             value.value = offer.value
-        sheet.cell(row, 3, _help_text(column)).font = HELP_FONT
-        validation = _validation(column.kind, column.header, _help_text(column))
+        sheet.cell(row, 3, column.help_text).font = HELP_FONT
+        validation = _validation(column.kind, column.header, column.help_text)
         if validation is not None:
             sheet.add_data_validation(validation)
             validation.add(value.coordinate)
@@ -123,13 +114,7 @@ def _add_table(sheet: Worksheet, spec: s.TableSheet, criteria: tuple[m.Criterion
     columns = list(spec.columns)
     if spec.criteria_columns:
         # Criterion columns sit between the scenario and the comment.
-        grade_columns = [
-            s.Column(
-                c.code, "grades", s.GRADE, width=8, help=f"{c.name} : {c.definition}".strip(" :")
-            )
-            for c in criteria
-        ]
-        columns = columns[:-1] + grade_columns + columns[-1:]
+        columns = columns[:-1] + [s.grade_column(c) for c in criteria] + columns[-1:]
     sheet.append([c.header for c in columns])
     _style_header(sheet, 1, len(columns))
     last = ROWS + 1
@@ -139,7 +124,7 @@ def _add_table(sheet: Worksheet, spec: s.TableSheet, criteria: tuple[m.Criterion
         if column.kind.number_format:
             for row in range(2, last + 1):
                 sheet.cell(row, index).number_format = column.kind.number_format
-        validation = _validation(column.kind, column.header, _help_text(column))
+        validation = _validation(column.kind, column.header, column.help_text)
         if validation is not None:
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{last}")

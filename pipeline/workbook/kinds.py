@@ -70,6 +70,11 @@ class Kind:
         return "un texte"
 
     @property
+    def free_text(self) -> bool:
+        """Anything typed is accepted: no hint to give, no value to check."""
+        return False
+
+    @property
     def choices(self) -> tuple[str, ...]:
         """Values offered in a dropdown; empty when free input."""
         return ()
@@ -92,6 +97,10 @@ class Text(Kind):
         if self.max_length is not None and len(text) > self.max_length:
             raise CellValueError(self.expected)
         return text
+
+    @property
+    def free_text(self) -> bool:
+        return self.pattern is None and self.max_length is None
 
     @property
     def expected(self) -> str:

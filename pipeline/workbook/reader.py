@@ -383,9 +383,7 @@ class _Reader:
                 f"{column.subject} est obligatoire, la cellule est vide",
                 sheet=grid.title,
                 cell=ref,
-                hint=""
-                if column.kind.expected == "un texte"
-                else f"Saisissez {column.kind.expected}.",
+                hint="" if column.kind.free_text else f"Saisissez {column.kind.expected}.",
             )
         )
 
@@ -589,10 +587,7 @@ class _Reader:
             if criterion_cols:
                 grades: list[tuple[str, m.Grade]] = []
                 for col, criterion in criterion_cols:
-                    column = s.Column(
-                        f"note du critère « {criterion.code} »", "grades", s.GRADE, article="la "
-                    )
-                    ok, grade = self._parse_cell(grid, number, col, column)
+                    ok, grade = self._parse_cell(grid, number, col, s.grade_column(criterion))
                     row.ok &= ok
                     if grade is not None:
                         grades.append((criterion.code, grade))
@@ -709,7 +704,12 @@ class _Reader:
                     f"{m.Offer.CONCERTATION} »",
                     sheet=sheet,
                     cell=cells["stage"],
-                    hint="Choisissez Cadrage, Atelier réalisé ou Terminée.",
+                    hint="Choisissez "
+                    + enumeration(
+                        (f"« {stage} »" for stage in m.Stage if stage is not m.Stage.ARRETEE),
+                        last="ou",
+                    )
+                    + ".",
                 )
             )
         chosen = values.get("chosen_scenario")
@@ -744,11 +744,10 @@ class _Reader:
             elif scenarios is not None:
                 values["chosen_scenario"] = codes[chosen.casefold()]
         if values.get("invoice_mode") is m.InvoiceMode.A_EMETTRE:
-            by_attr = {f.attr: f for f in s.MISSION.fields}
-            for attr in s.INVOICE_FIELDS:
-                if attr in values or attr in self._invalid_fields:
+            for column in s.MISSION.fields:
+                attr = column.attr
+                if not column.for_invoice or attr in values or attr in self._invalid_fields:
                     continue
-                column = by_attr[attr]
                 ref = cells.get(attr)
                 self.problems.append(
                     Problem(
@@ -756,6 +755,7 @@ class _Reader:
                         sheet=sheet,
                         cell=ref or "",
                         hint=f"Renseignez le champ « {column.header} », ou choisissez "
-                        f"« {m.InvoiceMode.PROFORMA} » dans le champ « Facture ».",
+                        f"« {m.InvoiceMode.PROFORMA} » dans le champ "
+                        f"« {s.MISSION.field('invoice_mode').header} ».",
                     )
                 )

@@ -9,7 +9,6 @@ formats) from them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from pipeline import model as m
 from pipeline.workbook.kinds import (
@@ -29,6 +28,7 @@ from pipeline.workbook.kinds import (
 )
 
 TEXT = Text()
+GRADE = GradeKind()
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,42 @@ class Column:
     help: str = ""
     article: str = "la colonne "
     width: int = 18
+    for_invoice: bool = False  # « Mission » field required when « Facture » = « À émettre »
+    noun: str = ""  # the subject of messages, when article + header does not say it
+
+    @property
+    def help_text(self) -> str:
+        """What the input message of a blank workbook says about this column."""
+        parts = [self.help] if self.help else []
+        if self.for_invoice:
+            parts.append(f"Obligatoire pour émettre la facture (« {m.InvoiceMode.A_EMETTRE} »).")
+        if not self.kind.free_text:
+            parts.append(f"Attendu : {self.kind.expected}.")
+        if self.required:
+            parts.append("Obligatoire.")
+        return " ".join(parts) or "Texte libre."
 
     @property
     def subject(self) -> str:
         """The column as the subject of a French sentence."""
+        if self.noun:
+            return self.noun
         head = self.header
         if len(head) > 1 and head[1].islower():
             head = head[0].lower() + head[1:]
         return f"{self.article}{head}" if self.article else f"« {self.header} »"
+
+
+def grade_column(criterion: m.Criterion) -> Column:
+    """The « Notation ROI » column of one criterion, headed by its code."""
+    return Column(
+        criterion.code,
+        "grades",
+        GRADE,
+        noun=f"la note du critère « {criterion.code} »",
+        width=8,
+        help=f"{criterion.name} : {criterion.definition}".strip(" :"),
+    )
 
 
 @dataclass(frozen=True)
@@ -83,9 +111,8 @@ class FieldSheet:
     fields: tuple[Column, ...]
     help: str
 
-
-def _choice(values: type[Any]) -> Choice:
-    return Choice(values)
+    def field(self, attr: str) -> Column:
+        return next(f for f in self.fields if f.attr == attr)
 
 
 MISSION = FieldSheet(
@@ -106,7 +133,7 @@ MISSION = FieldSheet(
         Column(
             "Offre",
             "offer",
-            _choice(m.Offer),
+            Choice(m.Offer),
             required=True,
             article="l'",
             help="L'offre vendue : elle décide des feuilles à remplir et des livrables.",
@@ -126,30 +153,30 @@ MISSION = FieldSheet(
             help="Le client, tel qu'il doit apparaître sur les documents.",
         ),
         Column(
-            "Type de collectivité", "collectivite_type", _choice(m.CollectiviteType), article="le "
+            "Type de collectivité", "collectivite_type", Choice(m.CollectiviteType), article="le "
         ),
         Column(
             "Adresse",
             "address",
             article="l'",
-            help="Adresse de facturation (obligatoire pour émettre la facture). "
-            "Alt+Entrée pour aller à la ligne.",
+            for_invoice=True,
+            help="Adresse de facturation. Alt+Entrée pour aller à la ligne.",
         ),
         Column(
             "Code postal",
             "postal_code",
             Digits(),
             article="le ",
-            help="5 chiffres (obligatoire pour émettre la facture).",
+            for_invoice=True,
         ),
-        Column("Ville", "city", article="la ", help="Obligatoire pour émettre la facture."),
+        Column("Ville", "city", article="la ", for_invoice=True),
         Column(
             "SIRET",
             "siret",
             Siret(),
             article="le ",
-            help="14 chiffres : la structure de l'acheteur public dans Chorus Pro "
-            "(obligatoire pour émettre la facture).",
+            for_invoice=True,
+            help="14 chiffres : la structure de l'acheteur public dans Chorus Pro.",
         ),
         Column(
             "Code service",
@@ -178,7 +205,7 @@ MISSION = FieldSheet(
         Column(
             "Étape",
             "stage",
-            _choice(m.Stage),
+            Choice(m.Stage),
             required=True,
             article="l'",
             help="Où en est la mission. « Arrêtée avant l'atelier » : concertation seulement.",
@@ -196,7 +223,7 @@ MISSION = FieldSheet(
         Column(
             "Niveau de participation",
             "participation_level",
-            _choice(m.ParticipationLevel),
+            Choice(m.ParticipationLevel),
             article="le ",
         ),
         Column(
@@ -217,7 +244,7 @@ MISSION = FieldSheet(
         Column(
             "Facture",
             "invoice_mode",
-            _choice(m.InvoiceMode),
+            Choice(m.InvoiceMode),
             article="la ",
             help="Proforma (par défaut) : brouillon sans numéro. À émettre : numéro attribué "
             "une fois pour toutes.",
@@ -232,7 +259,6 @@ MISSION = FieldSheet(
     ),
 )
 
-INVOICE_FIELDS = ("address", "postal_code", "city", "siret")
 
 STAKEHOLDERS = TableSheet(
     name="Parties prenantes",
@@ -242,9 +268,7 @@ STAKEHOLDERS = TableSheet(
     "ils placent chacun sur la carte pouvoir / intérêt.",
     columns=(
         Column("Nom", "name", required=True, article="le ", width=30),
-        Column(
-            "Catégorie", "category", _choice(m.Category), required=True, article="la ", width=16
-        ),
+        Column("Catégorie", "category", Choice(m.Category), required=True, article="la ", width=16),
         Column(
             "Rôle et attentes",
             "role",
@@ -273,7 +297,7 @@ STAKEHOLDERS = TableSheet(
         Column(
             "Niveau d'implication",
             "involvement",
-            _choice(m.ParticipationLevel),
+            Choice(m.ParticipationLevel),
             article="le ",
             width=20,
         ),
@@ -318,7 +342,7 @@ COMMUNICATION = TableSheet(
         Column("Message", "message", article="le ", width=40),
         Column("Canal", "channel", article="le ", width=18),
         Column("Support", "support", article="le ", width=18),
-        Column("Temps fort", "moment", _choice(m.Moment), article="le ", width=14),
+        Column("Temps fort", "moment", Choice(m.Moment), article="le ", width=14),
         Column("Date", "date", Date(), article="la ", width=12),
         Column("Responsable", "owner", article="le ", width=20),
     ),
@@ -331,7 +355,7 @@ PARAMETERS = TableSheet(
     help="Les paramètres de la concertation, par rubrique. Les montants des rubriques "
     "Moyens humains, Moyens matériels et Budget sont additionnés dans le cahier des charges.",
     columns=(
-        Column("Rubrique", "rubrique", _choice(m.Rubrique), required=True, article="la ", width=18),
+        Column("Rubrique", "rubrique", Choice(m.Rubrique), required=True, article="la ", width=18),
         Column("Libellé", "label", required=True, article="le ", width=32),
         Column("Détail", "detail", article="le ", width=50),
         Column("Montant HT", "amount", Money(), article="le ", width=14),
@@ -385,7 +409,7 @@ RATINGS = TableSheet(
     "notée de 0 (À rejeter) à 4 (Très bien). Une note vide : critère non noté.",
     columns=(
         Column("Participant", "participant", required=True, article="le ", width=24),
-        Column("Public", "public", _choice(m.Public), required=True, article="le ", width=12),
+        Column("Public", "public", Choice(m.Public), required=True, article="le ", width=12),
         Column(
             "Scénario",
             "scenario",
@@ -399,7 +423,6 @@ RATINGS = TableSheet(
     ),
 )
 
-GRADE = GradeKind()
 
 WORKSHOPS = TableSheet(
     name="Ateliers",
@@ -408,7 +431,7 @@ WORKSHOPS = TableSheet(
     help="Les trois ateliers de la stratégie : agents, élus, panel citoyen.",
     columns=(
         Column("Code", "code", CODE, required=True, article="le ", width=8, help="Par exemple A1."),
-        Column("Public", "public", _choice(m.WorkshopPublic), required=True, article="le "),
+        Column("Public", "public", Choice(m.WorkshopPublic), required=True, article="le "),
         Column("Date", "date", Date(), article="la ", width=12),
         Column("Lieu", "place", article="le ", width=30),
         Column("Participants", "participants", article="les ", width=30),
@@ -434,7 +457,7 @@ DEVICES = TableSheet(
         Column(
             "Niveau de participation",
             "participation_level",
-            _choice(m.ParticipationLevel),
+            Choice(m.ParticipationLevel),
             article="le ",
             width=20,
         ),
@@ -467,7 +490,7 @@ OPINIONS = TableSheet(
             width=10,
             help="Code d'un dispositif de la feuille « Dispositifs ».",
         ),
-        Column("Avis", "opinion", _choice(m.Opinion), required=True, article="l'", width=14),
+        Column("Avis", "opinion", Choice(m.Opinion), required=True, article="l'", width=14),
         Column("Ce qui plaît", "likes", article="la colonne ", width=40),
         Column("Ce qui déplaît", "dislikes", article="la colonne ", width=40),
     ),
@@ -479,7 +502,7 @@ RESEARCH = TableSheet(
     record=m.Research,
     help="Les recherches menées : observations, analogies, entretiens…",
     columns=(
-        Column("Type", "type", _choice(m.ResearchType), required=True, article="le ", width=24),
+        Column("Type", "type", Choice(m.ResearchType), required=True, article="le ", width=24),
         Column("Source", "source", article="la ", width=30),
         Column("Constat", "finding", article="le ", width=50),
         Column("Enseignement", "lesson", article="l'", width=50),
@@ -513,9 +536,9 @@ TESTS = TableSheet(
             width=18,
             help="Codes de la feuille « Paramètres cruciaux », séparés par « ; ».",
         ),
-        Column("Cible", "target", _choice(m.Target), required=True, article="la ", width=12),
+        Column("Cible", "target", Choice(m.Target), required=True, article="la ", width=12),
         Column("Participant", "participant", article="le ", width=24),
-        Column("Réaction", "reaction", _choice(m.Reaction), required=True, article="la ", width=12),
+        Column("Réaction", "reaction", Choice(m.Reaction), required=True, article="la ", width=12),
         Column("Verbatim", "verbatim", article="le ", width=50),
     ),
 )
@@ -529,7 +552,7 @@ LEADS = TableSheet(
         Column("Code", "code", CODE, required=True, article="le ", width=8),
         Column("Piste", "name", required=True, article="la ", width=30),
         Column("Conditions de réalisation", "conditions", article="les ", width=50),
-        Column("Maturité", "maturity", _choice(m.Maturity), article="la ", width=18),
+        Column("Maturité", "maturity", Choice(m.Maturity), article="la ", width=18),
         Column("Prochaine étape", "next_step", article="la ", width=40),
     ),
 )
