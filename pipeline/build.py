@@ -15,7 +15,7 @@ from pipeline import model as m
 from pipeline.analysis.overview import Analysis, analyse
 from pipeline.invoicing.billing import PdfService, bill
 from pipeline.outbox import Commit, Document, commit, mission_folder, safe_name
-from pipeline.render.context import Context, cahier_context
+from pipeline.render.context import Context, cahier_context, cahier_title
 from pipeline.render.docx import render_docx
 from pipeline.workbook.reader import read_workbook
 from pipeline.workbook.sniff import read_source
@@ -26,18 +26,16 @@ from pipeline.workspace import Workspace
 class Deliverable:
     """One document an offer produces, and how to build its context."""
 
-    title: str  # « Cahier des charges »; the file is « <title> - <référence>.docx »
+    title: Callable[[m.Mission], str]  # the file is « <title> - <référence>.docx »
     template: str
     context: Callable[[m.Engagement, Analysis, str, date], Context]
 
     def file_name(self, engagement: m.Engagement) -> str:
-        title = self.title
-        if engagement.mission.stage is m.Stage.ARRETEE and self.template == CAHIER.template:
-            title = "Note de décision"
-        return safe_name(f"{title} - {engagement.mission.reference}.docx")
+        mission = engagement.mission
+        return safe_name(f"{self.title(mission)} - {mission.reference}.docx")
 
 
-CAHIER = Deliverable("Cahier des charges", "cahier_des_charges.docx", cahier_context)
+CAHIER = Deliverable(cahier_title, "cahier_des_charges.docx", cahier_context)
 
 # What each offer produces today, and what deliverables.md asks that is still to come.
 DELIVERABLES: dict[m.Offer, tuple[Deliverable, ...]] = {

@@ -35,8 +35,9 @@ def analyse(engagement: m.Engagement) -> Analysis:
             chosen=engagement.mission.chosen_scenario,
         )
         if engagement.mission.stage is m.Stage.ARRETEE and not engagement.ratings:
-            # Stopped before the workshop: no ratings is the expected state, not a warning.
-            roi = replace(roi, warnings=())
+            # Stopped before the workshop: no ratings is the expected state, not a warning,
+            # and no scenario is « non évalué »: none was ever to be rated.
+            roi = replace(roi, warnings=(), unrated=())
         return Analysis(roi=roi)
     if engagement.offer is m.Offer.STRATEGIE:
         return Analysis(

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from pipeline.formats import long_date, number
 from pipeline.workspace import Seller
 
 CENT = Decimal("0.01")
@@ -36,6 +37,22 @@ RECOVERY_FEE = (
 def cents(value: Decimal) -> Decimal:
     """Round half-up to the cent (not the banker's rounding of ``round``)."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def legal_status(seller: Seller) -> str:
+    """« SAS au capital de 10 000 € » (the capital is written as configured)."""
+    if seller.legal_form and seller.capital:
+        return f"{seller.legal_form} au capital de {seller.capital}"
+    if seller.capital:
+        return f"Capital de {seller.capital}"
+    return seller.legal_form
+
+
+def registration(seller: Seller) -> str:
+    """« RCS Paris 123 456 782 » (empty without a registry city)."""
+    siren = seller.siren.replace(" ", "")
+    grouped = "\u00a0".join(siren[i : i + 3] for i in range(0, len(siren), 3))
+    return f"RCS {seller.rcs} {grouped}" if seller.rcs else ""
 
 
 @dataclass(frozen=True)
@@ -128,3 +145,12 @@ class Invoice:
     @property
     def is_proforma(self) -> bool:
         return self.number is None
+
+    @property
+    def payment_terms(self) -> str:
+        """« Paiement par virement à 30 jours, au plus tard le 25 décembre 2026. »"""
+        days = (self.due_date - self.issue_date).days
+        return (
+            f"Paiement par virement à {number(days)} jours, au plus tard le "
+            f"{long_date(self.due_date)}."
+        )

@@ -106,7 +106,6 @@ import weakref
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -127,6 +126,8 @@ from pipeline.invoicing.document import (
     InvoiceKind,
     Line,
     Pricing,
+    legal_status,
+    registration,
 )
 from pipeline.workspace import Seller
 
@@ -249,7 +250,7 @@ def _data(invoice: Invoice, number: str) -> dict[str, Any]:
     else:  # the buyer pays by transfer to the seller's account (a credit note is not paid so)
         data.update(
             {
-                "BT-20": _payment_terms(invoice),
+                "BT-20": invoice.payment_terms,
                 "BT-81": SEPA_CREDIT_TRANSFER,
                 "BT-83": number,
                 "BT-84": invoice.seller.iban,
@@ -257,15 +258,6 @@ def _data(invoice: Invoice, number: str) -> dict[str, Any]:
             }
         )
     return data
-
-
-def _payment_terms(invoice: Invoice) -> str:
-    days = (invoice.due_date - invoice.issue_date).days
-    return f"Paiement par virement à {days} jours, au plus tard le {_french_date(invoice.due_date)}"
-
-
-def _french_date(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 def _notes(invoice: Invoice) -> list[dict[str, str]]:
@@ -291,14 +283,7 @@ def _address(street: str, postal_code: str, city: str, country: str) -> dict[str
 
 
 def _seller(seller: Seller) -> dict[str, Any]:
-    legal_info = " – ".join(
-        part
-        for part in (
-            f"{seller.legal_form} au capital de {seller.capital}" if seller.capital else "",
-            f"RCS {seller.rcs} {seller.siren}" if seller.rcs else "",
-        )
-        if part
-    )
+    legal_info = " – ".join(part for part in (legal_status(seller), registration(seller)) if part)
     party: dict[str, Any] = {
         "name": seller.name,
         "identifiers": {SIRET_SCHEME: seller.siret} if seller.siret else {},

@@ -108,6 +108,11 @@ STOPPED_TEXT = (
 )
 
 
+def cahier_title(mission: m.Mission) -> str:
+    """A concertation stopped before its workshop gets a decision note instead."""
+    return "Note de décision" if mission.stage is m.Stage.ARRETEE else "Cahier des charges"
+
+
 def cahier_context(
     engagement: m.Engagement, analysis: Analysis, firm_name: str, today: date
 ) -> Context:
@@ -118,7 +123,7 @@ def cahier_context(
     return {
         "firm": {"name": firm_name},
         "doc": {
-            "title": "Note de décision" if stopped else "Cahier des charges",
+            "title": cahier_title(mission),
             "generated_on": long_date(today),
         },
         "mission": mission_context(mission),

@@ -34,6 +34,8 @@ from pipeline.invoicing.document import (
     Invoice,
     InvoiceKind,
     Pricing,
+    legal_status,
+    registration,
 )
 from pipeline.workspace import Seller
 
@@ -129,8 +131,8 @@ def _credit_reference(invoice: Invoice) -> str:
 
 
 def seller_context(seller: Seller) -> Context:
-    legal = _legal_form(seller)
-    rcs = f"RCS {seller.rcs} {_grouped(seller.siren, 3)}" if seller.rcs else ""
+    legal = legal_status(seller)
+    rcs = registration(seller)
     legal_line = " · ".join(
         part
         for part in (
@@ -153,15 +155,6 @@ def seller_context(seller: Seller) -> Context:
         "email": seller.email,
         "legal_line": legal_line,
     }
-
-
-def _legal_form(seller: Seller) -> str:
-    """« SAS au capital de 10 000 € » (the capital is written as configured)."""
-    if seller.legal_form and seller.capital:
-        return f"{seller.legal_form} au capital de {seller.capital}"
-    if seller.capital:
-        return f"Capital de {seller.capital}"
-    return seller.legal_form
 
 
 def buyer_context(buyer: Buyer) -> Context:
@@ -241,11 +234,7 @@ def _payment(invoice: Invoice) -> Context:
             f"si celle-ci a déjà été réglée, son montant est remboursé par virement."
         )
     else:
-        days = (invoice.due_date - invoice.issue_date).days
-        terms = (
-            f"Paiement par virement à {number(days)} jours, au plus tard le "
-            f"{long_date(invoice.due_date)}."
-        )
+        terms = invoice.payment_terms
     return {
         "terms": terms,
         # What the buyer writes on the transfer: the number of an invoice to pay.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from pipeline import model as m
 from pipeline.analysis.overview import Analysis
@@ -33,7 +32,6 @@ def analysis_report(engagement: m.Engagement, analysis: Analysis) -> str:
         parts.append("Atelier R.O.I. citoyen : classement par jugement majoritaire")
         if mission.stage is m.Stage.ARRETEE and not roi.ranking:
             parts.append("Démarche arrêtée avant l'atelier : aucune notation.")
-            roi = replace(roi, unrated=(), warnings=())
         if roi.ranking:
             parts.append(
                 table(
@@ -120,8 +118,7 @@ def analysis_report(engagement: m.Engagement, analysis: Analysis) -> str:
                 ],
             )
         )
-    roi_warnings = analysis.warnings if mission.stage is not m.Stage.ARRETEE else ()
-    warnings = [*engagement.warnings, *roi_warnings]
+    warnings = [*engagement.warnings, *analysis.warnings]
     if warnings:
         parts.append("")
         parts.extend(f"Avertissement : {w}" for w in warnings)
