@@ -22,3 +22,21 @@ def clean_text(value: str) -> str:
     value = _ILLEGAL.sub("", value)
     lines = [line.rstrip() for line in value.split("\n")]
     return "\n".join(lines).strip()
+
+
+_BEFORE_COLON = re.compile(r" (:)")
+_BEFORE_PUNCT = re.compile(r" ([;!?])")
+_PERCENT = re.compile(r"(\d) %")
+
+
+def french_spacing(value: str) -> str:
+    """French typography: the spaces around « : ; ! ? » and guillemets never break.
+
+    Only spaces already typed are made unbreakable (a colon in « 10:30 » or a
+    web address is left alone): no-break space before « : », after « « » and
+    before « » »; narrow no-break space before « ; ! ? » and « % ».
+    """
+    value = _BEFORE_COLON.sub("\u00a0\\1", value)
+    value = _BEFORE_PUNCT.sub("\u202f\\1", value)
+    value = value.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+    return _PERCENT.sub("\\1\u202f%", value)

@@ -34,7 +34,7 @@ def _mission(**changes: object) -> m.Mission:
 def test_no_ratings_the_section_says_the_workshop_has_none() -> None:
     engagement = m.Engagement(mission=_mission(), scenarios=SCENARIOS)
     roi = analyse_roi(engagement.scenarios, engagement.criteria, engagement.ratings)
-    context = roi_context(engagement, roi, None)
+    context = roi_context(engagement, roi)
     assert context["rated"] is False
     assert "n'a pas encore de notes" in str(context["empty_text"])
     full = cahier_context(engagement, analyse(engagement), "amoor", date(2026, 11, 25))
@@ -45,9 +45,11 @@ def test_an_unrated_scenario_is_listed_apart_and_never_recommended() -> None:
     ratings = tuple(
         m.Rating(f"P{i}", m.Public.CITOYEN, "S1", (("EFF", m.Grade.BIEN),)) for i in range(3)
     )
-    engagement = m.Engagement(mission=_mission(), scenarios=SCENARIOS, ratings=ratings)
+    engagement = m.Engagement(
+        mission=_mission(workshop_date=date(2026, 3, 14)), scenarios=SCENARIOS, ratings=ratings
+    )
     roi = analyse_roi(engagement.scenarios, engagement.criteria, engagement.ratings)
-    context = roi_context(engagement, roi, date(2026, 3, 14))
+    context = roi_context(engagement, roi)
     assert [r["code"] for r in context["ranking"]] == ["S1"]  # type: ignore[index]
     assert any("S2" in note and "non évalué" in note for note in context["notes"])  # type: ignore[attr-defined]
     assert "14 mars 2026" in str(context["intro"])
@@ -61,7 +63,7 @@ def test_the_workbook_choice_overrides_the_recommendation_and_the_document_says_
     retained = retained_scenario(roi, "S4")
     assert retained is not None and retained.code == "S4"
     assert "diffère de la recommandation de l'atelier R.O.I. citoyen (S2)" in retained.origin
-    context = roi_context(engagement, roi, None)
+    context = roi_context(engagement, roi)
     assert "La collectivité a retenu le scénario S4, qui diffère de cette recommandation." in str(
         context["recommendation"]
     )
@@ -98,11 +100,11 @@ def test_sentences_are_correct_french_for_small_and_extreme_cases() -> None:
     ratings = (m.Rating("Léo", m.Public.ELU, "S1", (("EFF", m.Grade.A_REJETER),)),)
     engagement = m.Engagement(mission=_mission(), scenarios=SCENARIOS[:1], ratings=ratings)
     roi = analyse_roi(engagement.scenarios, engagement.criteria, engagement.ratings)
-    context = roi_context(engagement, roi, None)
+    context = roi_context(engagement, roi)
     text = " ".join(context["sentences"])  # type: ignore[arg-type]
     assert "1 participant (1 élu) a noté 1 scénario" in str(context["intro"])
     assert "mention majoritaire À rejeter⁻ ; il laisse de côté les élus" in text
     assert "ou mieux" not in text  # meaningless at the bottom of the scale
-    assert "Signal de veto : 100 % des élus le jugent « À rejeter »." in text
+    assert "Signal de veto : 1 élu sur 1 (100 %) le juge « À rejeter »." in text
     assert "de les" not in text and "entre élus." not in text
     assert context["ranking"][0]["mean"] == "0,00"  # type: ignore[index]

@@ -20,6 +20,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from pipeline.errors import RenderError
+from pipeline.render.context import blocks
 from pipeline.render.docx import render_docx
 from tests.libreoffice import docx_text_via_pdf, needs_libreoffice, squash
 
@@ -69,6 +70,16 @@ def stakeholder(
 
 def sample_context(*, stopped: bool) -> dict[str, Any]:
     """A full context following the contract, with French text, accents, « & » and « < »."""
+    context = _sample(stopped=stopped)
+    mission = context["mission"]
+    for key in ("context", "objectives", "stakes"):
+        mission[f"{key}_blocks"] = blocks(mission[key])
+    for scenario in context["scenarios"]:
+        scenario["description_blocks"] = blocks(scenario["description"])
+    return context
+
+
+def _sample(*, stopped: bool) -> dict[str, Any]:
     return {
         "firm": {"name": "amoor"},
         "doc": {
@@ -97,8 +108,24 @@ def sample_context(*, stopped: bool) -> dict[str, Any]:
             "participation_level_text": "Les habitants sont associés à l'élaboration du "
             "projet ; la commune garde la décision finale.",
         },
+        "purpose": "Le présent cahier des charges précise le cadre de la mission.",
         "stopped": stopped,
         "stopped_text": STOPPED_TEXT if stopped else "",
+        "information_plan": [
+            {
+                "moment": "Annonce",
+                "date": "2 février 2026",
+                "target": "Habitants",
+                "message": "Le projet & son calendrier",
+                "channel": "Courrier · Affiche",
+                "owner": "Mairie",
+            }
+        ],
+        "budget": [
+            {"heading": "Moyens humains", "total": "6 800,00 €"},
+            {"heading": "Moyens matériels", "total": "5 500,00 €"},
+        ],
+        "budget_total": "12 300,00 €",
         "stakeholders": {
             "total": "5",
             "groups": [
@@ -255,7 +282,6 @@ def sample_context(*, stopped: bool) -> dict[str, Any]:
                 "total": "5 500,00 €",
             },
         ],
-        "means_total": "12 300,00 €",
         "governance": [
             {
                 "role": "Élus",
@@ -348,10 +374,12 @@ def test_render_contains_the_context(tmp_path: Path, stopped: bool) -> None:
         assert (title, "Heading 1") in styled, title
     assert ("Acteurs clés (3)", "Heading 2") in styled
     assert ("À surveiller (2)", "Heading 2") in styled
-    assert "Total général : 12 300,00 € HT" in flat
+    assert "Total général 12 300,00 €" in flat
 
     if stopped:
         assert STOPPED_TEXT in flat
+        assert ("Plan d'information retenu", "Heading 1") in styled
+        assert "Le projet & son calendrier" in flat
         assert "Paramètres de la concertation" not in flat
         assert "Scénario retenu" not in flat
         assert ("Scénarios étudiés", "Heading 1") in styled
@@ -369,7 +397,7 @@ def test_empty_optional_values_leave_no_orphan(tmp_path: Path) -> None:
     for key in ("pilot", "elected_official", "collectivite_type", "context"):
         context["mission"][key] = ""
     context["chosen_scenario"] = None
-    context.update(parameters=[], means=[], means_total="", evaluation=[])
+    context.update(parameters=[], means=[], budget=[], budget_total="", evaluation=[])
     out = render(context, tmp_path / "vide.docx")
     flat = normalise(docx_text(out))
     assert "Pilote" not in flat
@@ -429,6 +457,7 @@ def test_a_missing_value_is_an_error_at_build_time_never_a_blank(tmp_path: Path)
 def test_xml_illegal_characters_from_cells_are_removed(tmp_path: Path) -> None:
     context = sample_context(stopped=False)
     context["mission"]["context"] = "Texte collé\x0b depuis un PDF\x01 :\nsuite"
+    context["mission"]["context_blocks"] = blocks(context["mission"]["context"])
     out = render(context, tmp_path / "cahier.docx")
-    text = docx_text(out)
-    assert "Texte collé depuis un PDF :\nsuite" in text
+    text = normalise(docx_text(out))
+    assert "Texte collé depuis un PDF : suite" in text

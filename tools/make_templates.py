@@ -46,6 +46,8 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from pipeline.text import french_spacing
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT_DIR = REPO_ROOT / "templates_docx"
 
@@ -118,7 +120,7 @@ def _style(doc: DocumentObject, name: str) -> ParagraphStyle:
 
 
 def _run(paragraph: Paragraph, text: str, *, bold: bool = False) -> None:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(french_spacing(text))
     if bold:
         run.bold = True
 
@@ -535,6 +537,8 @@ def add_table(
             # Bold comes from the table style (header row): a direct w:b would toggle it
             # off in LibreOffice.
             _cell_text(cell.paragraphs[0], title, align=alignment)
+            # A header row never ends a page alone: it stays with the first data row.
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
 
     for spec in rows:
         if spec.guard:
@@ -617,12 +621,8 @@ def build_decision_and_toc(doc: DocumentObject) -> None:
 def build_section_context(doc: DocumentObject) -> None:
     heading(doc, "Contexte et objet", 1).paragraph_format.page_break_before = True
     heading(doc, "Objet", 2)
-    para(
-        doc,
-        "Le présent document précise le cadre de la mission « {{ mission.title }} » "
-        "confiée à {{ firm.name }} par {{ mission.collectivite }}.",
-    )
-    para(doc, "Fiche d'identité de la mission", "Caption")
+    para(doc, "{{ purpose }}")
+    keep(para(doc, "Fiche d'identité de la mission", "Caption"))
 
     def field(label: str, key: str, *, optional: bool = True) -> Row:
         guard = f"mission.{key}" if optional else None
@@ -648,7 +648,7 @@ def build_section_context(doc: DocumentObject) -> None:
     )
     heading(doc, "Contexte", 2)
     tag(doc, "if mission.context")
-    para(doc, "{{ mission.context|multiline }}")
+    text_blocks(doc, "mission.context_blocks")
     tag(doc, "else")
     para(doc, "Le contexte sera précisé avec la collectivité lors du cadrage.")
     tag(doc, "endif")
@@ -662,7 +662,7 @@ def build_section_objectives(doc: DocumentObject) -> None:
     )
     heading(doc, "Objectifs", 2)
     tag(doc, "if mission.objectives")
-    para(doc, "{{ mission.objectives|multiline }}")
+    text_blocks(doc, "mission.objectives_blocks")
     tag(doc, "else")
     para(doc, "Les objectifs de la démarche restent à préciser avec la collectivité.")
     tag(doc, "endif")
@@ -679,7 +679,7 @@ def build_section_objectives(doc: DocumentObject) -> None:
 
     heading(doc, "Ce qui est soumis au débat et ce qui ne l'est pas", 2)
     tag(doc, "if mission.stakes")
-    para(doc, "{{ mission.stakes|multiline }}")
+    text_blocks(doc, "mission.stakes_blocks")
     tag(doc, "else")
     para(
         doc,
@@ -703,7 +703,7 @@ def build_section_stakeholders(doc: DocumentObject) -> None:
         )
     )
     tag(doc, "if stakeholders.by_category")
-    para(doc, "Répartition par catégorie", "Caption")
+    keep(para(doc, "Répartition par catégorie", "Caption"))
     add_table(
         doc,
         [("Catégorie", 6.0), ("Nombre", 2.5)],
@@ -717,7 +717,7 @@ def build_section_stakeholders(doc: DocumentObject) -> None:
     tag(doc, "if g.explanation")
     para(doc, "{{ g.explanation|multiline }}")
     tag(doc, "endif")
-    para(doc, "Registre des parties prenantes — {{ g.quadrant }}", "Caption")
+    keep(para(doc, "Registre des parties prenantes — {{ g.quadrant }}", "Caption"))
     add_table(
         doc,
         [
@@ -787,7 +787,7 @@ def build_section_scenarios(doc: DocumentObject) -> None:
     tag(doc, "endif")
     tag(doc, "if scenarios")
     keep(para(doc, "Les scénarios suivants ont été étudiés avec la collectivité."))
-    para(doc, "Synthèse des scénarios", "Caption")
+    keep(para(doc, "Synthèse des scénarios", "Caption"))
     add_table(
         doc,
         [
@@ -816,7 +816,7 @@ def build_section_scenarios(doc: DocumentObject) -> None:
     tag(doc, "for s in scenarios")
     heading(doc, "Scénario {{ s.code }} — {{ s.title }}", 2)
     tag(doc, "if s.description")
-    para(doc, "{{ s.description|multiline }}")
+    text_blocks(doc, "s.description_blocks")
     tag(doc, "endif")
     tag(doc, "endfor")
     tag(doc, "else")
@@ -858,6 +858,7 @@ def build_section_roi(doc: DocumentObject) -> None:
     heading(doc, "Résultats de l'atelier R.O.I. citoyen", 1)
     tag(doc, "if roi.rated")
     para(doc, "{{ roi.intro }}")
+    para(doc, "{{ roi.legend }}")
     figure(
         doc,
         "roi.figure",
@@ -866,7 +867,7 @@ def build_section_roi(doc: DocumentObject) -> None:
     )
 
     heading(doc, "Classement", 2)
-    para(doc, "Classement des scénarios", "Caption")
+    keep(para(doc, "Classement des scénarios", "Caption"))
     add_table(
         doc,
         [
@@ -910,7 +911,7 @@ def build_section_roi(doc: DocumentObject) -> None:
             "publics confondus.",
         )
     )
-    para(doc, "Mentions majoritaires par scénario et par critère", "Caption")
+    keep(para(doc, "Mentions majoritaires par scénario et par critère", "Caption"))
     grid_table(doc, "roi.criteria", "{{ h.code }}", "roi.by_criterion", [])
     para(doc, "{{ roi.criteria_legend }}", "Caption")
 
@@ -922,7 +923,7 @@ def build_section_roi(doc: DocumentObject) -> None:
             "équilibré obtient au moins Passable dans chaque public.",
         )
     )
-    para(doc, "Mentions majoritaires par scénario et par public", "Caption")
+    keep(para(doc, "Mentions majoritaires par scénario et par public", "Caption"))
     grid_table(doc, "roi.publics", "{{ h }}", "roi.by_public", [("Ensemble", "r.overall")])
 
     tag(doc, "if roi.notes")
@@ -974,12 +975,63 @@ def grid_table(
     ]
     for cell, text in zip(header.cells, texts_header, strict=True):
         _cell_text(cell.paragraphs[0], text, align=CENTER)
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
     for cell, text in zip(body.cells, texts_body, strict=True):
         _cell_text(cell.paragraphs[0], text, align=CENTER)
     for row, statement in ((loop_start, "for r in " + rows_key), (loop_end, "endfor")):
         merged = row.cells[0].merge(row.cells[-1])
         _cell_text(merged.paragraphs[0], "{%tr " + statement + " %}")
     return table
+
+
+def text_blocks(doc: DocumentObject, key: str) -> None:
+    """A cell's lines as real paragraphs: « • … » lines in the Liste à puces style."""
+    tag(doc, f"for b in {key}")
+    tag(doc, "if b.bullet")
+    bullet(doc, "{{ b.text }}")
+    tag(doc, "else")
+    para(doc, "{{ b.text }}")
+    tag(doc, "endif")
+    tag(doc, "endfor")
+
+
+def build_section_information_plan(doc: DocumentObject) -> None:
+    """A decision note records what replaces the concertation: the information plan."""
+    tag(doc, "if stopped and information_plan")
+    heading(doc, "Plan d'information retenu", 1)
+    keep(
+        para(
+            doc,
+            "La collectivité informe les habitants selon le plan suivant, par temps fort.",
+        )
+    )
+    keep(para(doc, "Plan d'information", "Caption"))
+    add_table(
+        doc,
+        [
+            ("Temps fort", 2.4),
+            ("Date", 2.6),
+            ("Cible", 3.0),
+            ("Message", 5.0),
+            ("Canal et support", 2.6),
+            ("Responsable", 1.4),
+        ],
+        [
+            Row(
+                [
+                    "{{ a.moment }}",
+                    "{{ a.date }}",
+                    "{{ a.target }}",
+                    "{{ a.message|multiline }}",
+                    "{{ a.channel }}",
+                    "{{ a.owner }}",
+                ],
+                loop="a in information_plan",
+            )
+        ],
+        cell_margin=0.1,
+    )
+    tag(doc, "endif")
 
 
 def build_section_means(doc: DocumentObject) -> None:
@@ -1001,13 +1053,22 @@ def build_section_means(doc: DocumentObject) -> None:
         align=[None, None, RIGHT],
     )
     tag(doc, "endfor")
-    tag(doc, "if means_total")
-    total = para(doc, "{{ means_total }} HT", label="Total général : ")
-    total.runs[1].bold = True
-    total.paragraph_format.space_before = Pt(12)
-    tag(doc, "endif")
     tag(doc, "else")
     para(doc, "Les moyens humains, matériels et budgétaires seront chiffrés lors du cadrage.")
+    tag(doc, "endif")
+    tag(doc, "if budget")
+    heading(doc, "Récapitulatif des montants", 2)
+    keep(para(doc, "Tous les montants de la démarche, par rubrique (HT)."))
+    keep(para(doc, "Récapitulatif budgétaire", "Caption"))
+    add_table(
+        doc,
+        [("Rubrique", 10.0), ("Montant HT", 4.0)],
+        [
+            Row(["{{ b.heading }}", "{{ b.total }}"], loop="b in budget"),
+            Row(["Total général", "{{ budget_total }}"], total=True),
+        ],
+        align=[None, RIGHT],
+    )
     tag(doc, "endif")
 
 
@@ -1047,7 +1108,7 @@ def build_section_deliverables(doc: DocumentObject) -> None:
     heading(doc, "Évaluation", 2)
     tag(doc, "if evaluation")
     keep(para(doc, "La démarche sera évaluée au regard des critères suivants."))
-    para(doc, "Critères d'évaluation", "Caption")
+    keep(para(doc, "Critères d'évaluation", "Caption"))
     add_table(
         doc,
         [("Code", 1.8), ("Critère", 4.2), ("Définition", 11.0)],
@@ -1085,6 +1146,7 @@ def build_cahier_des_charges() -> DocumentObject:
     build_section_parameters(doc)
     build_section_scenarios(doc)
     build_section_roi(doc)
+    build_section_information_plan(doc)
     build_section_means(doc)
     build_section_governance(doc)
     build_section_deliverables(doc)

@@ -111,7 +111,7 @@ def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
     that cannot overlap the next cell's. Legible with 60 stakeholders, and
     deterministic (no iterative label repulsion).
     """
-    figure = _figure(17, 15)
+    figure = _figure(17, 13)
     ax = figure.add_subplot()
     ax.set_xlim(0.5, 5.5)
     # Bands above row 5 and below row 1 hold the quadrant names.

@@ -7,6 +7,7 @@ golden tests. No I/O here; ``today`` is a parameter.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,7 @@ from pipeline.formats import enumeration, long_date, money, number
 from pipeline.render import charts
 from pipeline.render.docx import Picture
 from pipeline.render.roi_context import Retained, retained_scenario, roi_context
+from pipeline.workbook.kinds import fold
 
 Context = dict[str, Any]
 
@@ -82,7 +84,7 @@ CONCERTATION_DELIVERABLES: tuple[tuple[str, str], ...] = (
     (
         "Plan et supports de communication",
         "Annonce, mobilisation, communication pendant la démarche et restitution, selon le "
-        "kit de communication remis avec ce cahier des charges.",
+        "plan de communication établi avec la collectivité.",
     ),
     (
         "Comptes rendus des temps de concertation",
@@ -97,6 +99,19 @@ CONCERTATION_DELIVERABLES: tuple[tuple[str, str], ...] = (
         "Évaluation R.O.I. citoyen de fin de démarche",
         "Les participants évaluent la démarche avec la grille ci-dessous ; les résultats, "
         "par public, alimentent le bilan.",
+    ),
+)
+
+# A stopped concertation delivers its information plan, not a consultation.
+STOPPED_DELIVERABLES: tuple[tuple[str, str], ...] = (
+    (
+        "Plan d'information des habitants",
+        "Les actions décrites dans cette note (annonce, supports, temps d'information), selon "
+        "le calendrier retenu.",
+    ),
+    (
+        "Bilan de l'information",
+        "Ce qui a été diffusé, à qui, et les questions reçues ; présenté aux élus.",
     ),
 )
 
@@ -127,22 +142,26 @@ def cahier_context(
             "generated_on": long_date(today),
         },
         "mission": mission_context(mission),
+        "purpose": _purpose(mission, firm_name),
         "stopped": stopped,
         "stopped_text": STOPPED_TEXT if stopped else "",
         "stakeholders": stakeholders_context(engagement.stakeholders),
         "parameters": _parameter_groups(engagement.parameters, SETTING_RUBRIQUES),
         "scenarios": [_scenario(s, retained) for s in engagement.scenarios],
         "chosen_scenario": _chosen(engagement, retained),
-        "roi": roi_context(engagement, analysis.roi, mission.workshop_date)
+        "roi": roi_context(engagement, analysis.roi)
         if analysis.roi is not None
         else {"rated": False, "empty_text": "", "notes": []},
         "figures": {"stakeholder_map": stakeholder_figure(engagement.stakeholders)},
         "means": _parameter_groups(engagement.parameters, MEANS_RUBRIQUES),
-        "means_total": money(
-            _sum(p.amount for p in engagement.parameters if p.rubrique in MEANS_RUBRIQUES)
-        ),
+        "budget": _budget(engagement.parameters),
+        "budget_total": money(_sum(p.amount for p in engagement.parameters)),
+        "information_plan": [_action(a) for a in _by_moment(engagement.communication)],
         "governance": _governance(engagement, firm_name),
-        "deliverables": [{"name": n, "description": d} for n, d in CONCERTATION_DELIVERABLES],
+        "deliverables": [
+            {"name": n, "description": d}
+            for n, d in (STOPPED_DELIVERABLES if stopped else CONCERTATION_DELIVERABLES)
+        ],
         "evaluation": [
             {"code": c.code, "name": c.name, "definition": c.definition}
             for c in engagement.criteria
@@ -167,8 +186,74 @@ def mission_context(mission: m.Mission) -> Context:
         "context": mission.context,
         "objectives": mission.objectives,
         "stakes": mission.stakes,
+        "context_blocks": blocks(mission.context),
+        "objectives_blocks": blocks(mission.objectives),
+        "stakes_blocks": blocks(mission.stakes),
         "participation_level": _value(level),
         "participation_level_text": PARTICIPATION_TEXTS[level] if level else "",
+    }
+
+
+_BULLET = re.compile(r"^\s*[•\-–—*·▪]\s+")
+
+
+def blocks(text: str) -> list[Context]:
+    """A cell's lines as Word paragraphs: a line typed as « • … » or « - … » is a bullet."""
+    result = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        marker = _BULLET.match(line)
+        result.append(
+            {"text": line[marker.end() :] if marker else line.strip(), "bullet": bool(marker)}
+        )
+    return result
+
+
+def _purpose(mission: m.Mission, firm_name: str) -> str:
+    client = f"confiée à {firm_name} par la collectivité « {mission.collectivite} »"
+    if mission.stage is m.Stage.ARRETEE:
+        return (
+            f"La présente note consigne la décision d'arrêter la démarche « {mission.title} » "
+            f"avant l'atelier R.O.I. citoyen, et ce qui la remplace (mission {client})."
+        )
+    return (
+        f"Le présent cahier des charges précise le cadre de la mission « {mission.title} », "
+        f"{client}."
+    )
+
+
+def _budget(parameters: Iterable[m.Parameter]) -> list[Context]:
+    """Every rubrique with an amount, in the sheet's list order: the amounts all add up."""
+    items = list(parameters)
+    rows = []
+    for rubrique in m.Rubrique:
+        total = _sum(p.amount for p in items if p.rubrique is rubrique)
+        if total is not None:
+            heading = MEANS_RUBRIQUES.get(rubrique) or SETTING_RUBRIQUES[rubrique]
+            rows.append({"heading": heading, "total": money(total)})
+    return rows
+
+
+def _by_moment(actions: Iterable[m.CommunicationAction]) -> list[m.CommunicationAction]:
+    order = {moment: index for index, moment in enumerate(m.Moment)}
+    return sorted(
+        actions,
+        key=lambda a: (
+            order.get(a.moment, len(order)) if a.moment else len(order),
+            a.date or date.max,
+        ),
+    )
+
+
+def _action(action: m.CommunicationAction) -> Context:
+    return {
+        "moment": _value(action.moment),
+        "date": long_date(action.date),
+        "target": action.target,
+        "message": action.message,
+        "channel": " · ".join(x for x in (action.channel, action.support) if x),
+        "owner": action.owner,
     }
 
 
@@ -239,6 +324,7 @@ def _scenario(s: m.Scenario, retained: Retained | None) -> Context:
         "techniques": enumeration(t.value for t in s.techniques),
         "publics": s.publics,
         "description": s.description,
+        "description_blocks": blocks(s.description),
         "duration": f"{number(s.duration_weeks)} semaine{'s' if s.duration_weeks != 1 else ''}"
         if s.duration_weeks is not None
         else "",
@@ -289,9 +375,15 @@ def _governance(engagement: m.Engagement, firm_name: str) -> list[Context]:
     }
     for s in engagement.stakeholders:
         role = categories.get(s.category)
-        if role and all(p["name"] != s.name for p in people[role]):
+        # « M. Jean-Baptiste Morvan, adjoint… » is the élu référent already listed.
+        if role and not any(_same_person(p["name"], s.name) for p in people[role]):
             people[role].append({"name": s.name, "detail": s.role.replace("\n", " ")})
     return [{"role": role, "people": members} for role, members in people.items() if members]
+
+
+def _same_person(listed: str, name: str) -> bool:
+    a, b = fold(listed), fold(name)
+    return bool(a and b) and (a in b or b in a)
 
 
 def _sum(amounts: Iterable[Decimal | None]) -> Decimal | None:

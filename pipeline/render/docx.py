@@ -19,7 +19,7 @@ from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage, Listing
 
 from pipeline.errors import RenderError
-from pipeline.text import clean_text
+from pipeline.text import clean_text, french_spacing
 
 
 def _multiline(value: Any) -> Listing:
@@ -43,9 +43,10 @@ class Picture:
 
 
 def _prepare(value: Any, document: DocxTemplate) -> Any:
-    """A copy of a context with strings cleaned for XML and pictures made inline images."""
+    """A copy of a context for Word: strings cleaned for XML and spaced the French way,
+    pictures made inline images."""
     if isinstance(value, str):
-        return clean_text(value)
+        return french_spacing(clean_text(value))
     if isinstance(value, Picture):
         return InlineImage(document, BytesIO(value.png), width=Cm(value.width_cm))
     if isinstance(value, Mapping):

@@ -8,7 +8,6 @@ citoyens. »
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +29,11 @@ GRADE_SHADES: dict[m.Grade, str] = {
     m.Grade.TRES_BIEN: "8DCB8F",
 }
 NO_GRADE_SHADE = "FFFFFF"
+LEGEND = (
+    "Lecture : la mention majoritaire est la note que la moitié au moins des participants "
+    "donnent ou dépassent. Le signe ⁺ indique plus d'avis au-dessus de cette mention qu'en "
+    "dessous ; le signe ⁻, pas davantage."
+)
 PUBLIC_NOUNS: dict[m.Public, str] = {
     m.Public.ELU: "élu",
     m.Public.AGENT: "agent",
@@ -54,7 +58,7 @@ def _cell(stats: GradeStats | None) -> Context:
     return {"label": stats.mention, "color": GRADE_SHADES[stats.majority]}
 
 
-def roi_context(engagement: m.Engagement, roi: RoiAnalysis, workshop_date: date | None) -> Context:
+def roi_context(engagement: m.Engagement, roi: RoiAnalysis) -> Context:
     """Context of the R.O.I. citoyen section of the Cahier des charges."""
     ranking = roi.ranking
     if not ranking:
@@ -65,17 +69,14 @@ def roi_context(engagement: m.Engagement, roi: RoiAnalysis, workshop_date: date 
             "notes": list(roi.warnings),
         }
     publics = [p for p in m.Public if any(p in r.by_public for r in ranking)]
-    titles = {s.code: s.title for s in engagement.scenarios}
     return {
         "rated": True,
         "empty_text": "",
-        "intro": _intro(engagement, workshop_date),
+        "intro": _intro(engagement, engagement.mission.workshop_date),
+        "legend": LEGEND,
         "figure": Picture(
             charts.merit_profile(
-                [
-                    (_chart_label(r.code, titles[r.code], r.overall.mention), r.overall.shares)
-                    for r in ranking
-                ]
+                [(_chart_label(r.code, r.overall.mention), r.overall.shares) for r in ranking]
             ),
             16.5,
             "Profil de mérite des scénarios : part de chaque mention, du meilleur au moins "
@@ -122,9 +123,9 @@ def roi_context(engagement: m.Engagement, roi: RoiAnalysis, workshop_date: date 
     }
 
 
-def _chart_label(code: str, title: str, mention: str) -> str:
-    short = textwrap.shorten(title, 38, placeholder="…")
-    return f"{code} — {short}\n{mention}"
+def _chart_label(code: str, mention: str) -> str:
+    """The code and its mention: the ranking table right below gives the titles."""
+    return f"{code}\n{mention}"
 
 
 def _intro(engagement: m.Engagement, workshop_date: date | None) -> str:
@@ -186,10 +187,13 @@ def _sentences(roi: RoiAnalysis) -> list[str]:
         if result.consensus is Consensus.CLIVANT:
             text += " Il est clivant : les avis sont très partagés."
         for public in result.veto:
-            rejecting = result.by_public[public].shares[m.Grade.A_REJETER]
+            stats = result.by_public[public]
+            rejecting = stats.distribution[m.Grade.A_REJETER]
+            noun = PUBLIC_NOUNS[public] + ("s" if rejecting > 1 else "")
+            verb = "le jugent" if rejecting > 1 else "le juge"
             text += (
-                f" Signal de veto : {percent(rejecting)} des {PUBLIC_NOUNS[public]}s le "
-                f"jugent « À rejeter »."
+                f" Signal de veto : {number(rejecting)} {noun} sur {number(stats.n)} "
+                f"({percent(rejecting / stats.n)}) {verb} « À rejeter »."
             )
         sentences.append(text)
     return sentences
