@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import docx
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -45,6 +46,14 @@ def test_a_proforma_has_no_number_and_allocates_nothing(workspace: Workspace) ->
     names = [p.name for p in result.commit.written]
     assert "Facture proforma - 2026-014.docx" in names
     assert Ledger.of(workspace).list_invoices() == []
+    # Saint-Aubin's workbook has no billing address nor SIRET yet: said, and shown.
+    assert (
+        "Proforma : « Adresse », « Code postal », « Ville » et « SIRET » de l'acheteur manquent"
+        in " ".join(result.notices)
+    )
+    proforma = docx.Document(str(result.commit.folder / "Facture proforma - 2026-014.docx"))
+    text = "\n".join(c.text for t in proforma.tables for r in t.rows for c in r.cells)
+    assert "à compléter" in text
 
 
 def test_issue_once_then_never_rewrite(workspace: Workspace, tmp_path: Path) -> None:

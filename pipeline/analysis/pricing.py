@@ -83,7 +83,8 @@ def _base_line(mission: Mission, prices: OfferPrices, rate: Decimal) -> tuple[Li
     description = f"{mission.offer} — {mission.title}"
     if mission.stage is Stage.ARRETEE:
         # A unit price on an invoice has cents; the half of 5 000,01 € is 2 500,01 €.
-        return Line(description, Decimal(1), cents(base / 2), rate, detail=HALVED_REASON), warnings
+        detail = f"{HALVED_REASON} (prix de base {money(base)} HT)"
+        return Line(description, Decimal(1), cents(base / 2), rate, detail=detail), warnings
     return Line(description, Decimal(1), base, rate), warnings
 
 

@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING
 from pipeline import model as m
 from pipeline.analysis.pricing import buyer_of, price_engagement
 from pipeline.errors import AmoorError, Problem, WorkbookError
-from pipeline.formats import short_date
+from pipeline.formats import enumeration, short_date
 from pipeline.invoicing.document import Invoice, InvoiceKind, Pricing
 from pipeline.invoicing.ledger import InvoiceRecord, Ledger
 from pipeline.outbox import Document, engagement_folder, mission_folder, safe_name
 from pipeline.render.docx import render_docx
 from pipeline.render.invoice_context import invoice_context
+from pipeline.workbook import schema
 from pipeline.workspace import Seller, Workspace
 
 if TYPE_CHECKING:
@@ -182,6 +183,17 @@ def bill(
             )
             placed += restore_missing(live, workspace, pdf, notices)
             return Billing(tuple(placed), tuple(notices), live.number, pricing.warnings)
+        missing = [
+            column.header
+            for column in schema.MISSION.fields
+            if column.for_invoice and not getattr(mission, column.attr)
+        ]
+        if missing:
+            notices.append(
+                f"Proforma : {enumeration(f'« {h} »' for h in missing)} de l'acheteur "
+                f"manque{'nt' if len(missing) > 1 else ''} dans la feuille « Mission » ; "
+                f"complétez avant de passer « Facture » à « {m.InvoiceMode.A_EMETTRE} »."
+            )
         name = safe_name(f"Facture proforma - {mission.reference}.docx")
         data = render_docx(workspace.template(TEMPLATE), invoice_context(draft, demo=config.demo))
         placed.append(Placed(here, Document(name, data)))

@@ -57,7 +57,7 @@ def invoice_context(invoice: Invoice, *, demo: bool) -> Context:
         "demo_notice": DEMO_NOTICE if demo else "",
         "doc": _document(invoice),
         "seller": seller_context(invoice.seller),
-        "buyer": buyer_context(invoice.buyer),
+        "buyer": buyer_context(invoice.buyer, draft=invoice.is_proforma),
         "object": {"reference": invoice.reference, "title": invoice.title},
         "lines": [
             {
@@ -157,11 +157,17 @@ def seller_context(seller: Seller) -> Context:
     }
 
 
-def buyer_context(buyer: Buyer) -> Context:
+TO_COMPLETE = "à compléter"
+
+
+def buyer_context(buyer: Buyer, *, draft: bool = False) -> Context:
+    """The buyer block; on a draft, what the invoice will need shows as « à compléter »."""
+    address = _address(buyer.address, buyer.postal_code, buyer.city, buyer.country)
+    complete = buyer.address and buyer.postal_code and buyer.city
     return {
         "name": buyer.name,
-        "address": _address(buyer.address, buyer.postal_code, buyer.city, buyer.country),
-        "siret": _siret(buyer.siret),
+        "address": address if complete or not draft else f"Adresse : {TO_COMPLETE}",
+        "siret": _siret(buyer.siret) or (TO_COMPLETE if draft else ""),
         "service_code": buyer.service_code,
         "engagement_number": buyer.engagement_number,
     }
