@@ -1009,12 +1009,12 @@ def build_section_information_plan(doc: DocumentObject) -> None:
     add_table(
         doc,
         [
-            ("Temps fort", 2.4),
-            ("Date", 2.6),
-            ("Cible", 3.0),
-            ("Message", 5.0),
-            ("Canal et support", 2.6),
-            ("Responsable", 1.4),
+            ("Temps fort", 2.2),
+            ("Date", 2.4),
+            ("Cible", 2.8),
+            ("Message", 4.6),
+            ("Canal et support", 2.7),
+            ("Responsable", 2.3),
         ],
         [
             Row(
