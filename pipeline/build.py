@@ -15,8 +15,8 @@ from pipeline import model as m
 from pipeline.analysis.overview import Analysis, analyse
 from pipeline.invoicing.billing import PdfService, bill
 from pipeline.outbox import Commit, Document, commit, mission_folder, safe_name
-from pipeline.render.context import Context, cahier_context, cahier_title
-from pipeline.render.docx import render_docx
+from pipeline.render.context import cahier_context, cahier_title
+from pipeline.render.docx import Context, render_docx
 from pipeline.workbook.reader import read_workbook
 from pipeline.workbook.sniff import read_source
 from pipeline.workspace import Workspace

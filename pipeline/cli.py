@@ -19,6 +19,7 @@ from pipeline.errors import AmoorError
 
 if TYPE_CHECKING:
     from pipeline.build import BuildResult
+    from pipeline.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ def cli(ctx: click.Context, workspace: Path | None, verbose: bool) -> None:
     ctx.obj = workspace
 
 
-def _workspace(ctx: click.Context) -> Any:
+def _workspace(ctx: click.Context) -> Workspace:
     from pipeline.workspace import Workspace
 
     root = ctx.find_root().obj or Path.cwd()
@@ -186,7 +187,7 @@ def build_command(ctx: click.Context, fichiers: tuple[Path, ...]) -> None:
     except AmoorError as error:
         _fail(error)
     failures = 0
-    pdf = PdfService(workspace.state / "libreoffice")  # started once, on the first e-invoice
+    pdf = PdfService(workspace.libreoffice_profile)  # started once, on the first e-invoice
     try:
         for path in fichiers:
             if not path.is_file():
@@ -276,7 +277,7 @@ def credit_note_command(ctx: click.Context, numero: str, motif: str) -> None:
         workspace = _workspace(ctx)
     except AmoorError as error:
         _fail(error)
-    pdf = PdfService(workspace.state / "libreoffice")
+    pdf = PdfService(workspace.libreoffice_profile)
     try:
         record, placed, notices = credit_note(numero, motif, workspace, date.today(), pdf)
         written = commit(placed[0].folder, [p.document for p in placed])

@@ -12,6 +12,7 @@ problem is and what to do. The CLI (the only module that prints) shows
     ├── ConfigError             amoor.toml is missing or wrong
     ├── WorkspaceError          the workspace layout is missing or wrong
     ├── RenderError             a template refers to something the data lacks
+    ├── OutboxError             outbox.py: a deliverable could not be written
     ├── LedgerError             invoicing/ledger.py: the ledger refuses or is unusable
     ├── EInvoiceError           invoicing/facturx.py: the Factur-X XML or PDF is invalid
     ├── LibreOfficeUnavailable  invoicing/facturx.py: no PDF, the .docx is still produced

@@ -21,7 +21,6 @@ from pipeline.analysis.roi import (
     interquartile_range,
     lower_median,
     rank_key,
-    roi_json,
     weighted_lower_median,
 )
 from pipeline.model import Criterion, Grade, Public, Rating, Scenario
@@ -344,7 +343,7 @@ def test_every_scenario_is_ranked_or_unrated(data: Rows) -> None:
     analysis = analyse(build(data))
     assert sorted([*ranked(analysis), *analysis.unrated]) == sorted(CODES)
     assert [r.rank for r in analysis.ranking] == list(range(1, len(analysis.ranking) + 1))
-    json.dumps(roi_json(analysis))
+    json.dumps(analysis.to_json())
 
 
 # ---------------------------------------------------------------------------
@@ -520,7 +519,7 @@ def test_json_export() -> None:
     analysis = analyse_roi(
         scenarios("X", "Y"), ONE, rate("X", [1, 2, 3, 4]) + rate("Y", [2, 2, 2, 4])
     )
-    exported = json.loads(json.dumps(roi_json(analysis)))
+    exported = json.loads(json.dumps(analysis.to_json()))
     first = exported["ranking"][0]
     assert {
         k: first[k] for k in ("code", "majority_grade", "gauge", "p", "q", "mean", "balanced")

@@ -38,6 +38,7 @@ from fractions import Fraction
 from itertools import accumulate
 from typing import Any
 
+from pipeline.formats import enumeration
 from pipeline.model import Criterion, Grade, Public, Rating, Scenario
 
 GAUGE_SUPERSCRIPTS: dict[str, str] = {"+": "⁺", "-": "⁻"}
@@ -322,11 +323,6 @@ class RoiAnalysis:
         }
 
 
-def roi_json(analysis: RoiAnalysis) -> dict[str, Any]:
-    """Plain, JSON-serialisable dict of the analysis."""
-    return analysis.to_json()
-
-
 # ---------------------------------------------------------------------------
 # Analysis
 
@@ -516,7 +512,7 @@ def _recommend(ranking: Sequence[ScenarioResult], warnings: list[str]) -> str | 
     best = ranking[0]
     warnings.append(
         f"Aucun scénario n'est équilibré entre les publics : le mieux classé, {best.code}, "
-        f"est recommandé, mais {_join(PUBLIC_PLURALS[p] for p in best.left_behind)} "
+        f"est recommandé, mais {enumeration(PUBLIC_PLURALS[p] for p in best.left_behind)} "
         "lui donnent une mention majoritaire inférieure à Passable."
     )
     return best.code
@@ -534,9 +530,3 @@ def _resolve_chosen(
     elif code in unrated:
         warnings.append(f"Le scénario retenu, {code}, n'a pas été noté lors de l'atelier.")
     return code
-
-
-def _join(items: Iterable[str]) -> str:
-    """« a, b et c »."""
-    values = list(items)
-    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " et " + values[-1]

@@ -65,7 +65,7 @@ class PdfService:
             log.warning("LibreOffice unavailable: %s", missing)
             return None
         except AmoorError as failure:
-            # One document failed to convert: say so, keep the service for the others.
+            # One document failed: the caller says so; LibreOffice keeps running for the rest.
             log.warning("PDF conversion failed: %s", failure)
             raise
 

@@ -562,7 +562,7 @@ def differences(record: InvoiceRecord, pricing: Pricing, buyer: Buyer) -> list[s
         if before != after:
             found.append(f"{label} : {money(before)} → {money(after)}")
     for field in fields(Buyer):
-        label = _BUYER_LABELS.get(field.name, field.name)
+        label = _BUYER_LABELS[field.name]  # a new Buyer field needs its French label
         before_text, after_text = getattr(record.buyer, field.name), getattr(buyer, field.name)
         if before_text != after_text:
             found.append(f"{label} : {_quoted(before_text)} → {_quoted(after_text)}")

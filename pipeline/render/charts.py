@@ -66,7 +66,7 @@ def _text(ax: Axes, x: float, y: float, text: str, **style: Any) -> Text:
 
 def _png(figure: Figure) -> bytes:
     buffer = BytesIO()
-    # A fixed creation date keeps the bytes stable from one build to the next.
+    # No « Software » entry: the bytes do not change with the matplotlib version.
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
 
@@ -256,7 +256,7 @@ GRADES = Palette(
     text=("black", "black", "black", "black", "white"),
 )
 OPINIONS = Palette(
-    labels=("J'aime", "Neutre", "Je n'aime pas"),
+    labels=tuple(o.value for o in m.Opinion),
     colours=("#1B7837", "#F7F7F7", "#F2A7A7"),
     hatches=("", "", "///"),
     text=("white", "black", "black"),

@@ -17,11 +17,9 @@ from pipeline import model as m
 from pipeline.analysis.overview import Analysis
 from pipeline.formats import enumeration, long_date, money, number
 from pipeline.render import charts
-from pipeline.render.docx import Picture
+from pipeline.render.docx import Context, Picture
 from pipeline.render.roi_context import Retained, retained_scenario, roi_context
 from pipeline.workbook.kinds import fold
-
-Context = dict[str, Any]
 
 QUADRANT_EXPLANATIONS: dict[m.Quadrant, str] = {
     m.Quadrant.ACTEURS_CLES: (

@@ -33,6 +33,10 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+# What a template receives: pre-formatted French strings, lists, dicts, pictures.
+Context = dict[str, Any]
+
+
 @dataclass(frozen=True)
 class Picture:
     """A PNG to place in a document (a chart), at a given width."""

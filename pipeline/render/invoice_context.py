@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from babel import Locale
 
@@ -37,9 +36,8 @@ from pipeline.invoicing.document import (
     legal_status,
     registration,
 )
+from pipeline.render.docx import Context
 from pipeline.workspace import Seller
-
-Context = dict[str, Any]
 
 NBSP = "\u00a0"  # inside identifiers and before « % »: never broken across lines
 

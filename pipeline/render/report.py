@@ -11,7 +11,7 @@ from pipeline.render.roi_context import PUBLIC_HEADERS, percent
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns aligned with spaces; the first column left, the others too (text)."""
+    """A plain-text table: every column left-aligned and padded to its widest cell."""
     widths = [max(len(str(c)) for c in column) for column in zip(headers, *rows, strict=True)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))

@@ -16,9 +16,7 @@ from pipeline import model as m
 from pipeline.analysis.roi import PUBLIC_PLURALS, Consensus, GradeStats, RoiAnalysis
 from pipeline.formats import decimal, enumeration, long_date, number, plural
 from pipeline.render import charts
-from pipeline.render.docx import Picture
-
-Context = dict[str, object]
+from pipeline.render.docx import Context, Picture
 
 # Pale tints behind a majority grade in Word tables (text stays black and legible).
 GRADE_SHADES: dict[m.Grade, str] = {
