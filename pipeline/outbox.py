@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,10 +26,6 @@ from pipeline.model import Mission
 log = logging.getLogger(__name__)
 
 MANIFEST = ".amoor-manifest.json"
-# mkstemp creates files readable by their owner only; deliverables are shared
-# files, so they get the usual permissions. Read once, at import (umask has no getter).
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 MAX_NAME = 120
 
 
@@ -79,14 +75,15 @@ def mission_folder(outbox: Path, mission: Mission) -> Path:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old or the new bytes only."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".~amoor-", suffix=".tmp")
-    temp = Path(name)
+    # Created like any file (the umask applies: shared deliverables stay readable),
+    # exclusively, under a name no one else uses, in the target's folder.
+    temp = path.with_name(f".~amoor-{secrets.token_hex(8)}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        temp.chmod(0o666 & ~_UMASK)
         temp.replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -210,3 +212,11 @@ def test_a_file_locked_by_word_gives_a_french_message(
     with pytest.raises(OutboxError, match="fermez-le") as caught:
         commit(tmp_path / "mission", [Document("A.docx", b"a")])
     assert "Impossible d'écrire" in str(caught.value)
+
+
+def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    target = tmp_path / "a.docx"
+    atomic_write(target, b"x")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask

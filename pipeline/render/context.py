@@ -15,6 +15,7 @@ from typing import Any
 
 from pipeline import model as m
 from pipeline.analysis.overview import Analysis
+from pipeline.analysis.stakeholders import count_by_category, group_by_quadrant
 from pipeline.formats import enumeration, long_date, money, number
 from pipeline.render import charts
 from pipeline.render.docx import Context, Picture
@@ -259,11 +260,9 @@ def stakeholders_context(stakeholders: Iterable[m.Stakeholder]) -> Context:
     """The register grouped by quadrant (in the grid's order), and counts per category."""
     items = list(stakeholders)
     groups = []
-    for quadrant in m.Quadrant:
-        members = sorted(
-            (s for s in items if s.quadrant is quadrant),
-            key=lambda s: (-s.influence, -s.interest, s.name.casefold()),
-        )
+    for quadrant, in_quadrant in group_by_quadrant(items).items():
+        # The most influential and interested first: who to meet first.
+        members = sorted(in_quadrant, key=lambda s: (-s.influence, -s.interest, s.name.casefold()))
         if members:
             groups.append(
                 {
@@ -274,9 +273,7 @@ def stakeholders_context(stakeholders: Iterable[m.Stakeholder]) -> Context:
                 }
             )
     by_category = [
-        {"category": c.value, "count": number(n)}
-        for c in m.Category
-        if (n := sum(1 for s in items if s.category is c))
+        {"category": c.value, "count": number(n)} for c, n in count_by_category(items).items() if n
     ]
     return {"total": number(len(items)), "groups": groups, "by_category": by_category}
 

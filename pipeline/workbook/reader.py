@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
@@ -224,6 +224,11 @@ class _Grid:
 MAX_MERGED_COLUMNS = 200
 
 
+def _codes(rows: Iterable[_Row]) -> dict[str, str]:
+    """The codes of a sheet by their case-folded form: « s1 » finds « S1 »."""
+    return {str(r.values["code"]).casefold(): r.values["code"] for r in rows if "code" in r.values}
+
+
 def cell_ref(row: int, col: int) -> str:
     return f"{get_column_letter(col)}{row}"
 
@@ -264,7 +269,6 @@ class _Reader:
         if not isinstance(offer, m.Offer):
             # Without the offer the other sheets cannot be checked: report now.
             self._fail()
-        assert isinstance(offer, m.Offer)
 
         self._warn_unknown_sheets(offer)
         tables: dict[str, list[_Row]] = {}
@@ -289,6 +293,7 @@ class _Reader:
 
         self._check_unique_codes(tables)
         self._check_references(tables)
+        self._check_single_ratings(tables)
         self._check_mission_rules(offer, mission_values, mission_cells, tables)
         if self.problems:
             self._fail()
@@ -334,7 +339,7 @@ class _Reader:
                 )
             )
 
-    def _fail(self, *extra: Problem) -> Any:
+    def _fail(self, *extra: Problem) -> NoReturn:
         raise WorkbookError(self.source, [*self.problems, *extra])
 
     def _grid(self, name: str) -> _Grid | None:
@@ -405,7 +410,6 @@ class _Reader:
                     hint="Ajoutez une ligne avec ces deux en-têtes au-dessus des champs.",
                 )
             )
-        assert found is not None
         header_row, positions = found
         key_col, value_col = positions[fold(sheet.key_header)], positions[fold(sheet.value_header)]
         by_key = {fold(f.header): f for f in sheet.fields}
@@ -636,11 +640,7 @@ class _Reader:
             targets = tables.get(target.name)
             if rows is None or targets is None:
                 continue
-            codes = {
-                str(r.values["code"]).casefold(): r.values["code"]
-                for r in targets
-                if "code" in r.values
-            }
+            codes = _codes(targets)
             known = ", ".join(codes.values()) or "aucun"
             for row in rows:
                 value = row.values.get(attr)
@@ -668,26 +668,28 @@ class _Reader:
                     if isinstance(value, tuple)
                     else (resolved[0] if resolved else value)
                 )
-        for row_sheet, key_attrs in ((s.RATINGS, ("participant", "scenario")),):
-            seen: dict[tuple[str, ...], int] = {}
-            for row in tables.get(row_sheet.name, []):
-                if not all(a in row.values for a in key_attrs):
-                    continue
-                key = tuple(fold(str(row.values[a])) for a in key_attrs)
-                if key in seen:
-                    participant, scenario = (row.values[a] for a in key_attrs)
-                    self.problems.append(
-                        Problem(
-                            f"« {participant} » a déjà noté le scénario « {scenario} » "
-                            f"(ligne {seen[key]})",
-                            sheet=row_sheet.name,
-                            cell=row.cells[key_attrs[0]],
-                            hint="Un participant note chaque scénario une seule fois : "
-                            "supprimez ou fusionnez l'une des deux lignes.",
-                        )
+
+    def _check_single_ratings(self, tables: dict[str, list[_Row]]) -> None:
+        """A participant rates a given scenario at most once."""
+        seen: dict[tuple[str, str], int] = {}
+        for row in tables.get(s.RATINGS.name, []):
+            if "participant" not in row.values or "scenario" not in row.values:
+                continue
+            participant, scenario = row.values["participant"], row.values["scenario"]
+            key = (fold(participant), fold(scenario))
+            if key in seen:
+                self.problems.append(
+                    Problem(
+                        f"« {participant} » a déjà noté le scénario « {scenario} » "
+                        f"(ligne {seen[key]})",
+                        sheet=s.RATINGS.name,
+                        cell=row.cells["participant"],
+                        hint="Un participant note chaque scénario une seule fois : "
+                        "supprimez ou fusionnez l'une des deux lignes.",
                     )
-                else:
-                    seen[key] = row.number
+                )
+            else:
+                seen[key] = row.number
 
     def _check_mission_rules(
         self,
@@ -715,11 +717,7 @@ class _Reader:
         chosen = values.get("chosen_scenario")
         if chosen:
             scenarios = tables.get(s.SCENARIOS.name)
-            codes = {
-                str(r.values["code"]).casefold(): r.values["code"]
-                for r in scenarios or []
-                if "code" in r.values
-            }
+            codes = _codes(scenarios or [])
             if offer is not m.Offer.CONCERTATION:
                 self.warnings.append(
                     Problem(
