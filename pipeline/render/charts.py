@@ -75,6 +75,7 @@ def _width_checker(figure: Figure, ax: Axes, span: float) -> Callable[[str], boo
     """A test that a one-line label fits in ``span`` data units of the x axis."""
     from matplotlib.font_manager import FontProperties
 
+    # get_renderer() is the Agg canvas's, not in the base canvas type matplotlib declares.
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
     limit = abs(ax.transData.transform((span, 0))[0] - ax.transData.transform((0, 0))[0])
     font = FontProperties(family=FONT, size=FONT_SIZE)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from enum import StrEnum
 
 from pipeline import model as m
 from pipeline.analysis.overview import Analysis
@@ -386,5 +386,5 @@ def _sum(amounts: Iterable[Decimal | None]) -> Decimal | None:
     return sum(values, Decimal(0)) if values else None
 
 
-def _value(member: Any) -> str:
+def _value(member: StrEnum | None) -> str:
     return "" if member is None else str(member.value)

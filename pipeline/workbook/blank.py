@@ -50,9 +50,11 @@ def blank_workbook(offer: m.Offer, criteria: tuple[m.Criterion, ...] = m.DEFAULT
     return buffer.getvalue()
 
 
-def _validation(kind: Kind, prompt_title: str, prompt: str) -> DataValidation | None:
-    """The dropdown or range check Excel shows for a kind, with its input message."""
-    validation: DataValidation | None = None
+def _validation(kind: Kind, prompt_title: str, prompt: str) -> DataValidation:
+    """The dropdown or range check Excel shows for a kind, with its input message.
+
+    Free text gets a validation too: it is what carries the input message.
+    """
     if kind.choices:
         listed = ",".join(kind.choices)
         validation = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
@@ -101,9 +103,8 @@ def _add_mission(sheet: Worksheet, offer: m.Offer) -> None:
             value.value = offer.value
         sheet.cell(row, 3, column.help_text).font = HELP_FONT
         validation = _validation(column.kind, column.header, column.help_text)
-        if validation is not None:
-            sheet.add_data_validation(validation)
-            validation.add(value.coordinate)
+        sheet.add_data_validation(validation)
+        validation.add(value.coordinate)
     sheet.column_dimensions["A"].width = 26
     sheet.column_dimensions["B"].width = 60
     sheet.column_dimensions["C"].width = 70
@@ -125,9 +126,8 @@ def _add_table(sheet: Worksheet, spec: s.TableSheet, criteria: tuple[m.Criterion
             for row in range(2, last + 1):
                 sheet.cell(row, index).number_format = column.kind.number_format
         validation = _validation(column.kind, column.header, column.help_text)
-        if validation is not None:
-            sheet.add_data_validation(validation)
-            validation.add(f"{letter}2:{letter}{last}")
+        sheet.add_data_validation(validation)
+        validation.add(f"{letter}2:{letter}{last}")
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}1"
 
