@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -175,3 +176,12 @@ def test_formula_saved_by_a_spreadsheet_reads_its_cached_value(
     saved = convert(broken, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo", lo_profile)
     engagement = read_engagement(saved)
     assert engagement.stakeholders[0].interest == 4  # the cached result of =2+2
+
+
+def test_charts_carry_an_alternative_text(workspace: Workspace) -> None:
+    result = build(SAINT_AUBIN, workspace, today=TODAY)
+    assert result.commit is not None
+    with zipfile.ZipFile(result.commit.written[0]) as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+    assert 'descr="Carte pouvoir / intérêt des parties prenantes, par catégorie"' in body
+    assert body.count("<wp:docPr descr=") == 2  # the map and the merit profile

@@ -10,6 +10,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from html import escape
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -46,13 +47,26 @@ class Picture:
     description: str  # alternative text, and what golden contexts show instead of bytes
 
 
+class _DescribedImage(InlineImage):  # type: ignore[misc]  # docxtpl ships no types
+    """An inline image with alternative text (``descr``), read by screen readers."""
+
+    def __init__(self, document: DocxTemplate, picture: Picture) -> None:
+        super().__init__(document, BytesIO(picture.png), width=Cm(picture.width_cm))
+        self.description = picture.description
+
+    def _insert_image(self) -> str:
+        xml: str = super()._insert_image()
+        described = f'<wp:docPr descr="{escape(self.description, quote=True)}" '
+        return xml.replace("<wp:docPr ", described, 1)
+
+
 def _prepare(value: Any, document: DocxTemplate) -> Any:
     """A copy of a context for Word: strings cleaned for XML and spaced the French way,
     pictures made inline images."""
     if isinstance(value, str):
         return french_spacing(clean_text(value))
     if isinstance(value, Picture):
-        return InlineImage(document, BytesIO(value.png), width=Cm(value.width_cm))
+        return _DescribedImage(document, value)
     if isinstance(value, Mapping):
         return {k: _prepare(v, document) for k, v in value.items()}
     if isinstance(value, list | tuple):
