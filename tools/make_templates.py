@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import re
 import sys
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -393,20 +395,34 @@ def configure_settings(doc: DocumentObject) -> None:
             compat.set(qn("w:val"), "15")  # Word 2013+ layout
 
 
-def configure_properties(doc: DocumentObject) -> None:
+def set_properties(
+    doc: DocumentObject, *, title: str, subject: str, author: str, identifier: str, keywords: str
+) -> None:
     """Core properties. docxtpl renders title/subject/author/identifier with Jinja
-    (``|safe``: they are plain text, python-docx escapes them)."""
+    (``|safe``: they are plain text, python-docx escapes them). A fixed date keeps
+    the template's bytes the same from one generation to the next."""
     props = doc.core_properties
-    props.title = "{{ doc.title|safe }} — {{ mission.title|safe }}"
-    props.subject = "{{ mission.collectivite|safe }}"
-    props.author = "{{ firm.name|safe }}"
-    props.identifier = "{{ mission.reference|safe }}"
+    props.title = title
+    props.subject = subject
+    props.author = author
+    props.identifier = identifier
     props.comments = ""
-    props.keywords = "concertation citoyenne; cahier des charges"
+    props.keywords = keywords
     props.language = "fr-FR"
     props.last_modified_by = "amoor"
-    props.created = props.modified = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    props.created = props.modified = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
     props.revision = 1
+
+
+def configure_properties(doc: DocumentObject) -> None:
+    set_properties(
+        doc,
+        title="{{ doc.title|safe }} — {{ mission.title|safe }}",
+        subject="{{ mission.collectivite|safe }}",
+        author="{{ firm.name|safe }}",
+        identifier="{{ mission.reference|safe }}",
+        keywords="concertation citoyenne; cahier des charges",
+    )
 
 
 # --------------------------------------------------------------------------- page setup
@@ -1195,17 +1211,14 @@ def configure_invoice_styles(doc: DocumentObject) -> None:
 
 
 def configure_invoice_properties(doc: DocumentObject) -> None:
-    props = doc.core_properties
-    props.title = "{{ doc.heading|safe }}"
-    props.subject = "{{ buyer.name|safe }}"
-    props.author = "{{ seller.name|safe }}"
-    props.identifier = "{{ doc.number|safe }}"
-    props.comments = ""
-    props.keywords = "facture"
-    props.language = "fr-FR"
-    props.last_modified_by = "amoor"
-    props.created = props.modified = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    props.revision = 1
+    set_properties(
+        doc,
+        title="{{ doc.heading|safe }}",
+        subject="{{ buyer.name|safe }}",
+        author="{{ seller.name|safe }}",
+        identifier="{{ doc.number|safe }}",
+        keywords="facture",
+    )
 
 
 def configure_invoice_page(doc: DocumentObject) -> None:
@@ -1503,9 +1516,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.output_dir.mkdir(parents=True, exist_ok=True)
     for name, build in TEMPLATES.items():
         target = args.output_dir / name
-        build().save(str(target))
+        buffer = io.BytesIO()
+        build().save(buffer)
+        target.write_bytes(_stable_zip(buffer.getvalue()))
         print(f"écrit : {target}")
     return 0
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The same archive with fixed entry dates: regenerating changes no byte."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            entry = zipfile.ZipInfo(item.filename, date_time=(2026, 1, 5, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(item.filename))
+    return out.getvalue()
 
 
 if __name__ == "__main__":
