@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipeline import model as m
 from pipeline.analysis.overview import Analysis, analyse
-from pipeline.invoicing.billing import PdfService, bill
+from pipeline.invoicing.billing import PdfService, Placed, bill
 from pipeline.outbox import Commit, Document, commit, mission_folder, safe_name
 from pipeline.render.context import cahier_context, cahier_title
 from pipeline.render.docx import Context, render_docx
@@ -95,15 +95,9 @@ def build(
     analysis = analyse(engagement)  # pure: R.O.I. citoyen, opinions, concept tests
     documents = render_all(engagement, analysis, workspace, today)  # bytes in memory
     billing = bill(engagement, workspace, today, pdf, source=workbook.name)  # numbers once
-    folder = mission_folder(workspace.outbox, engagement.mission)
-    documents += [p.document for p in billing.documents if p.folder == folder]
-    written = commit(folder, documents, source=(workbook.name, data)) if documents else None
-    # An issued piece keeps the folder of the buyer it was issued to.
-    elsewhere: dict[Path, list[Document]] = {}
-    for placed in billing.documents:
-        if placed.folder != folder:
-            elsewhere.setdefault(placed.folder, []).append(placed.document)
-    others = tuple(commit(f, docs) for f, docs in elsewhere.items())
+    home = mission_folder(workspace.outbox, engagement.mission)
+    placed = [Placed(home, d) for d in documents] + list(billing.documents)
+    written, others = _write(placed, home, source=(workbook.name, data))  # the only writes
     return BuildResult(
         engagement,
         analysis,
@@ -113,3 +107,19 @@ def build(
         invoice_number=billing.number,
         other_commits=others,
     )
+
+
+def _write(
+    placed: list[Placed], home: Path, source: tuple[str, bytes]
+) -> tuple[Commit | None, tuple[Commit, ...]]:
+    """Commit each folder's documents; the workbook copy goes with the mission's own.
+
+    An issued invoice keeps the folder of the buyer it was issued to, which may
+    not be the mission's folder any more.
+    """
+    by_folder: dict[Path, list[Document]] = {}
+    for item in placed:
+        by_folder.setdefault(item.folder, []).append(item.document)
+    mine = by_folder.pop(home, [])
+    written = commit(home, mine, source=source) if mine else None
+    return written, tuple(commit(folder, docs) for folder, docs in by_folder.items())
