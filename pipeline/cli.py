@@ -8,6 +8,7 @@ already) into messages and exit codes. Help and usage errors are in French.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -138,6 +139,27 @@ def cli(ctx: click.Context, workspace: Path | None, verbose: bool) -> None:
     ctx.obj = workspace
 
 
+TODAY_VARIABLE = "AMOOR_TODAY"
+
+
+def _today() -> date:
+    """The date every command dates things with: the one place a test fixes it.
+
+    ``AMOOR_TODAY=2026-11-25`` (ISO) stands for today's date: tests set it so that
+    nothing depends on the day they run. Read here, at the edge, and passed down.
+    """
+    fixed = os.environ.get(TODAY_VARIABLE, "").strip()
+    if not fixed:
+        return date.today()
+    try:
+        return date.fromisoformat(fixed)
+    except ValueError:
+        raise click.UsageError(
+            f"la variable {TODAY_VARIABLE} vaut « {fixed} » : indiquez une date AAAA-MM-JJ "
+            f"ou retirez-la pour dater du jour."
+        ) from None
+
+
 def _workspace(ctx: click.Context) -> Workspace:
     from pipeline.workspace import Workspace
 
@@ -195,7 +217,7 @@ def build_command(ctx: click.Context, fichiers: tuple[Path, ...]) -> None:
                 failures += 1
                 continue
             try:
-                result = build(path, workspace, today=date.today(), pdf=pdf)
+                result = build(path, workspace, today=_today(), pdf=pdf)
             except AmoorError as error:
                 click.echo(f"Erreur : {error}", err=True)
                 failures += 1
@@ -279,7 +301,7 @@ def credit_note_command(ctx: click.Context, numero: str, motif: str) -> None:
         _fail(error)
     pdf = PdfService(workspace.libreoffice_profile)
     try:
-        record, placed, notices = credit_note(numero, motif, workspace, date.today(), pdf)
+        record, placed, notices = credit_note(numero, motif, workspace, _today(), pdf)
         written = commit(placed[0].folder, [p.document for p in placed])
     except AmoorError as error:
         _fail(error)

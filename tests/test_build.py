@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import zipfile
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,10 +18,9 @@ from pipeline.render.context import cahier_context
 from pipeline.render.docx import Picture
 from pipeline.workbook.reader import read_engagement
 from pipeline.workspace import Workspace
-from tests.conftest import DATA, EXAMPLES
+from tests.conftest import DATA, EXAMPLES, TODAY
 from tests.libreoffice import convert, docx_text_via_pdf, needs_libreoffice, squash
 
-TODAY = date(2026, 11, 25)
 SAINT_AUBIN = next(p for p in EXAMPLES if "saint-aubin" in p.name)
 STOPPED = next(p for p in EXAMPLES if "arretee" in p.name)
 GOLDEN = DATA / "golden"

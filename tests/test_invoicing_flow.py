@@ -20,10 +20,9 @@ from pipeline.errors import ConfigError, WorkbookError
 from pipeline.invoicing.billing import PdfService
 from pipeline.invoicing.ledger import Ledger
 from pipeline.workspace import Workspace, load_config
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, TODAY
 from tests.libreoffice import needs_libreoffice
 
-TODAY = date(2026, 11, 25)
 ROOT = Path(__file__).resolve().parent.parent
 STOPPED = next(p for p in EXAMPLES if "arretee" in p.name)  # Facture « À émettre »
 SAINT_AUBIN = next(p for p in EXAMPLES if "saint-aubin" in p.name)  # Facture blank: proforma
