@@ -1,0 +1,516 @@
+"""The Cahier des charges of a Concertation citoyenne (a Note de décision when stopped).
+
+Its context comes from ``pipeline.render.context.cahier_context``.
+"""
+
+from __future__ import annotations
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.shared import Pt
+
+from templating.common import (
+    CENTER,
+    HIGHLIGHT_STYLE,
+    RIGHT,
+    TOC_INSTRUCTION,
+    TOC_PLACEHOLDER,
+    Row,
+    add_field,
+    add_table,
+    build_cover,
+    bullet,
+    configure_heading_numbering,
+    configure_page,
+    configure_properties,
+    configure_settings,
+    configure_styles,
+    configure_theme_fonts,
+    figure,
+    grid_table,
+    heading,
+    keep,
+    para,
+    tag,
+    text_blocks,
+)
+
+
+def build_decision_and_toc(doc: DocumentObject) -> None:
+    tag(doc, "if stopped")
+    label = para(doc, "Décision : concertation arrêtée avant l'atelier", HIGHLIGHT_STYLE)
+    label.runs[0].bold = True
+    decision = para(doc, "{{ stopped_text }}", HIGHLIGHT_STYLE)
+    decision.paragraph_format.space_after = Pt(18)
+    tag(doc, "endif")
+
+    para(doc, "Table des matières", "TOC Heading")
+    add_field(doc.add_paragraph(), TOC_INSTRUCTION, TOC_PLACEHOLDER)
+
+
+def build_section_context(doc: DocumentObject) -> None:
+    heading(doc, "Contexte et objet", 1).paragraph_format.page_break_before = True
+    heading(doc, "Objet", 2)
+    para(doc, "{{ purpose }}")
+    keep(para(doc, "Fiche d'identité de la mission", "Caption"))
+
+    def field(label: str, key: str, *, optional: bool = True) -> Row:
+        guard = f"mission.{key}" if optional else None
+        return Row([label, f"{{{{ mission.{key} }}}}"], guard=guard)
+
+    add_table(
+        doc,
+        [("", 4.5), ("", 12.5)],
+        [
+            field("Collectivité", "collectivite", optional=False),
+            field("Type de collectivité", "collectivite_type"),
+            field("Offre", "offer", optional=False),
+            field("Référence", "reference", optional=False),
+            field("Étape", "stage", optional=False),
+            field("Pilote", "pilot"),
+            field("Élu référent", "elected_official"),
+            field("Consultant", "consultant"),
+            field("Date de début", "start_date"),
+            field("Date de l'atelier", "workshop_date"),
+        ],
+        header=False,
+        label_column=True,
+    )
+    heading(doc, "Contexte", 2)
+    tag(doc, "if mission.context")
+    text_blocks(doc, "mission.context_blocks")
+    tag(doc, "else")
+    para(doc, "Le contexte sera précisé avec la collectivité lors du cadrage.")
+    tag(doc, "endif")
+
+
+def build_section_objectives(doc: DocumentObject) -> None:
+    heading(
+        doc,
+        "Objectifs, niveau de participation, ce qui est soumis au débat et ce qui ne l'est pas",
+        1,
+    )
+    heading(doc, "Objectifs", 2)
+    tag(doc, "if mission.objectives")
+    text_blocks(doc, "mission.objectives_blocks")
+    tag(doc, "else")
+    para(doc, "Les objectifs de la démarche restent à préciser avec la collectivité.")
+    tag(doc, "endif")
+
+    heading(doc, "Niveau de participation", 2)
+    tag(doc, "if mission.participation_level")
+    para(doc, "{{ mission.participation_level }}", label="Niveau retenu : ")
+    tag(doc, "if mission.participation_level_text")
+    para(doc, "{{ mission.participation_level_text|multiline }}")
+    tag(doc, "endif")
+    tag(doc, "else")
+    para(doc, "Le niveau de participation n'est pas encore arrêté.")
+    tag(doc, "endif")
+
+    heading(doc, "Ce qui est soumis au débat et ce qui ne l'est pas", 2)
+    tag(doc, "if mission.stakes")
+    text_blocks(doc, "mission.stakes_blocks")
+    tag(doc, "else")
+    para(
+        doc,
+        "Le périmètre du débat (ce qui est soumis à la discussion et ce qui ne l'est "
+        "pas) reste à préciser avec la collectivité.",
+    )
+    tag(doc, "endif")
+
+
+def build_section_stakeholders(doc: DocumentObject) -> None:
+    heading(doc, "Parties prenantes", 1)
+    tag(doc, "if stakeholders.groups")
+    total = para(doc, "{{ stakeholders.total }}", label="Parties prenantes recensées : ")
+    total.paragraph_format.keep_with_next = True
+    keep(
+        para(
+            doc,
+            "Elles sont classées selon leur influence sur le projet et leur intérêt "
+            "pour celui-ci (grille pouvoir / intérêt) ; ce classement détermine la "
+            "manière de les associer à la démarche.",
+        )
+    )
+    tag(doc, "if stakeholders.by_category")
+    keep(para(doc, "Répartition par catégorie", "Caption"))
+    add_table(
+        doc,
+        [("Catégorie", 6.0), ("Nombre", 2.5)],
+        [Row(["{{ c.category }}", "{{ c.count }}"], loop="c in stakeholders.by_category")],
+        align=[None, CENTER],
+    )
+    tag(doc, "endif")
+    figure(doc, "figures.stakeholder_map", "Carte pouvoir / intérêt des parties prenantes")
+    tag(doc, "for g in stakeholders.groups")
+    heading(doc, "{{ g.quadrant }} ({{ g.count }})", 2)
+    tag(doc, "if g.explanation")
+    para(doc, "{{ g.explanation|multiline }}")
+    tag(doc, "endif")
+    keep(para(doc, "Registre des parties prenantes — {{ g.quadrant }}", "Caption"))
+    add_table(
+        doc,
+        [
+            ("Nom", 2.7),
+            ("Catégorie", 2.1),
+            ("Rôle et attentes", 4.4),
+            ("Influence", 1.6),
+            ("Intérêt", 1.3),
+            ("Implication", 2.0),
+            ("Contact", 2.9),
+        ],
+        [
+            Row(
+                [
+                    "{{ s.name }}",
+                    "{{ s.category }}",
+                    "{{ s.role|multiline }}",
+                    "{{ s.influence }}",
+                    "{{ s.interest }}",
+                    "{{ s.involvement }}",
+                    "{{ s.contact|multiline }}",
+                ],
+                loop="s in g['items']",
+            )
+        ],
+        align=[None, None, None, CENTER, CENTER, None, None],
+        cell_margin=0.1,
+    )
+    tag(doc, "endfor")
+    tag(doc, "else")
+    para(doc, "Aucune partie prenante n'est encore recensée.")
+    tag(doc, "endif")
+
+
+def build_section_parameters(doc: DocumentObject) -> None:
+    tag(doc, "if not stopped")
+    heading(doc, "Paramètres de la concertation", 1)
+    tag(doc, "if parameters")
+    para(
+        doc,
+        "Les paramètres ci-dessous fixent les conditions concrètes de la concertation : "
+        "lieux, communication, animation, contrat entre l'acteur public et les "
+        "citoyens, calendrier.",
+    )
+    tag(doc, "for p in parameters")
+    heading(doc, "{{ p.heading }}", 2)
+    tag(doc, "for i in p['items']")
+    bullet(
+        doc,
+        "{{ ' : ' if i.detail else '' }}{{ i.detail|multiline }}"
+        "{{ ' (' ~ i.amount ~ ' HT)' if i.amount else '' }}",
+        label="{{ i.label }}",
+    )
+    tag(doc, "endfor")
+    tag(doc, "endfor")
+    tag(doc, "else")
+    para(doc, "Les paramètres de la concertation restent à définir.")
+    tag(doc, "endif")
+    tag(doc, "endif")
+
+
+def build_section_scenarios(doc: DocumentObject) -> None:
+    tag(doc, "if stopped")
+    heading(doc, "Scénarios étudiés", 1)
+    tag(doc, "else")
+    heading(doc, "Scénarios étudiés et scénario retenu", 1)
+    tag(doc, "endif")
+    tag(doc, "if scenarios")
+    keep(para(doc, "Les scénarios suivants ont été étudiés avec la collectivité."))
+    keep(para(doc, "Synthèse des scénarios", "Caption"))
+    add_table(
+        doc,
+        [
+            ("Code", 1.3),
+            ("Intitulé", 3.7),
+            ("Techniques", 3.4),
+            ("Publics", 3.3),
+            ("Durée", 2.3),
+            ("Coût estimé", 3.0),
+        ],
+        [
+            Row(
+                [
+                    "{{ s.code }}",
+                    "{{ s.title }}{{ ' (' ~ s.mark ~ ')' if s.mark and not stopped else '' }}",
+                    "{{ s.techniques }}",
+                    "{{ s.publics }}",
+                    "{{ s.duration }}",
+                    "{{ s.cost }}",
+                ],
+                loop="s in scenarios",
+            )
+        ],
+        align=[None, None, None, None, None, RIGHT],
+    )
+    tag(doc, "for s in scenarios")
+    heading(doc, "Scénario {{ s.code }} — {{ s.title }}", 2)
+    tag(doc, "if s.description")
+    text_blocks(doc, "s.description_blocks")
+    tag(doc, "endif")
+    tag(doc, "endfor")
+    tag(doc, "else")
+    para(doc, "Aucun scénario n'a encore été formalisé.")
+    tag(doc, "endif")
+
+    tag(doc, "if not stopped")
+    heading(doc, "{{ chosen_scenario.label if chosen_scenario else 'Scénario retenu' }}", 2)
+    tag(doc, "if chosen_scenario")
+    para(doc, "{{ chosen_scenario.code }} — {{ chosen_scenario.title }}")
+    tag(doc, "if chosen_scenario.origin")
+    para(doc, "{{ chosen_scenario.origin }}")
+    tag(doc, "endif")
+    tag(doc, "if chosen_scenario.techniques")
+    para(doc, "Techniques mobilisées :")
+    tag(doc, "for t in chosen_scenario.techniques")
+    bullet(doc, "{{ t }}")
+    tag(doc, "endfor")
+    tag(doc, "endif")
+    tag(doc, "else")
+    para(doc, "Aucun scénario n'est encore retenu.")
+    tag(doc, "endif")
+    tag(doc, "endif")
+
+
+def build_section_roi(doc: DocumentObject) -> None:
+    """Section « Résultats de l'atelier R.O.I. citoyen » (not in a decision note)."""
+    tag(doc, "if not stopped")
+    heading(doc, "Résultats de l'atelier R.O.I. citoyen", 1)
+    tag(doc, "if roi.rated")
+    para(doc, "{{ roi.intro }}")
+    para(doc, "{{ roi.legend }}")
+    figure(
+        doc,
+        "roi.figure",
+        "Profil de mérite : part de chaque mention, scénario par scénario "
+        "(la mention majoritaire est celle qui franchit la ligne des 50 %)",
+    )
+
+    heading(doc, "Classement", 2)
+    keep(para(doc, "Classement des scénarios", "Caption"))
+    add_table(
+        doc,
+        [
+            ("Rang", 1.2),
+            ("Scénario", 4.6),
+            ("Mention majoritaire", 2.9),
+            ("Au moins cette mention", 2.3),
+            ("Équilibré", 1.9),
+            ("Consensus", 2.1),
+            ("Veto", 2.0),
+        ],
+        [
+            Row(
+                [
+                    "{{ r.rank }}",
+                    "{{ r.code }} — {{ r.title }}",
+                    "{% cellbg r.color %}{{ r.mention }}",
+                    "{{ r.at_least }}",
+                    "{{ r.balanced }}",
+                    "{{ r.consensus }}",
+                    "{{ r.veto }}",
+                ],
+                loop="r in roi.ranking",
+            )
+        ],
+        align=[CENTER, None, CENTER, CENTER, CENTER, CENTER, CENTER],
+        cell_margin=0.1,
+    )
+    tag(doc, "for sentence in roi.sentences")
+    bullet(doc, "{{ sentence }}")
+    tag(doc, "endfor")
+    tag(doc, "if roi.recommendation")
+    para(doc, "{{ roi.recommendation }}", HIGHLIGHT_STYLE)
+    tag(doc, "endif")
+
+    heading(doc, "Mentions majoritaires par critère", 2)
+    keep(
+        para(
+            doc,
+            "Pour chaque scénario, la mention majoritaire de chaque critère, tous "
+            "publics confondus.",
+        )
+    )
+    keep(para(doc, "Mentions majoritaires par scénario et par critère", "Caption"))
+    grid_table(doc, "roi.criteria", "{{ h.code }}", "roi.by_criterion", [])
+    para(doc, "{{ roi.criteria_legend }}", "Caption")
+
+    heading(doc, "Mentions majoritaires par public", 2)
+    keep(
+        para(
+            doc,
+            "La note globale de chaque participant, résumée par public : un scénario "
+            "équilibré obtient au moins Passable dans chaque public.",
+        )
+    )
+    keep(para(doc, "Mentions majoritaires par scénario et par public", "Caption"))
+    grid_table(doc, "roi.publics", "{{ h }}", "roi.by_public", [("Ensemble", "r.overall")])
+
+    tag(doc, "if roi.notes")
+    heading(doc, "Remarques", 2)
+    tag(doc, "for note in roi.notes")
+    bullet(doc, "{{ note }}")
+    tag(doc, "endfor")
+    tag(doc, "endif")
+    tag(doc, "else")
+    para(doc, "{{ roi.empty_text }}")
+    tag(doc, "endif")
+    tag(doc, "endif")
+
+
+def build_section_information_plan(doc: DocumentObject) -> None:
+    """A decision note records what replaces the concertation: the information plan."""
+    tag(doc, "if stopped and information_plan")
+    heading(doc, "Plan d'information retenu", 1)
+    keep(
+        para(
+            doc,
+            "La collectivité informe les habitants selon le plan suivant, par temps fort.",
+        )
+    )
+    keep(para(doc, "Plan d'information", "Caption"))
+    add_table(
+        doc,
+        [
+            ("Temps fort", 2.2),
+            ("Date", 2.4),
+            ("Cible", 2.8),
+            ("Message", 4.6),
+            ("Canal et support", 2.7),
+            ("Responsable", 2.3),
+        ],
+        [
+            Row(
+                [
+                    "{{ a.moment }}",
+                    "{{ a.date }}",
+                    "{{ a.target }}",
+                    "{{ a.message|multiline }}",
+                    "{{ a.channel }}",
+                    "{{ a.owner }}",
+                ],
+                loop="a in information_plan",
+            )
+        ],
+        cell_margin=0.1,
+    )
+    tag(doc, "endif")
+
+
+def build_section_means(doc: DocumentObject) -> None:
+    heading(doc, "Moyens humains, matériels et budgétaires", 1)
+    tag(doc, "if means")
+    keep(para(doc, "Les montants sont exprimés hors taxes (HT)."))
+    tag(doc, "for m in means")
+    heading(doc, "{{ m.heading }}", 2)
+    add_table(
+        doc,
+        [("Libellé", 5.0), ("Détail", 8.5), ("Montant HT", 3.5)],
+        [
+            Row(
+                ["{{ i.label }}", "{{ i.detail|multiline }}", "{{ i.amount }}"],
+                loop="i in m['items']",
+            ),
+            Row(["Sous-total", "", "{{ m.total }}"], guard="m.total", total=True),
+        ],
+        align=[None, None, RIGHT],
+    )
+    tag(doc, "endfor")
+    tag(doc, "else")
+    para(doc, "Les moyens humains, matériels et budgétaires seront chiffrés lors du cadrage.")
+    tag(doc, "endif")
+    tag(doc, "if budget")
+    heading(doc, "Récapitulatif des montants", 2)
+    keep(para(doc, "Tous les montants de la démarche, par rubrique (HT)."))
+    keep(para(doc, "Récapitulatif budgétaire", "Caption"))
+    add_table(
+        doc,
+        [("Rubrique", 10.0), ("Montant HT", 4.0)],
+        [
+            Row(["{{ b.heading }}", "{{ b.total }}"], loop="b in budget"),
+            Row(["Total général", "{{ budget_total }}"], total=True),
+        ],
+        align=[None, RIGHT],
+    )
+    tag(doc, "endif")
+
+
+def build_section_governance(doc: DocumentObject) -> None:
+    heading(doc, "Gouvernance et rôles", 1)
+    tag(doc, "if governance")
+    tag(doc, "for r in governance")
+    heading(doc, "{{ r.role }}", 2)
+    tag(doc, "for person in r.people")
+    bullet(
+        doc,
+        "{{ ' — ' if person.detail else '' }}{{ person.detail|multiline }}",
+        label="{{ person.name }}",
+    )
+    tag(doc, "endfor")
+    tag(doc, "endfor")
+    tag(doc, "else")
+    para(doc, "La gouvernance de la démarche (élus, services, prestataires) reste à définir.")
+    tag(doc, "endif")
+
+
+def build_section_deliverables(doc: DocumentObject) -> None:
+    heading(doc, "Livrables attendus et évaluation", 1)
+    heading(doc, "Livrables attendus", 2)
+    tag(doc, "if deliverables")
+    tag(doc, "for d in deliverables")
+    bullet(
+        doc,
+        "{{ ' : ' if d.description else '' }}{{ d.description|multiline }}",
+        label="{{ d.name }}",
+    )
+    tag(doc, "endfor")
+    tag(doc, "else")
+    para(doc, "Les livrables attendus restent à préciser.")
+    tag(doc, "endif")
+
+    heading(doc, "Évaluation", 2)
+    tag(doc, "if evaluation")
+    keep(para(doc, "La démarche sera évaluée au regard des critères suivants."))
+    keep(para(doc, "Critères d'évaluation", "Caption"))
+    add_table(
+        doc,
+        [("Code", 1.8), ("Critère", 4.2), ("Définition", 11.0)],
+        [
+            Row(
+                ["{{ e.code }}", "{{ e.name }}", "{{ e.definition|multiline }}"],
+                loop="e in evaluation",
+            )
+        ],
+    )
+    tag(doc, "else")
+    para(doc, "Les critères d'évaluation restent à définir.")
+    tag(doc, "endif")
+    # A document body must end with a paragraph, not a table.
+    doc.add_paragraph()
+
+
+def build_cahier_des_charges() -> DocumentObject:
+    doc = Document()
+    # python-docx's default template starts with no paragraph; keep the body clean.
+    for paragraph in list(doc.paragraphs):
+        paragraph._p.getparent().remove(paragraph._p)
+    configure_theme_fonts(doc)
+    configure_styles(doc)
+    configure_heading_numbering(doc)
+    configure_settings(doc)
+    configure_properties(doc)
+    configure_page(doc)
+
+    build_cover(doc)
+    build_decision_and_toc(doc)
+    build_section_context(doc)
+    build_section_objectives(doc)
+    build_section_stakeholders(doc)
+    build_section_parameters(doc)
+    build_section_scenarios(doc)
+    build_section_roi(doc)
+    build_section_information_plan(doc)
+    build_section_means(doc)
+    build_section_governance(doc)
+    build_section_deliverables(doc)
+    return doc

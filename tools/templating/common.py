@@ -1,0 +1,664 @@
+"""What every amoor Word template shares: styles, page, tags, tables, cover.
+
+Tag rules followed here (docxtpl): each tag lives in one run; paragraph tags
+``{%p ... %}`` and row tags ``{%tr ... %}`` are alone in their paragraph / row.
+Dictionary keys that clash with ``dict`` methods (``items``) are read with ``['items']``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import cast
+
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.styles.style import ParagraphStyle
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from pipeline.text import french_spacing
+
+FONT = "Calibri"
+DARK_BLUE = RGBColor(0x1F, 0x38, 0x64)
+MID_BLUE = RGBColor(0x2E, 0x54, 0x96)
+GREY = RGBColor(0x59, 0x59, 0x59)
+TABLE_STYLE = "Light Grid Accent 1"
+HIGHLIGHT_STYLE = "Encadré"
+
+PAGE_WIDTH = Cm(21)
+PAGE_HEIGHT = Cm(29.7)
+MARGIN = Cm(2)
+TEXT_WIDTH = Emu(PAGE_WIDTH - 2 * MARGIN)  # 17 cm
+
+TOC_INSTRUCTION = r'TOC \o "1-3" \h \z \u'
+TOC_PLACEHOLDER = "Table des matières : dans Word, clic droit puis « Mettre à jour les champs »"
+
+# Successors of some w:settings children, in the schema order (CT_Settings), used to
+# insert new elements at a valid place.
+_SETTINGS_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+)
+
+
+# --------------------------------------------------------------------------- helpers
+def w_element(tag: str, **attrs: str) -> BaseOxmlElement:
+    """A ``w:`` element with ``w:`` attributes (``w_val`` style keys not needed)."""
+    element = OxmlElement(f"w:{tag}")
+    for key, value in attrs.items():
+        element.set(qn(f"w:{key}"), value)
+    return element
+
+
+def set_fonts(rpr: BaseOxmlElement, name: str = FONT) -> None:
+    """Explicit font on every script slot; theme font references removed."""
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = w_element("rFonts")
+        rpr.insert(0, rfonts)
+    for attr in list(rfonts.attrib):
+        del rfonts.attrib[attr]
+    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
+        rfonts.set(qn(f"w:{slot}"), name)
+
+
+def style_of(doc: DocumentObject, name: str) -> ParagraphStyle:
+    """A paragraph (or table) style by its English built-in name."""
+    return cast(ParagraphStyle, doc.styles[name])
+
+
+def add_text(paragraph: Paragraph, text: str, *, bold: bool = False) -> None:
+    run = paragraph.add_run(french_spacing(text))
+    if bold:
+        run.bold = True
+
+
+def para(
+    doc: DocumentObject,
+    text: str = "",
+    style: str = "Normal",
+    *,
+    label: str | None = None,
+) -> Paragraph:
+    """A paragraph whose text is ONE run (so a Jinja tag never spans runs).
+
+    ``label`` adds a bold leading run (fixed text, no tag)."""
+    paragraph = doc.add_paragraph(style=style)
+    if label:
+        add_text(paragraph, label, bold=True)
+    if text:
+        add_text(paragraph, text)
+    return paragraph
+
+
+def keep(paragraph: Paragraph) -> Paragraph:
+    """Keep with the next paragraph (an introduction stays with its table)."""
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def tag(doc: DocumentObject, statement: str) -> Paragraph:
+    """A paragraph-level docxtpl tag ``{%p statement %}``, alone in its paragraph."""
+    return para(doc, "{%p " + statement + " %}")
+
+
+def heading(doc: DocumentObject, text: str, level: int) -> Paragraph:
+    """Heading paragraph, text WITHOUT number: numbering comes from the style."""
+    return para(doc, text, f"Heading {level}")
+
+
+def bullet(doc: DocumentObject, text: str, *, label: str | None = None) -> Paragraph:
+    """List Bullet item; ``label`` is a bold run (may hold a tag) before ``text``."""
+    paragraph = doc.add_paragraph(style="List Bullet")
+    if label:
+        add_text(paragraph, label, bold=True)
+    if text:
+        add_text(paragraph, text)
+    return paragraph
+
+
+def add_field(paragraph: Paragraph, instruction: str, cached: str) -> None:
+    """A complex field (begin / instrText / separate / cached result / end)."""
+    begin = w_element("fldChar", fldCharType="begin")
+    if instruction.startswith("TOC"):
+        begin.set(qn("w:dirty"), "true")
+    instr = w_element("instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    result = w_element("t")
+    result.set(qn("xml:space"), "preserve")
+    result.text = cached
+    for child in (
+        begin,
+        instr,
+        w_element("fldChar", fldCharType="separate"),
+        result,
+        w_element("fldChar", fldCharType="end"),
+    ):
+        run = OxmlElement("w:r")
+        run.append(child)
+        paragraph._p.append(run)
+
+
+# --------------------------------------------------------------------------- styles
+def configure_styles(doc: DocumentObject) -> None:
+    styles_el = doc.styles.element
+
+    # Document defaults: Calibri 11, French, sober spacing.
+    doc_defaults = styles_el.find(qn("w:docDefaults"))
+    rpr = doc_defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    set_fonts(rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = w_element("lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "fr-FR")
+    lang.set(qn("w:eastAsia"), "fr-FR")
+    lang.set(qn("w:bidi"), "ar-SA")
+    spacing = doc_defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "120")
+    spacing.set(qn("w:line"), "264")
+    spacing.set(qn("w:lineRule"), "auto")
+
+    normal = style_of(doc, "Normal")
+    # Size 11 comes from the document defaults: a size on Normal would beat the table style.
+    normal.paragraph_format.widow_control = True
+
+    def text_style(
+        name: str,
+        *,
+        size: float,
+        color: RGBColor,
+        bold: bool = True,
+        italic: bool = False,
+        before: float = 0,
+        after: float = 0,
+    ) -> ParagraphStyle:
+        style = style_of(doc, name)
+        set_fonts(style.element.get_or_add_rPr())
+        style.font.size = Pt(size)
+        style.font.color.rgb = color
+        style.font.bold = bold
+        style.font.italic = italic
+        style.paragraph_format.space_before = Pt(before)
+        style.paragraph_format.space_after = Pt(after)
+        return style
+
+    title = text_style("Title", size=28, color=DARK_BLUE, before=0, after=12)
+    title.element.rPr.remove_all("w:spacing")  # no letter spacing
+    subtitle = text_style("Subtitle", size=16, color=MID_BLUE, bold=False, after=18)
+    subtitle.element.pPr.remove_all("w:numPr")  # stray numPr in python-docx template
+    subtitle.element.rPr.remove_all("w:spacing")
+    for level, size, color, before, after in (
+        (1, 16, DARK_BLUE, 24, 8),
+        (2, 13, MID_BLUE, 14, 6),
+        (3, 11, DARK_BLUE, 10, 4),
+    ):
+        text_style(f"Heading {level}", size=size, color=color, before=before, after=after)
+
+    # TOC Heading: built-in, based on Heading 1 in Word, but must not be numbered.
+    toc_heading = style_of(doc, "TOC Heading")
+    toc_heading.base_style = style_of(doc, "Normal")
+    set_fonts(toc_heading.element.get_or_add_rPr())
+    toc_heading.font.size = Pt(16)
+    toc_heading.font.bold = True
+    toc_heading.font.color.rgb = DARK_BLUE
+    toc_heading.paragraph_format.space_before = Pt(0)
+    toc_heading.paragraph_format.space_after = Pt(12)
+    toc_heading.paragraph_format.keep_with_next = True
+
+    caption = text_style("Caption", size=9, color=DARK_BLUE, before=8, after=4)
+    caption.paragraph_format.keep_with_next = True
+
+    list_bullet = style_of(doc, "List Bullet")
+    list_bullet.paragraph_format.space_after = Pt(3)
+
+    for name in ("Header", "Footer"):
+        style = style_of(doc, name)
+        style.font.size = Pt(9)
+        style.font.color.rgb = GREY
+        ppr = style.element.get_or_add_pPr()
+        tabs = ppr.find(qn("w:tabs"))
+        for tab in list(tabs):
+            tabs.remove(tab)
+        tabs.append(w_element("tab", val="center", pos=str(TEXT_WIDTH.twips // 2)))
+        tabs.append(w_element("tab", val="right", pos=str(TEXT_WIDTH.twips)))
+        border = w_element("pBdr")
+        edge = "bottom" if name == "Header" else "top"
+        border.append(w_element(edge, val="single", sz="4", space="4", color="8EAADB"))
+        tabs.addprevious(border)
+
+    # Highlighted paragraph (decision of a stopped concertation): a named style.
+    highlight = cast(ParagraphStyle, doc.styles.add_style(HIGHLIGHT_STYLE, WD_STYLE_TYPE.PARAGRAPH))
+    highlight.style_id = "Encadre"
+    highlight.base_style = normal
+    highlight.quick_style = True
+    highlight.font.color.rgb = DARK_BLUE
+    ppr = highlight.element.get_or_add_pPr()
+    borders = w_element("pBdr")
+    for edge in ("top", "left", "bottom", "right"):
+        width = "24" if edge == "left" else "4"  # eighths of a point
+        borders.append(w_element(edge, val="single", sz=width, space="6", color="2E5496"))
+    ppr.append(borders)
+    ppr.append(w_element("shd", val="clear", color="auto", fill="DEEAF6"))
+    highlight.paragraph_format.left_indent = Cm(0.3)
+    highlight.paragraph_format.right_indent = Cm(0.3)
+    highlight.paragraph_format.space_before = Pt(0)
+    highlight.paragraph_format.space_after = Pt(0)
+
+    # Table style: smaller text, no paragraph spacing inside cells.
+    table_style = style_of(doc, TABLE_STYLE)
+    table_style.font.size = Pt(9)
+    table_style.paragraph_format.space_after = Pt(1)
+    table_style.paragraph_format.space_before = Pt(1)
+
+    # No stale copy of the styles for Word 2010 (stylesWithEffects.xml).
+    for rel_id, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rel_id)
+
+
+def configure_theme_fonts(doc: DocumentObject) -> None:
+    """Body and heading theme fonts = Calibri (table styles refer to the theme)."""
+    for rel in doc.part.rels.values():
+        if rel.reltype.endswith("/theme"):
+            part = rel.target_part
+            xml = part.blob.decode("utf-8")
+            xml = re.sub(
+                r'(<a:(?:major|minor)Font>\s*<a:latin typeface=")[^"]*(")',
+                rf"\g<1>{FONT}\g<2>",
+                xml,
+            )
+            part._blob = xml.encode("utf-8")
+
+
+def configure_heading_numbering(doc: DocumentObject) -> None:
+    """Multilevel list « 1. », « 1.1. », « 1.1.1. » attached to Heading 1/2/3 styles."""
+    numbering = doc.part.numbering_part.element
+    abstracts = numbering.findall(qn("w:abstractNum"))
+    abstract_id = max((int(a.get(qn("w:abstractNumId"))) for a in abstracts), default=-1) + 1
+    nums = numbering.findall(qn("w:num"))
+    num_id = max((int(n.get(qn("w:numId"))) for n in nums), default=0) + 1
+
+    abstract = w_element("abstractNum", abstractNumId=str(abstract_id))
+    abstract.append(w_element("nsid", val="4A4D4F52"))
+    abstract.append(w_element("multiLevelType", val="multilevel"))
+    abstract.append(w_element("tmpl", val="0F4A6D2E"))
+    hanging = (567, 709, 851, 1021, 1191, 1361, 1531, 1701, 1871)  # twips: 1 cm ≈ 567
+    for level in range(9):
+        lvl = w_element("lvl", ilvl=str(level))
+        lvl.append(w_element("start", val="1"))
+        lvl.append(w_element("numFmt", val="decimal"))
+        if level < 3:
+            lvl.append(w_element("pStyle", val=f"Heading{level + 1}"))
+        text = ".".join(f"%{i + 1}" for i in range(level + 1)) + "."
+        lvl.append(w_element("lvlText", val=text))
+        lvl.append(w_element("lvlJc", val="left"))
+        ppr = w_element("pPr")
+        ppr.append(w_element("ind", left=str(hanging[level]), hanging=str(hanging[level])))
+        lvl.append(ppr)
+        abstract.append(lvl)
+    if abstracts:
+        abstracts[-1].addnext(abstract)
+    else:
+        numbering.insert(0, abstract)
+    num = w_element("num", numId=str(num_id))
+    num.append(w_element("abstractNumId", val=str(abstract_id)))
+    numbering.append(num)
+
+    for level in (1, 2, 3):
+        style = style_of(doc, f"Heading {level}")
+        num_pr = style.element.get_or_add_pPr().get_or_add_numPr()
+        if level > 1:
+            num_pr.get_or_add_ilvl().val = level - 1
+        num_pr.get_or_add_numId().val = num_id
+
+
+def configure_settings(doc: DocumentObject) -> None:
+    settings = doc.settings.element
+
+    def insert_before_successor(element: BaseOxmlElement, successors: Sequence[str]) -> None:
+        for name in successors:
+            found = settings.find(qn(f"w:{name}"))
+            if found is not None:
+                found.addprevious(element)
+                return
+        settings.append(element)
+
+    settings.remove_all("w:updateFields")
+    insert_before_successor(w_element("updateFields", val="true"), _SETTINGS_AFTER_UPDATE_FIELDS)
+    # Let Word check the spelling of the rendered text (the template said « clean »).
+    settings.remove_all("w:proofState")
+    for name, value in (("decimalSymbol", ","), ("listSeparator", ";")):
+        element = settings.find(qn(f"w:{name}"))
+        if element is not None:
+            element.set(qn("w:val"), value)
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), "fr-FR")
+    for compat in settings.iter(qn("w:compatSetting")):
+        if compat.get(qn("w:name")) == "compatibilityMode":
+            compat.set(qn("w:val"), "15")  # Word 2013+ layout
+
+
+def set_properties(
+    doc: DocumentObject, *, title: str, subject: str, author: str, identifier: str, keywords: str
+) -> None:
+    """Core properties. docxtpl renders title/subject/author/identifier with Jinja
+    (``|safe``: they are plain text, python-docx escapes them). A fixed date keeps
+    the template's bytes the same from one generation to the next."""
+    props = doc.core_properties
+    props.title = title
+    props.subject = subject
+    props.author = author
+    props.identifier = identifier
+    props.comments = ""
+    props.keywords = keywords
+    props.language = "fr-FR"
+    props.last_modified_by = "amoor"
+    props.created = props.modified = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
+    props.revision = 1
+
+
+def configure_properties(doc: DocumentObject) -> None:
+    set_properties(
+        doc,
+        title="{{ doc.title|safe }} — {{ mission.title|safe }}",
+        subject="{{ mission.collectivite|safe }}",
+        author="{{ firm.name|safe }}",
+        identifier="{{ mission.reference|safe }}",
+        keywords="concertation citoyenne; cahier des charges",
+    )
+
+
+# --------------------------------------------------------------------------- page setup
+def configure_page(doc: DocumentObject) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width = PAGE_WIDTH
+    section.page_height = PAGE_HEIGHT
+    for side in ("top", "bottom", "left", "right"):
+        setattr(section, f"{side}_margin", MARGIN)
+    section.header_distance = Cm(1)
+    section.footer_distance = Cm(1)
+    section.gutter = Cm(0)
+    # The cover page has no header nor footer (explicit empty ones).
+    section.different_first_page_header_footer = True
+    section.first_page_header.is_linked_to_previous = False
+    section.first_page_header.paragraphs[0].style = doc.styles["Normal"]
+    section.first_page_footer.is_linked_to_previous = False
+    section.first_page_footer.paragraphs[0].style = doc.styles["Normal"]
+
+    header = section.header.paragraphs[0]
+    header.style = doc.styles["Header"]
+    add_text(header, "{{ firm.name }}")
+    header.add_run().add_tab()
+    header.add_run().add_tab()
+    add_text(header, "{{ mission.collectivite }}")
+
+    footer = section.footer.paragraphs[0]
+    footer.style = doc.styles["Footer"]
+    add_text(footer, "{{ doc.title }}")
+    footer.add_run().add_tab()
+    footer.add_run().add_tab()
+    add_text(footer, "{{ mission.reference }} — page ")
+    add_field(footer, "PAGE", "1")
+    add_text(footer, " / ")
+    add_field(footer, "NUMPAGES", "1")
+
+
+# --------------------------------------------------------------------------- tables
+def cell_text(
+    cell_paragraph: Paragraph,
+    text: str,
+    *,
+    bold: bool = False,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+) -> None:
+    if text:
+        add_text(cell_paragraph, text, bold=bold)
+    if align is not None:
+        cell_paragraph.alignment = align
+
+
+def row_props(row: object, *, header: bool = False) -> None:
+    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    tr_pr.append(w_element("cantSplit"))
+    if header:
+        tr_pr.append(w_element("tblHeader"))
+
+
+def tag_row(table: Table, statement: str) -> None:
+    """A ``{%tr ... %}`` row: the tag alone, in the first cell."""
+    row = table.add_row()
+    cell = row.cells[0].merge(row.cells[-1]) if len(row.cells) > 1 else row.cells[0]
+    cell_text(cell.paragraphs[0], "{%tr " + statement + " %}")
+
+
+@dataclass(frozen=True)
+class Row:
+    """A body row of a template table.
+
+    ``cells``: the text (Jinja tags allowed) of each cell. ``loop``: repeat the row
+    (``{%tr for <loop> %}``). ``guard``: keep the row only when the condition holds
+    (``{%tr if <guard> %}``). ``total``: bold row; when its second cell is empty, the
+    first two cells are merged (a « Sous-total » label)."""
+
+    cells: Sequence[str]
+    loop: str | None = None
+    guard: str | None = None
+    total: bool = False
+
+
+def add_table(
+    doc: DocumentObject,
+    columns: Sequence[tuple[str, float]],
+    rows: Sequence[Row],
+    *,
+    align: Sequence[WD_ALIGN_PARAGRAPH | None] | None = None,
+    header: bool = True,
+    label_column: bool = False,
+    cell_margin: float | None = None,
+) -> Table:
+    """A table in the firm's table style, full control of the widths (cm).
+
+    ``columns``: (header text, width in cm); with ``header`` the first row holds the
+    header texts and is repeated on each page. ``label_column``: the first column
+    holds labels (bold, via the table style's first-column formatting).
+    ``cell_margin``: left/right cell padding in cm, for dense tables."""
+    widths = [Cm(width) for _, width in columns]
+    table = doc.add_table(rows=1 if header else 0, cols=len(columns))
+    table.style = doc.styles[TABLE_STYLE]
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False  # w:tblLayout fixed: the widths below are kept
+    tbl_pr = table._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(sum(w.twips for w in widths)))
+    look = tbl_pr.find(qn("w:tblLook"))  # last child of w:tblPr: insert before it
+    if cell_margin is not None:
+        margins = w_element("tblCellMar")
+        for side in ("left", "right"):
+            margins.append(w_element(side, w=str(Cm(cell_margin).twips), type="dxa"))
+        look.addprevious(margins)
+    look.set(qn("w:firstRow"), "1" if header else "0")
+    look.set(qn("w:firstColumn"), "1" if label_column else "0")
+    look.set(qn("w:lastRow"), "0")
+    look.set(qn("w:lastColumn"), "0")
+    look.set(qn("w:noHBand"), "0")
+    look.set(qn("w:noVBand"), "1")
+    look.set(qn("w:val"), f"{0x0400 | (0x20 if header else 0) | (0x80 if label_column else 0):04X}")
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    alignments = list(align) if align else [None] * len(columns)
+
+    if header:
+        header_row = table.rows[0]
+        row_props(header_row, header=True)
+        for cell, (title, _), alignment in zip(header_row.cells, columns, alignments, strict=True):
+            # Bold comes from the table style (header row): a direct w:b would toggle it
+            # off in LibreOffice.
+            cell_text(cell.paragraphs[0], title, align=alignment)
+            # A header row never ends a page alone: it stays with the first data row.
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
+
+    for spec in rows:
+        if spec.guard:
+            tag_row(table, f"if {spec.guard}")
+        if spec.loop:
+            tag_row(table, f"for {spec.loop}")
+        row = table.add_row()
+        row_props(row)
+        cells = list(row.cells)
+        texts = list(spec.cells)
+        row_align = list(alignments)
+        if spec.total and len(texts) >= 2 and not texts[1]:
+            cells = [cells[0].merge(cells[1]), *cells[2:]]
+            texts = [texts[0], *texts[2:]]
+            row_align = [row_align[0], *row_align[2:]]
+        for cell, text, alignment in zip(cells, texts, row_align, strict=True):
+            cell_text(cell.paragraphs[0], text, bold=spec.total, align=alignment)
+            if spec.total:  # a total stays with the paragraph after the table
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
+        if spec.loop:
+            tag_row(table, "endfor")
+        if spec.guard:
+            tag_row(table, "endif")
+
+    # Cell widths (Word reads them; LibreOffice reads the grid); a merged cell spans
+    # several grid columns.
+    for row in table.rows:
+        column = 0
+        for tc in row._tr.tc_lst:
+            span = tc.grid_span
+            tc.width = Emu(sum(widths[column : column + span]))
+            column += span
+    return table
+
+
+# --------------------------------------------------------------------------- content
+CENTER = WD_ALIGN_PARAGRAPH.CENTER
+RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def build_cover(doc: DocumentObject) -> None:
+    firm = para(doc, "{{ firm.name }}")
+    firm.runs[0].bold = True
+    firm.runs[0].font.size = Pt(16)
+    firm.runs[0].font.color.rgb = MID_BLUE
+
+    title = para(doc, "{{ doc.title }}", "Title")
+    title.paragraph_format.space_before = Cm(5)
+    para(doc, "{{ mission.title }}", "Subtitle")
+    collectivity = para(doc, "{{ mission.collectivite }}")
+    collectivity.runs[0].bold = True
+    collectivity.runs[0].font.size = Pt(14)
+    collectivity.runs[0].font.color.rgb = DARK_BLUE
+
+    reference = para(doc, "{{ mission.reference }}", label="Référence : ")
+    reference.paragraph_format.space_before = Cm(8)
+    reference.paragraph_format.space_after = Pt(2)
+    offer = para(doc, "{{ mission.offer }}", label="Offre : ")
+    offer.paragraph_format.space_after = Pt(2)
+    tag(doc, "if mission.consultant")
+    consultant = para(doc, "{{ mission.consultant }}", label="Consultant : ")
+    consultant.paragraph_format.space_after = Pt(2)
+    tag(doc, "endif")
+    date = para(doc, "{{ doc.generated_on }}", label="Date : ")
+    date.add_run().add_break(WD_BREAK.PAGE)
+
+
+def figure(doc: DocumentObject, key: str, caption: str) -> None:
+    """A chart (docxtpl InlineImage) centred in its own paragraph, with a caption below."""
+    tag(doc, f"if {key}")
+    picture = para(doc, "{{ " + key + " }}")
+    picture.alignment = CENTER
+    picture.paragraph_format.keep_with_next = True
+    para(doc, caption, "Caption").alignment = CENTER
+    tag(doc, "endif")
+
+
+def grid_table(
+    doc: DocumentObject,
+    header_list: str,
+    header_text: str,
+    rows_key: str,
+    tail: Sequence[tuple[str, str]],
+) -> Table:
+    """Scenario rows × one column per item of ``header_list`` (docxtpl ``{%tc %}``).
+
+    Each body cell is ``{% cellbg cell.color %}{{ cell.label }}`` (a shaded majority
+    grade); ``tail``: extra fixed columns (header, expression of a shaded cell dict).
+    A ``{%tc for %}`` / ``{%tc endfor %}`` cell is replaced whole by its tag, so the
+    looping cell sits between two tag cells.
+    """
+    columns = 4 + len(tail)
+    table = doc.add_table(rows=4, cols=columns)
+    table.style = doc.styles[TABLE_STYLE]
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    header, loop_start, body, loop_end = table.rows
+    row_props(header, header=True)
+    row_props(body)
+    texts_header = [
+        "Scénario",
+        "{%tc for h in " + header_list + " %}",
+        header_text,
+        "{%tc endfor %}",
+        *(title for title, _ in tail),
+    ]
+    texts_body = [
+        "{{ r.code }}",
+        "{%tc for cell in r.cells %}",
+        "{% cellbg cell.color %}{{ cell.label }}",
+        "{%tc endfor %}",
+        *("{% cellbg " + expr + ".color %}{{ " + expr + ".label }}" for _, expr in tail),
+    ]
+    for cell, text in zip(header.cells, texts_header, strict=True):
+        cell_text(cell.paragraphs[0], text, align=CENTER)
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
+    for cell, text in zip(body.cells, texts_body, strict=True):
+        cell_text(cell.paragraphs[0], text, align=CENTER)
+    for row, statement in ((loop_start, "for r in " + rows_key), (loop_end, "endfor")):
+        merged = row.cells[0].merge(row.cells[-1])
+        cell_text(merged.paragraphs[0], "{%tr " + statement + " %}")
+    return table
+
+
+def text_blocks(doc: DocumentObject, key: str) -> None:
+    """A cell's lines as real paragraphs: « • … » lines in the Liste à puces style."""
+    tag(doc, f"for b in {key}")
+    tag(doc, "if b.bullet")
+    bullet(doc, "{{ b.text }}")
+    tag(doc, "else")
+    para(doc, "{{ b.text }}")
+    tag(doc, "endif")
+    tag(doc, "endfor")
