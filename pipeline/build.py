@@ -15,7 +15,7 @@ from pipeline import model as m
 from pipeline.analysis.overview import Analysis, analyse
 from pipeline.invoicing.billing import PdfService, Placed, bill
 from pipeline.outbox import Commit, Document, commit, mission_folder, safe_name
-from pipeline.render.context import cahier_context, cahier_title
+from pipeline.render.cahier import cahier_context, cahier_title
 from pipeline.render.docx import Context, render_docx
 from pipeline.workbook.reader import read_workbook
 from pipeline.workbook.sniff import read_source

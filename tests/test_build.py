@@ -14,7 +14,7 @@ from pipeline import model as m
 from pipeline.analysis.overview import analyse
 from pipeline.build import build
 from pipeline.formats import money
-from pipeline.render.context import cahier_context
+from pipeline.render.cahier import cahier_context
 from pipeline.render.docx import Picture
 from pipeline.workbook.reader import read_engagement
 from pipeline.workspace import Workspace

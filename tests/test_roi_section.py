@@ -11,7 +11,7 @@ import openpyxl
 from pipeline import model as m
 from pipeline.analysis.overview import analyse
 from pipeline.analysis.roi import analyse_roi
-from pipeline.render.context import cahier_context
+from pipeline.render.cahier import cahier_context
 from pipeline.render.roi_context import retained_scenario, roi_context
 from pipeline.workbook.reader import read_engagement
 from tests.conftest import EXAMPLES

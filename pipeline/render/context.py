@@ -14,12 +14,10 @@ from decimal import Decimal
 from enum import StrEnum
 
 from pipeline import model as m
-from pipeline.analysis.overview import Analysis
 from pipeline.analysis.stakeholders import count_by_category, group_by_quadrant
-from pipeline.formats import enumeration, long_date, money, number
+from pipeline.formats import long_date, money, number
 from pipeline.render import charts
 from pipeline.render.docx import Context, Picture
-from pipeline.render.roi_context import Retained, retained_scenario, roi_context
 from pipeline.workbook.kinds import fold
 
 QUADRANT_EXPLANATIONS: dict[m.Quadrant, str] = {
@@ -79,94 +77,6 @@ MEANS_RUBRIQUES: dict[m.Rubrique, str] = {
     m.Rubrique.BUDGET: "Moyens budgétaires",
 }
 
-CONCERTATION_DELIVERABLES: tuple[tuple[str, str], ...] = (
-    (
-        "Plan et supports de communication",
-        "Annonce, mobilisation, communication pendant la démarche et restitution, selon le "
-        "plan de communication établi avec la collectivité.",
-    ),
-    (
-        "Comptes rendus des temps de concertation",
-        "Un compte rendu par temps d'échange, publié et transmis aux participants.",
-    ),
-    (
-        "Bilan de la concertation",
-        "Ce qui a été retenu ou écarté, et pourquoi ; présenté aux élus puis restitué aux "
-        "habitants.",
-    ),
-    (
-        "Évaluation R.O.I. citoyen de fin de démarche",
-        "Les participants évaluent la démarche avec la grille ci-dessous ; les résultats, "
-        "par public, alimentent le bilan.",
-    ),
-)
-
-# A stopped concertation delivers its information plan, not a consultation.
-STOPPED_DELIVERABLES: tuple[tuple[str, str], ...] = (
-    (
-        "Plan d'information des habitants",
-        "Les actions décrites dans cette note (annonce, supports, temps d'information), selon "
-        "le calendrier retenu.",
-    ),
-    (
-        "Bilan de l'information",
-        "Ce qui a été diffusé, à qui, et les questions reçues ; présenté aux élus.",
-    ),
-)
-
-STOPPED_TEXT = (
-    "La démarche de concertation a été arrêtée avant l'atelier R.O.I. citoyen, d'un commun "
-    "accord entre la collectivité et amoor. Cette note consigne la décision et ses motifs "
-    "(voir « Contexte et objet ») ainsi que les éléments réunis pendant le cadrage, qui restent "
-    "utiles à la collectivité."
-)
-
-
-def cahier_title(mission: m.Mission) -> str:
-    """A concertation stopped before its workshop gets a decision note instead."""
-    return "Note de décision" if mission.stage is m.Stage.ARRETEE else "Cahier des charges"
-
-
-def cahier_context(
-    engagement: m.Engagement, analysis: Analysis, firm_name: str, today: date
-) -> Context:
-    """Context of the Cahier des charges (concertation citoyenne)."""
-    mission = engagement.mission
-    stopped = mission.stage is m.Stage.ARRETEE
-    retained = retained_scenario(analysis.roi, mission.chosen_scenario)
-    return {
-        "firm": {"name": firm_name},
-        "doc": {
-            "title": cahier_title(mission),
-            "generated_on": long_date(today),
-        },
-        "mission": mission_context(mission),
-        "purpose": _purpose(mission, firm_name),
-        "stopped": stopped,
-        "stopped_text": STOPPED_TEXT if stopped else "",
-        "stakeholders": stakeholders_context(engagement.stakeholders),
-        "parameters": _parameter_groups(engagement.parameters, SETTING_RUBRIQUES),
-        "scenarios": [_scenario(s, retained) for s in engagement.scenarios],
-        "chosen_scenario": _chosen(engagement, retained),
-        "roi": roi_context(engagement, analysis.roi)
-        if analysis.roi is not None
-        else {"rated": False, "empty_text": "", "notes": []},
-        "figures": {"stakeholder_map": stakeholder_figure(engagement.stakeholders)},
-        "means": _parameter_groups(engagement.parameters, MEANS_RUBRIQUES),
-        "budget": _budget(engagement.parameters),
-        "budget_total": money(_sum(p.amount for p in engagement.parameters)),
-        "information_plan": [_action(a) for a in _by_moment(engagement.communication)],
-        "governance": _governance(engagement, firm_name),
-        "deliverables": [
-            {"name": n, "description": d}
-            for n, d in (STOPPED_DELIVERABLES if stopped else CONCERTATION_DELIVERABLES)
-        ],
-        "evaluation": [
-            {"code": c.code, "name": c.name, "definition": c.definition}
-            for c in engagement.criteria
-        ],
-    }
-
 
 def mission_context(mission: m.Mission) -> Context:
     level = mission.participation_level
@@ -175,7 +85,7 @@ def mission_context(mission: m.Mission) -> Context:
         "title": mission.title,
         "offer": mission.offer.value,
         "collectivite": mission.collectivite,
-        "collectivite_type": _value(mission.collectivite_type),
+        "collectivite_type": value(mission.collectivite_type),
         "pilot": mission.pilot,
         "elected_official": mission.elected_official,
         "consultant": mission.consultant,
@@ -188,7 +98,7 @@ def mission_context(mission: m.Mission) -> Context:
         "context_blocks": blocks(mission.context),
         "objectives_blocks": blocks(mission.objectives),
         "stakes_blocks": blocks(mission.stakes),
-        "participation_level": _value(level),
+        "participation_level": value(level),
         "participation_level_text": PARTICIPATION_TEXTS[level] if level else "",
     }
 
@@ -209,32 +119,19 @@ def blocks(text: str) -> list[Context]:
     return result
 
 
-def _purpose(mission: m.Mission, firm_name: str) -> str:
-    client = f"confiée à {firm_name} par la collectivité « {mission.collectivite} »"
-    if mission.stage is m.Stage.ARRETEE:
-        return (
-            f"La présente note consigne la décision d'arrêter la démarche « {mission.title} » "
-            f"avant l'atelier R.O.I. citoyen, et ce qui la remplace (mission {client})."
-        )
-    return (
-        f"Le présent cahier des charges précise le cadre de la mission « {mission.title} », "
-        f"{client}."
-    )
-
-
-def _budget(parameters: Iterable[m.Parameter]) -> list[Context]:
+def budget(parameters: Iterable[m.Parameter]) -> list[Context]:
     """Every rubrique with an amount, in the sheet's list order: the amounts all add up."""
     items = list(parameters)
     rows = []
     for rubrique in m.Rubrique:
-        total = _sum(p.amount for p in items if p.rubrique is rubrique)
+        total = sum_amounts(p.amount for p in items if p.rubrique is rubrique)
         if total is not None:
             heading = MEANS_RUBRIQUES.get(rubrique) or SETTING_RUBRIQUES[rubrique]
             rows.append({"heading": heading, "total": money(total)})
     return rows
 
 
-def _by_moment(actions: Iterable[m.CommunicationAction]) -> list[m.CommunicationAction]:
+def by_moment(actions: Iterable[m.CommunicationAction]) -> list[m.CommunicationAction]:
     order = {moment: index for index, moment in enumerate(m.Moment)}
     return sorted(
         actions,
@@ -245,9 +142,14 @@ def _by_moment(actions: Iterable[m.CommunicationAction]) -> list[m.Communication
     )
 
 
-def _action(action: m.CommunicationAction) -> Context:
+def communication_plan(actions: Iterable[m.CommunicationAction]) -> list[Context]:
+    """The « Communication » sheet's actions by temps fort, then date."""
+    return [action(a) for a in by_moment(actions)]
+
+
+def action(action: m.CommunicationAction) -> Context:
     return {
-        "moment": _value(action.moment),
+        "moment": value(action.moment),
         "date": long_date(action.date),
         "target": action.target,
         "message": action.message,
@@ -285,12 +187,12 @@ def _stakeholder(s: m.Stakeholder) -> Context:
         "role": s.role,
         "influence": number(s.influence),
         "interest": number(s.interest),
-        "involvement": _value(s.involvement),
+        "involvement": value(s.involvement),
         "contact": s.contact,
     }
 
 
-def _parameter_groups(
+def parameter_groups(
     parameters: Iterable[m.Parameter], rubriques: dict[m.Rubrique, str]
 ) -> list[Context]:
     items = list(parameters)
@@ -306,40 +208,10 @@ def _parameter_groups(
                         {"label": p.label, "detail": p.detail, "amount": money(p.amount)}
                         for p in members
                     ],
-                    "total": money(_sum(p.amount for p in members)),
+                    "total": money(sum_amounts(p.amount for p in members)),
                 }
             )
     return groups
-
-
-def _scenario(s: m.Scenario, retained: Retained | None) -> Context:
-    return {
-        "code": s.code,
-        "title": s.title,
-        "techniques": enumeration(t.value for t in s.techniques),
-        "publics": s.publics,
-        "description": s.description,
-        "description_blocks": blocks(s.description),
-        "duration": f"{number(s.duration_weeks)} semaine{'s' if s.duration_weeks != 1 else ''}"
-        if s.duration_weeks is not None
-        else "",
-        "cost": money(s.estimated_cost),
-        "mark": retained.mark if retained and retained.code == s.code else "",
-    }
-
-
-def _chosen(engagement: m.Engagement, retained: Retained | None) -> Context | None:
-    scenario = engagement.scenario(retained.code) if retained else None
-    if retained is None or scenario is None:
-        return None
-    return {
-        "code": scenario.code,
-        "title": scenario.title,
-        "label": retained.label,
-        "techniques": [t.value for t in scenario.techniques],
-        "description": scenario.description,
-        "origin": retained.origin,
-    }
 
 
 def stakeholder_figure(stakeholders: tuple[m.Stakeholder, ...]) -> Picture | None:
@@ -352,7 +224,7 @@ def stakeholder_figure(stakeholders: tuple[m.Stakeholder, ...]) -> Picture | Non
     )
 
 
-def _governance(engagement: m.Engagement, firm_name: str) -> list[Context]:
+def governance(engagement: m.Engagement, firm_name: str) -> list[Context]:
     mission = engagement.mission
     people: dict[str, list[Context]] = {"Élus": [], "Services": [], "Prestataires": []}
     if mission.elected_official:
@@ -381,10 +253,10 @@ def _same_person(listed: str, name: str) -> bool:
     return bool(a and b) and (a in b or b in a)
 
 
-def _sum(amounts: Iterable[Decimal | None]) -> Decimal | None:
+def sum_amounts(amounts: Iterable[Decimal | None]) -> Decimal | None:
     values = [a for a in amounts if a is not None]
     return sum(values, Decimal(0)) if values else None
 
 
-def _value(member: StrEnum | None) -> str:
+def value(member: StrEnum | None) -> str:
     return "" if member is None else str(member.value)

@@ -1,6 +1,6 @@
 """The Cahier des charges of a Concertation citoyenne (a Note de décision when stopped).
 
-Its context comes from ``pipeline.render.context.cahier_context``.
+Its context comes from ``pipeline.render.cahier.cahier_context``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,158 @@
+"""Context of the Cahier des charges of a Concertation citoyenne (or its Note de décision).
+
+Pure: the engagement and its analysis in, pre-formatted French strings out.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pipeline import model as m
+from pipeline.analysis.overview import Analysis
+from pipeline.formats import enumeration, long_date, money, number
+from pipeline.render.context import (
+    MEANS_RUBRIQUES,
+    SETTING_RUBRIQUES,
+    blocks,
+    budget,
+    communication_plan,
+    governance,
+    mission_context,
+    parameter_groups,
+    stakeholder_figure,
+    stakeholders_context,
+    sum_amounts,
+)
+from pipeline.render.docx import Context
+from pipeline.render.roi_context import Retained, retained_scenario, roi_context
+
+CONCERTATION_DELIVERABLES: tuple[tuple[str, str], ...] = (
+    (
+        "Plan et supports de communication",
+        "Annonce, mobilisation, communication pendant la démarche et restitution, selon le "
+        "plan de communication établi avec la collectivité.",
+    ),
+    (
+        "Comptes rendus des temps de concertation",
+        "Un compte rendu par temps d'échange, publié et transmis aux participants.",
+    ),
+    (
+        "Bilan de la concertation",
+        "Ce qui a été retenu ou écarté, et pourquoi ; présenté aux élus puis restitué aux "
+        "habitants.",
+    ),
+    (
+        "Évaluation R.O.I. citoyen de fin de démarche",
+        "Les participants évaluent la démarche avec la grille ci-dessous ; les résultats, "
+        "par public, alimentent le bilan.",
+    ),
+)
+
+# A stopped concertation delivers its information plan, not a consultation.
+STOPPED_DELIVERABLES: tuple[tuple[str, str], ...] = (
+    (
+        "Plan d'information des habitants",
+        "Les actions décrites dans cette note (annonce, supports, temps d'information), selon "
+        "le calendrier retenu.",
+    ),
+    (
+        "Bilan de l'information",
+        "Ce qui a été diffusé, à qui, et les questions reçues ; présenté aux élus.",
+    ),
+)
+
+STOPPED_TEXT = (
+    "La démarche de concertation a été arrêtée avant l'atelier R.O.I. citoyen, d'un commun "
+    "accord entre la collectivité et amoor. Cette note consigne la décision et ses motifs "
+    "(voir « Contexte et objet ») ainsi que les éléments réunis pendant le cadrage, qui restent "
+    "utiles à la collectivité."
+)
+
+
+def cahier_title(mission: m.Mission) -> str:
+    """A concertation stopped before its workshop gets a decision note instead."""
+    return "Note de décision" if mission.stage is m.Stage.ARRETEE else "Cahier des charges"
+
+
+def cahier_context(
+    engagement: m.Engagement, analysis: Analysis, firm_name: str, today: date
+) -> Context:
+    """Context of the Cahier des charges (concertation citoyenne)."""
+    mission = engagement.mission
+    stopped = mission.stage is m.Stage.ARRETEE
+    retained = retained_scenario(analysis.roi, mission.chosen_scenario)
+    return {
+        "firm": {"name": firm_name},
+        "doc": {
+            "title": cahier_title(mission),
+            "generated_on": long_date(today),
+        },
+        "mission": mission_context(mission),
+        "purpose": _purpose(mission, firm_name),
+        "stopped": stopped,
+        "stopped_text": STOPPED_TEXT if stopped else "",
+        "stakeholders": stakeholders_context(engagement.stakeholders),
+        "parameters": parameter_groups(engagement.parameters, SETTING_RUBRIQUES),
+        "scenarios": [_scenario(s, retained) for s in engagement.scenarios],
+        "chosen_scenario": _chosen(engagement, retained),
+        "roi": roi_context(engagement, analysis.roi)
+        if analysis.roi is not None
+        else {"rated": False, "empty_text": "", "notes": []},
+        "figures": {"stakeholder_map": stakeholder_figure(engagement.stakeholders)},
+        "means": parameter_groups(engagement.parameters, MEANS_RUBRIQUES),
+        "budget": budget(engagement.parameters),
+        "budget_total": money(sum_amounts(p.amount for p in engagement.parameters)),
+        "information_plan": communication_plan(engagement.communication),
+        "governance": governance(engagement, firm_name),
+        "deliverables": [
+            {"name": n, "description": d}
+            for n, d in (STOPPED_DELIVERABLES if stopped else CONCERTATION_DELIVERABLES)
+        ],
+        "evaluation": [
+            {"code": c.code, "name": c.name, "definition": c.definition}
+            for c in engagement.criteria
+        ],
+    }
+
+
+def _purpose(mission: m.Mission, firm_name: str) -> str:
+    client = f"confiée à {firm_name} par la collectivité « {mission.collectivite} »"
+    if mission.stage is m.Stage.ARRETEE:
+        return (
+            f"La présente note consigne la décision d'arrêter la démarche « {mission.title} » "
+            f"avant l'atelier R.O.I. citoyen, et ce qui la remplace (mission {client})."
+        )
+    return (
+        f"Le présent cahier des charges précise le cadre de la mission « {mission.title} », "
+        f"{client}."
+    )
+
+
+def _scenario(s: m.Scenario, retained: Retained | None) -> Context:
+    return {
+        "code": s.code,
+        "title": s.title,
+        "techniques": enumeration(t.value for t in s.techniques),
+        "publics": s.publics,
+        "description": s.description,
+        "description_blocks": blocks(s.description),
+        "duration": f"{number(s.duration_weeks)} semaine{'s' if s.duration_weeks != 1 else ''}"
+        if s.duration_weeks is not None
+        else "",
+        "cost": money(s.estimated_cost),
+        "mark": retained.mark if retained and retained.code == s.code else "",
+    }
+
+
+def _chosen(engagement: m.Engagement, retained: Retained | None) -> Context | None:
+    scenario = engagement.scenario(retained.code) if retained else None
+    if retained is None or scenario is None:
+        return None
+    return {
+        "code": scenario.code,
+        "title": scenario.title,
+        "label": retained.label,
+        "techniques": [t.value for t in scenario.techniques],
+        "description": scenario.description,
+        "origin": retained.origin,
+    }
