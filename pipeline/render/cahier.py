@@ -9,15 +9,15 @@ from datetime import date
 
 from pipeline import model as m
 from pipeline.analysis.overview import Analysis
-from pipeline.formats import enumeration, long_date, money, number
+from pipeline.formats import enumeration, money, number
 from pipeline.render.context import (
     MEANS_RUBRIQUES,
     SETTING_RUBRIQUES,
     blocks,
     budget,
     communication_plan,
+    frame,
     governance,
-    mission_context,
     parameter_groups,
     stakeholder_figure,
     stakeholders_context,
@@ -82,12 +82,7 @@ def cahier_context(
     stopped = mission.stage is m.Stage.ARRETEE
     retained = retained_scenario(analysis.roi, mission.chosen_scenario)
     return {
-        "firm": {"name": firm_name},
-        "doc": {
-            "title": cahier_title(mission),
-            "generated_on": long_date(today),
-        },
-        "mission": mission_context(mission),
+        **frame(mission, firm_name, cahier_title(mission), today),
         "purpose": _purpose(mission, firm_name),
         "stopped": stopped,
         "stopped_text": STOPPED_TEXT if stopped else "",

@@ -78,6 +78,16 @@ MEANS_RUBRIQUES: dict[m.Rubrique, str] = {
 }
 
 
+def frame(mission: m.Mission, firm_name: str, title: str, today: date) -> Context:
+    """What every mission document's cover, header and footer show
+    (``templating.common.start_document`` and ``build_cover``)."""
+    return {
+        "firm": {"name": firm_name},
+        "doc": {"title": title, "generated_on": long_date(today)},
+        "mission": mission_context(mission),
+    }
+
+
 def mission_context(mission: m.Mission) -> Context:
     level = mission.participation_level
     return {

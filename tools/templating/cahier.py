@@ -5,7 +5,6 @@ Its context comes from ``pipeline.render.cahier.cahier_context``.
 
 from __future__ import annotations
 
-from docx import Document
 from docx.document import Document as DocumentObject
 from docx.shared import Pt
 
@@ -13,24 +12,17 @@ from templating.common import (
     CENTER,
     HIGHLIGHT_STYLE,
     RIGHT,
-    TOC_INSTRUCTION,
-    TOC_PLACEHOLDER,
     Row,
-    add_field,
     add_table,
     build_cover,
     bullet,
-    configure_heading_numbering,
-    configure_page,
-    configure_properties,
-    configure_settings,
-    configure_styles,
-    configure_theme_fonts,
     figure,
     grid_table,
     heading,
     keep,
     para,
+    start_document,
+    table_of_contents,
     tag,
     text_blocks,
 )
@@ -44,8 +36,7 @@ def build_decision_and_toc(doc: DocumentObject) -> None:
     decision.paragraph_format.space_after = Pt(18)
     tag(doc, "endif")
 
-    para(doc, "Table des matières", "TOC Heading")
-    add_field(doc.add_paragraph(), TOC_INSTRUCTION, TOC_PLACEHOLDER)
+    table_of_contents(doc)
 
 
 def build_section_context(doc: DocumentObject) -> None:
@@ -490,17 +481,7 @@ def build_section_deliverables(doc: DocumentObject) -> None:
 
 
 def build_cahier_des_charges() -> DocumentObject:
-    doc = Document()
-    # python-docx's default template starts with no paragraph; keep the body clean.
-    for paragraph in list(doc.paragraphs):
-        paragraph._p.getparent().remove(paragraph._p)
-    configure_theme_fonts(doc)
-    configure_styles(doc)
-    configure_heading_numbering(doc)
-    configure_settings(doc)
-    configure_properties(doc)
-    configure_page(doc)
-
+    doc = start_document("concertation citoyenne; cahier des charges")
     build_cover(doc)
     build_decision_and_toc(doc)
     build_section_context(doc)

@@ -11,8 +11,10 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import cast
 
+from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
@@ -28,6 +30,7 @@ from docx.text.paragraph import Paragraph
 
 from pipeline.text import french_spacing
 
+LOGO = Path(__file__).resolve().parents[1] / "assets" / "logo-amoor.png"
 FONT = "Calibri"
 DARK_BLUE = RGBColor(0x1F, 0x38, 0x64)
 MID_BLUE = RGBColor(0x2E, 0x54, 0x96)
@@ -389,15 +392,40 @@ def set_properties(
     props.revision = 1
 
 
-def configure_properties(doc: DocumentObject) -> None:
+def configure_properties(doc: DocumentObject, keywords: str) -> None:
+    """The properties of a mission document, from the frame every context holds."""
     set_properties(
         doc,
         title="{{ doc.title|safe }} — {{ mission.title|safe }}",
         subject="{{ mission.collectivite|safe }}",
         author="{{ firm.name|safe }}",
         identifier="{{ mission.reference|safe }}",
-        keywords="concertation citoyenne; cahier des charges",
+        keywords=keywords,
     )
+
+
+def start_document(keywords: str) -> DocumentObject:
+    """An empty mission document: the firm's styles, numbered headings, French
+    settings, A4 page with its header and footer (firm, client, title, reference,
+    page X / Y). Its context provides ``firm``, ``doc`` and ``mission``
+    (``pipeline.render.context.frame``)."""
+    doc = Document()
+    # python-docx's default template starts with no paragraph; keep the body clean.
+    for paragraph in list(doc.paragraphs):
+        paragraph._p.getparent().remove(paragraph._p)
+    configure_theme_fonts(doc)
+    configure_styles(doc)
+    configure_heading_numbering(doc)
+    configure_settings(doc)
+    configure_properties(doc, keywords)
+    configure_page(doc)
+    return doc
+
+
+def table_of_contents(doc: DocumentObject) -> None:
+    """The « Table des matières » heading and its TOC field (headings 1 to 3)."""
+    para(doc, "Table des matières", "TOC Heading")
+    add_field(doc.add_paragraph(), TOC_INSTRUCTION, TOC_PLACEHOLDER)
 
 
 # --------------------------------------------------------------------------- page setup
@@ -571,6 +599,13 @@ RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def build_cover(doc: DocumentObject) -> None:
+    """The cover page: the firm's logo (an ordinary picture: in Word, right-click it,
+    « Modifier l'image », to put the firm's own), the document's title, the mission,
+    the client, the reference and the date. No header or footer on it."""
+    logo = doc.add_paragraph(style="Normal")
+    logo.add_run().add_picture(str(LOGO), width=Cm(6))
+    _describe_last_picture(logo, "Logo du cabinet")
+    logo.paragraph_format.space_after = Pt(6)
     firm = para(doc, "{{ firm.name }}")
     firm.runs[0].bold = True
     firm.runs[0].font.size = Pt(16)
@@ -595,6 +630,13 @@ def build_cover(doc: DocumentObject) -> None:
     tag(doc, "endif")
     date = para(doc, "{{ doc.generated_on }}", label="Date : ")
     date.add_run().add_break(WD_BREAK.PAGE)
+
+
+def _describe_last_picture(paragraph: Paragraph, description: str) -> None:
+    """Alternative text on the paragraph's picture (read by screen readers)."""
+    doc_pr = paragraph._p.findall(".//" + qn("wp:docPr"))[-1]
+    doc_pr.set("descr", description)
+    doc_pr.set("name", description)
 
 
 def figure(doc: DocumentObject, key: str, caption: str) -> None:
