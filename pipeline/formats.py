@@ -34,8 +34,12 @@ def decimal(value: float | Decimal | None, places: int = 2, grouped: bool = True
 
 
 def long_date(value: date | None) -> str:
-    """« 25 novembre 2026 »."""
-    return "" if value is None else str(format_date(value, format="long", locale=LOCALE))
+    """« 25 novembre 2026 », and « 1er décembre 2026 » as French writes the first day
+    (CLDR, so Babel, writes « 1 décembre »)."""
+    if value is None:
+        return ""
+    text = str(format_date(value, format="long", locale=LOCALE))
+    return "1er" + text[1:] if value.day == 1 and text.startswith("1 ") else text
 
 
 def number(value: int | Decimal | None) -> str:

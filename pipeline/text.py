@@ -27,16 +27,34 @@ def clean_text(value: str) -> str:
 _BEFORE_COLON = re.compile(r" (:)")
 _BEFORE_PUNCT = re.compile(r" ([;!?])")
 _PERCENT = re.compile(r"(\d) %")
+_GUILLEMET_OPEN = re.compile("«[ \u00a0\u202f]*")
+_GUILLEMET_CLOSE = re.compile("[ \u00a0\u202f]*»")
+_EURO = re.compile(r"(\d) €")
+# A typewriter apostrophe between two letters (« l'atelier », « aujourd'hui »).
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _typographic_apostrophe(word: re.Match[str]) -> str:
+    text = word.group()
+    return text if "@" in text else _APOSTROPHE.sub("\u2019", text)  # e-mails as typed
 
 
 def french_spacing(value: str) -> str:
-    """French typography: the spaces around « : ; ! ? » and guillemets never break.
+    """French typography: the spaces around « : ; ! ? » and guillemets never break,
+    and the apostrophe is the typographic one.
 
     Only spaces already typed are made unbreakable (a colon in « 10:30 » or a
-    web address is left alone): no-break space before « : », after « « » and
-    before « » »; narrow no-break space before « ; ! ? » and « % ».
+    web address is left alone): no-break space before « : », after « « », before
+    « » » (added when missing) and before « € » after a figure; narrow no-break space before « ; ! ? »
+    and « % ». A ' between two letters becomes ’, except in an e-mail address.
     """
     value = _BEFORE_COLON.sub("\u00a0\\1", value)
     value = _BEFORE_PUNCT.sub("\u202f\\1", value)
-    value = value.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+    value = _GUILLEMET_OPEN.sub("«\u00a0", value)
+    value = _GUILLEMET_CLOSE.sub("\u00a0»", value)
+    value = _EURO.sub("\\1\u00a0€", value)
+    value = _WORD.sub(_typographic_apostrophe, value)
     return _PERCENT.sub("\\1\u202f%", value)

@@ -59,8 +59,10 @@ def pdf_text(pdf: Path) -> str:
 
 
 def squash(text: str) -> str:
-    """Text without spaces or hyphens: a table cell may wrap a name at either."""
-    return re.sub(r"[\s\-\u2010\u00ad]", "", unicodedata.normalize("NFKC", text))
+    """Text without spaces or hyphens: a table cell may wrap a name at either. The
+    typographic apostrophe compares as ' (typography is checked in test_typography)."""
+    flat = unicodedata.normalize("NFKC", text).replace("\u2019", "'")
+    return re.sub(r"[\s\-\u2010\u00ad]", "", flat)
 
 
 def docx_text_via_pdf(docx: Path, workdir: Path, profile: Path) -> str:

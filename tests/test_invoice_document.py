@@ -100,7 +100,7 @@ STANDARD_MENTIONS: list[tuple[str, str]] = [
     ("date d'émission", "Date d'émission : 25 novembre 2026"),
     (
         "période de la prestation",
-        "Période de la prestation : du 1 septembre 2026 au 20 novembre 2026",
+        "Période de la prestation : du 1er septembre 2026 au 20 novembre 2026",
     ),
     ("échéance à 30 jours", "Échéance : 25 décembre 2026"),
     ("vendeur : nom", "amoor SAS"),
@@ -174,8 +174,9 @@ def docx_text(data: bytes, path: Path) -> str:
 
 def normalise(text: str) -> str:
     """One plain space between words: Babel's narrow no-break spaces, no-break spaces
-    and line breaks all compare as one space."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+    and line breaks all compare as one space; ’ as ' (see test_typography)."""
+    flat = unicodedata.normalize("NFKC", text).replace("\u2019", "'")
+    return re.sub(r"\s+", " ", flat).strip()
 
 
 def render(invoice: Invoice, path: Path, *, demo: bool = False) -> str:

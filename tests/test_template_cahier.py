@@ -36,7 +36,7 @@ STAKEHOLDER_NAMES = [
 ]
 SECTION_HEADINGS = [
     "Contexte et objet",
-    "Objectifs, niveau de participation, ce qui est soumis au débat et ce qui ne l'est pas",
+    "Objectifs, niveau de participation, ce qui est soumis au débat et ce qui ne l’est pas",
     "Parties prenantes",
     "Moyens humains, matériels et budgétaires",
     "Gouvernance et rôles",
@@ -335,8 +335,9 @@ def docx_text(path: Path) -> str:
 
 
 def normalise(text: str) -> str:
-    """One space between words (and NFKC: no ligature, no special space)."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))
+    """One space between words (and NFKC: no ligature, no special space); ’ as '
+    (typography is checked in test_typography)."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).replace("\u2019", "'"))
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -378,7 +379,7 @@ def test_render_contains_the_context(tmp_path: Path, stopped: bool) -> None:
 
     if stopped:
         assert STOPPED_TEXT in flat
-        assert ("Plan d'information retenu", "Heading 1") in styled
+        assert ("Plan d’information retenu", "Heading 1") in styled
         assert "Le projet & son calendrier" in flat
         assert "Paramètres de la concertation" not in flat
         assert "Scénario retenu" not in flat

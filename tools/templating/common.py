@@ -159,7 +159,7 @@ def add_field(paragraph: Paragraph, instruction: str, cached: str) -> None:
     instr.text = f" {instruction} "
     result = w_element("t")
     result.set(qn("xml:space"), "preserve")
-    result.text = cached
+    result.text = french_spacing(cached)
     for child in (
         begin,
         instr,
