@@ -46,9 +46,9 @@ def french_spacing(value: str) -> str:
     """French typography: the spaces around « : ; ! ? » and guillemets never break,
     and the apostrophe is the typographic one.
 
-    Only spaces already typed are made unbreakable (a colon in « 10:30 » or a
-    web address is left alone): no-break space before « : », after « « », before
-    « » » (added when missing) and before « € » after a figure; narrow no-break space before « ; ! ? »
+    Only spaces already typed are made unbreakable (a colon in « 10:30 » or a web
+    address is left alone): no-break space before « : », inside « » (added when
+    missing) and before « € » after a figure; narrow no-break space before « ; ! ? »
     and « % ». A ' between two letters becomes ’, except in an e-mail address.
     """
     value = _BEFORE_COLON.sub("\u00a0\\1", value)
