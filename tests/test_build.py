@@ -181,5 +181,5 @@ def test_charts_carry_an_alternative_text(workspace: Workspace) -> None:
     assert result.commit is not None
     with zipfile.ZipFile(result.commit.written[0]) as docx:
         body = docx.read("word/document.xml").decode("utf-8")
-    assert 'descr="Carte pouvoir / intérêt des parties prenantes, par catégorie"' in body
+    assert 'descr="Carte pouvoir / intérêt des parties prenantes : chaque numéro' in body
     assert body.count("<wp:docPr descr=") == 2  # the map and the merit profile

@@ -13,6 +13,7 @@ from PIL import Image
 from pipeline import model as m
 from pipeline.analysis.overview import analyse
 from pipeline.render import charts
+from pipeline.text import french_spacing
 from pipeline.workbook.reader import read_engagement
 from tests.conftest import EXAMPLES
 
@@ -60,9 +61,9 @@ def _charts_of(path: Path) -> list[bytes]:
 def _text_boxes(figure: Any) -> list[tuple[str, Any]]:
     renderer = figure.canvas.get_renderer()
     boxes = []
-    for text in figure.findobj(
-        lambda a: hasattr(a, "get_text") and hasattr(a, "get_window_extent")
-    ):
+    from matplotlib.text import Text
+
+    for text in figure.findobj(Text):  # a legend's TextArea wraps one of these Texts
         if text.get_visible() and text.get_text().strip():
             boxes.append((text.get_text(), text.get_window_extent(renderer)))
     return boxes
@@ -85,12 +86,11 @@ def test_charts_render_sharp_with_every_label_inside(path: Path, drawn: list[Any
             assert box.y0 >= canvas.y0 - 1 and box.y1 <= canvas.y1 + 1, text
 
 
-def test_sixty_stakeholder_names_stay_apart_and_inside_their_cell(drawn: list[Any]) -> None:
+def _crowd(size: int) -> list[m.Stakeholder]:
     engagement = read_engagement(next(p for p in EXAMPLES if "saint-aubin" in p.name))
-    base = engagement.stakeholders
-    crowd = list(base)
-    for index, stakeholder in enumerate(base * 2):
-        if len(crowd) >= 60:
+    crowd = list(engagement.stakeholders)
+    for index, stakeholder in enumerate(engagement.stakeholders * 2):
+        if len(crowd) >= size:
             break
         crowd.append(
             m.Stakeholder(
@@ -100,21 +100,37 @@ def test_sixty_stakeholder_names_stay_apart_and_inside_their_cell(drawn: list[An
                 1 + (index * 3) % 5,
             )
         )
+    return crowd
+
+
+def test_sixty_stakeholders_each_a_numbered_marker_on_its_point_and_named_in_full(
+    drawn: list[Any],
+) -> None:
+    crowd = [*_crowd(60), m.Stakeholder("Établissement" * 12, m.Category.AUTRE, 5, 5)]
     charts.stakeholder_map(crowd)
     figure = drawn[0]
-    ax = figure.axes[0]
-    names = [
-        (t, b)
-        for t, b in _text_boxes(figure)
-        if b.y1 - b.y0 < 60 and t not in {q.value for q in m.Quadrant}
-    ]
-    labels = [(t, b) for t, b in names if t in {lbl.get_text() for lbl in ax.texts}]
-    assert len(labels) >= 55  # a few may be summarised as « + N (voir le registre) »
-    for (first, a), (second, b) in combinations(labels, 2):
+    grid, key = figure.axes
+    numbers = {t.get_text(): t for t in grid.texts if t.get_text().isdigit()}
+    assert sorted(numbers, key=int) == [str(n) for n in range(1, len(crowd) + 1)]
+    for number, text in numbers.items():
+        stakeholder = crowd[int(number) - 1]
+        x, y = text.get_position()
+        # On its point: closer to its own (interest, influence) than to any other.
+        assert abs(x - stakeholder.interest) < 0.5 and abs(y - stakeholder.influence) < 0.5
+    # Every name in full in the key, on one or more lines: never cut with « … ».
+    lines = [t.get_text() for t in key.texts if not t.get_text().isdigit()]
+    assert not any("…" in line for line in lines)
+    joined = " ".join(lines)
+    for stakeholder in crowd[:-1]:
+        assert french_spacing(stakeholder.name) in joined
+    assert "".join(lines).count("Établissement") == 12  # split, but all there
+    boxes = _text_boxes(figure)
+    for (first, a), (second, b) in combinations(boxes, 2):
         assert not a.overlaps(b), (first, second)
-    edges = [ax.transData.transform((x, 0))[0] for x in (0.5, 1.5, 2.5, 3.5, 4.5, 5.5)]
-    for text, box in labels:
-        assert any(left <= box.x0 and box.x1 <= right + 1 for left, right in pairwise(edges)), text
+    canvas = figure.bbox
+    for text, box in _text_boxes(figure):
+        assert box.x0 >= canvas.x0 - 1 and box.x1 <= canvas.x1 + 1, text
+        assert box.y0 >= canvas.y0 - 1 and box.y1 <= canvas.y1 + 1, text
 
 
 def test_dollar_signs_and_edge_cases_are_drawn_as_typed(drawn: list[Any]) -> None:

@@ -71,6 +71,15 @@ def stakeholder(
 def sample_context(*, stopped: bool) -> dict[str, Any]:
     """A full context following the contract, with French text, accents, « & » and « < »."""
     context = _sample(stopped=stopped)
+    register = context["stakeholders"]
+    rows = [s for group in register["groups"] for s in group["items"]]
+    for rank, row in enumerate(rows, start=1):
+        row["number"] = str(rank)
+    register["contacts"] = [
+        {"number": r["number"], "name": r["name"], "contact": r["contact"]}
+        for r in rows
+        if r["contact"]
+    ]
     mission = context["mission"]
     for key in ("context", "objectives", "stakes"):
         mission[f"{key}_blocks"] = blocks(mission[key])
@@ -407,8 +416,9 @@ def test_empty_optional_values_leave_no_orphan(tmp_path: Path) -> None:
     assert "Total général" not in flat
     assert "Aucun scénario n'est encore retenu." in flat
     document = docx.Document(str(out))
-    # Tables left: identity card, categories, 2 registers, scenarios (no means, no criteria).
-    assert len(document.tables) == 5
+    # Tables left: identity card, categories, 2 registers, contacts, scenarios (no means,
+    # no criteria).
+    assert len(document.tables) == 6
 
 
 def test_template_is_a_word_document() -> None:

@@ -9,6 +9,7 @@ marker shape as well as colour, grades by lightness as well as hue.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
 from pipeline import model as m
+from pipeline.text import french_spacing
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -36,11 +38,9 @@ CATEGORY_STYLE: dict[m.Category, tuple[str, str]] = {
     m.Category.INSTITUTIONS: ("#56B4E9", "P"),
     m.Category.AUTRE: ("#7F7F7F", "X"),
 }
-# Stakeholder map: one grid cell per (interest, influence) pair, names listed in it.
-FONT_SIZE = 5.6
-TEXT_SPAN = 0.82  # x units from a name's start to the next cell's edge, with a margin
-LINE_HEIGHT = 0.105  # in score units: 9 lines fill a cell
-LINES_PER_CELL = 9
+# Stakeholder map: each stakeholder a numbered marker at its (interest, influence)
+# point, several sharing a point grouped around it; the full names in a key below,
+# numbered in the register's order (the document's register shows the same numbers).
 HIGH_EDGE = m.HIGH_SCORE - 0.5  # "high" means 3 or more
 QUADRANT_LABELS: dict[m.Quadrant, tuple[float, float]] = {
     m.Quadrant.A_SATISFAIRE: (1.5, 5.62),
@@ -48,13 +48,24 @@ QUADRANT_LABELS: dict[m.Quadrant, tuple[float, float]] = {
     m.Quadrant.A_SURVEILLER: (1.5, 0.36),
     m.Quadrant.A_INFORMER: (4.0, 0.36),
 }
+MAP_WIDTH_CM = 17.0
+MAP_HEIGHT_CM = 12.0  # the grid with its axis labels and category legend
+KEY_COLUMNS = 3
+KEY_FONT_SIZE = 6.5
+KEY_LINE_CM = 0.3  # one line of the key
+MARKER_STEP = (0.2, 0.16)  # data units between two markers of one point, x and y
+MARKER_ROOM = (0.9, 0.82)  # the most a point's group may take of its cell, x and y
 
 
-def _figure(width_cm: float, height_cm: float) -> Figure:
+def _figure(width_cm: float, height_cm: float, *, constrained: bool = True) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(width_cm * CM, height_cm * CM), dpi=DPI, layout="constrained")
+    figure = Figure(
+        figsize=(width_cm * CM, height_cm * CM),
+        dpi=DPI,
+        layout="constrained" if constrained else None,
+    )
     FigureCanvasAgg(figure)
     return figure
 
@@ -71,84 +82,101 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _width_checker(figure: Figure, ax: Axes, span: float) -> Callable[[str], bool]:
-    """A test that a one-line label fits in ``span`` data units of the x axis."""
+def _wrap(text: str, limit: float, measure: Callable[[str], float]) -> list[str]:
+    """``text`` on as many lines as it needs, each ``limit`` wide at most (in the
+    unit of ``measure``); nothing is cut away.
+
+    Words are added while the line fits; a word wider than a whole line is split
+    where its measured width says (one measure per word, so long words cost no
+    more than short ones)."""
+
+    def fits(candidate: str) -> bool:
+        return measure(candidate) <= limit
+
+    lines: list[str] = []
+    line = ""
+    for word in (w for w in text.split(" ") if w):  # no-break spaces do not break
+        candidate = f"{line} {word}" if line else word
+        if fits(candidate):
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = word
+        if not fits(word):
+            size = max(1, int(len(word) * limit / measure(word)))
+            chunks = [word[i : i + size] for i in range(0, len(word), size)]
+            lines.extend(chunks[:-1])
+            line = chunks[-1]
+    if line:
+        lines.append(line)
+    return lines or [""]
+
+
+def _text_measure(figure: Figure, size: float) -> Callable[[str], float]:
+    """Width in pixels of a one-line text at ``size`` points in this figure."""
     from matplotlib.font_manager import FontProperties
 
     # get_renderer() is the Agg canvas's, not in the base canvas type matplotlib declares.
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
-    limit = abs(ax.transData.transform((span, 0))[0] - ax.transData.transform((0, 0))[0])
-    font = FontProperties(family=FONT, size=FONT_SIZE)
+    font = FontProperties(family=FONT, size=size)
 
-    def fits(text: str) -> bool:
+    def measure(text: str) -> float:
         width, _, _ = renderer.get_text_width_height_descent(text, font, ismath=False)
-        return bool(width <= limit)
+        return float(width)
 
-    return fits
+    return measure
 
 
-def _fit(name: str, max_lines: int, fits: Callable[[str], bool]) -> str:
-    """The name on at most ``max_lines`` lines that fit, shortened with « … » if needed."""
-    words = " ".join(name.split()).split(" ")
-    lines: list[str] = []
-    while words and len(lines) < max_lines:
-        line = words.pop(0)
-        while words and fits(f"{line} {words[0]}"):
-            line = f"{line} {words.pop(0)}"
-        lines.append(line)
-    if words or not fits(lines[-1]):
-        last = lines[-1]
-        while last and not fits(last + "…"):
-            last = last[:-1].rstrip()
-        lines[-1] = last + "…"
-    return "\n".join(lines)
+def _group_offsets(count: int) -> list[tuple[float, float]]:
+    """Offsets from a grid point of ``count`` markers sharing it, centred on it."""
+    columns = min(count, max(1, math.ceil(math.sqrt(count * 1.6))))
+    rows = math.ceil(count / columns)
+    dx = min(MARKER_STEP[0], MARKER_ROOM[0] / columns)
+    dy = min(MARKER_STEP[1], MARKER_ROOM[1] / rows)
+    offsets = []
+    for index in range(count):
+        row, column = divmod(index, columns)
+        in_row = min(columns, count - row * columns)  # the last row is centred too
+        offsets.append(((column - (in_row - 1) / 2) * dx, ((rows - 1) / 2 - row) * dy))
+    return offsets
 
 
 def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
-    """The power/interest grid, one named marker per stakeholder, coloured by category.
+    """The power/interest grid: stakeholder n is marker n at its (interest, influence)
+    point, its shape and colour giving its category; the key below gives every name
+    in full, numbered in the order given (the register's).
 
-    Influence and interest are integers, so stakeholders sharing a score share a
-    cell of the grid: each cell lists its members one per line, in a column
-    that cannot overlap the next cell's. Legible with 60 stakeholders, and
-    deterministic (no iterative label repulsion).
+    Markers sharing a point are grouped around it, never on top of one another;
+    names never overlap because they are in the key, wrapped, never cut. Legible
+    with 60 stakeholders, and deterministic (no iterative label repulsion).
     """
-    figure = _figure(17, 13)
-    ax = figure.add_subplot()
-    ax.set_xlim(0.5, 5.5)
-    # Bands above row 5 and below row 1 hold the quadrant names.
-    ax.set_ylim(0.2, 5.8)
-    ax.set_xticks(range(1, 6))
-    ax.set_yticks(range(1, 6))
-    ax.set_xlabel("Intérêt pour le projet (1 à 5)", fontsize=9)
-    ax.set_ylabel("Influence sur la décision (1 à 5)", fontsize=9)
-    ax.tick_params(labelsize=8, length=0)
-    for edge in (1.5, 2.5, 3.5, 4.5):
-        strong = edge == HIGH_EDGE
-        ax.axvline(
-            edge,
-            color="#303030" if strong else "#C8C8C8",
-            linewidth=1.4 if strong else 0.5,
-            zorder=1,
-        )
-        ax.axhline(
-            edge,
-            color="#303030" if strong else "#C8C8C8",
-            linewidth=1.4 if strong else 0.5,
-            zorder=1,
-        )
-    for quadrant, (x, y) in QUADRANT_LABELS.items():
-        _text(
-            ax,
-            x,
-            y,
-            quadrant.value,
-            ha="center",
-            va="center",
-            fontsize=10,
-            fontweight="bold",
-            color="#303030",
+    figure = _figure(MAP_WIDTH_CM, MAP_HEIGHT_CM, constrained=False)
+    measure_key = _text_measure(figure, KEY_FONT_SIZE)
+    column_px = (MAP_WIDTH_CM / KEY_COLUMNS - 1.2) * CM * DPI  # minus marker, number, margin
+    key = [
+        _wrap(french_spacing(" ".join(s.name.split())), column_px, measure_key)
+        for s in stakeholders
+    ]
+    per_column = math.ceil(len(key) / KEY_COLUMNS) if key else 0
+    columns = [key[i : i + per_column] for i in range(0, len(key), per_column)] if key else []
+    key_lines = max((sum(len(lines) for lines in column) for column in columns), default=0)
+    key_cm = key_lines * KEY_LINE_CM + (0.4 if key_lines else 0)
+    height_cm = MAP_HEIGHT_CM + key_cm
+    figure.set_size_inches(MAP_WIDTH_CM * CM, height_cm * CM)
+
+    def box(
+        left_cm: float, bottom_cm: float, width_cm: float, top_cm: float
+    ) -> tuple[float, float, float, float]:
+        return (
+            left_cm / MAP_WIDTH_CM,
+            bottom_cm / height_cm,
+            width_cm / MAP_WIDTH_CM,
+            (top_cm - bottom_cm) / height_cm,
         )
 
+    ax = figure.add_axes(box(1.4, key_cm + 2.5, MAP_WIDTH_CM - 1.8, height_cm - 0.2))
+    _draw_grid(ax)
     present = [c for c in m.Category if any(s.category is c for s in stakeholders)]
     handles = [
         ax.scatter(
@@ -166,60 +194,99 @@ def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
     if handles:
         figure.legend(
             handles=handles,
-            loc="outside lower center",
+            loc="lower center",
+            bbox_to_anchor=(0.5, (key_cm + 0.05) / height_cm),
             ncols=min(len(handles), 4),
             fontsize=8,
             frameon=False,
         )
-    figure.canvas.draw()  # settle the layout, so that text widths can be measured
-    fits = _width_checker(figure, ax, TEXT_SPAN)
 
-    cells: dict[tuple[int, int], list[m.Stakeholder]] = defaultdict(list)
-    for stakeholder in sorted(stakeholders, key=lambda s: (s.category.value, s.name)):
-        cells[(stakeholder.interest, stakeholder.influence)].append(stakeholder)
-    for (interest, influence), members in cells.items():
-        shown = members if len(members) <= LINES_PER_CELL else members[: LINES_PER_CELL - 1]
-        # Few names in the cell: each may take two lines rather than be cut short.
-        per_name = 2 if 2 * len(shown) <= LINES_PER_CELL else 1
-        labels = [_fit(s.name, per_name, fits) for s in shown]
-        used = sum(label.count("\n") + 1 for label in labels) + (len(shown) < len(members))
-        y = influence + (used - 1) * LINE_HEIGHT / 2
-        for stakeholder, label in zip(shown, labels, strict=True):
-            height = label.count("\n") + 1
-            centre = y - (height - 1) * LINE_HEIGHT / 2
-            colour, marker = CATEGORY_STYLE[stakeholder.category]
+    points: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for number, stakeholder in enumerate(stakeholders, start=1):
+        points[(stakeholder.interest, stakeholder.influence)].append(number)
+    for (interest, influence), numbers in points.items():
+        size = 5.5 if len(numbers) <= 20 else 4.5
+        for number, (dx, dy) in zip(numbers, _group_offsets(len(numbers)), strict=True):
+            colour, marker = CATEGORY_STYLE[stakeholders[number - 1].category]
+            x, y = interest + dx, influence + dy
             ax.scatter(
-                [interest - 0.42],
+                [x - 0.03],
                 [y],
-                s=14,
+                s=16,
                 c=colour,
                 marker=marker,
                 edgecolors="black",
                 linewidths=0.4,
                 zorder=3,
             )
-            _text(
-                ax,
-                interest - 0.36,
-                centre,
-                label,
-                fontsize=FONT_SIZE,
-                va="center",
-                zorder=4,
-                linespacing=1.0,
-            )
-            y -= height * LINE_HEIGHT
-        if len(shown) < len(members):
-            _text(
-                ax,
-                interest - 0.36,
-                y,
-                f"+ {len(members) - len(shown)} (voir le registre)",
-                fontsize=FONT_SIZE,
-                va="center",
-                style="italic",
-            )
+            _text(ax, x + 0.0, y, str(number), fontsize=size, va="center", ha="left", zorder=4)
+
+    if columns:
+        key_ax = figure.add_axes(box(0, 0.1, MAP_WIDTH_CM, key_cm))
+        key_ax.set_axis_off()
+        key_ax.set_xlim(0, MAP_WIDTH_CM)
+        key_ax.set_ylim(0, key_cm - 0.1)
+        number = 0
+        for index, column in enumerate(columns):
+            left = 0.3 + index * MAP_WIDTH_CM / KEY_COLUMNS
+            top = key_cm - 0.35
+            for lines in column:
+                number += 1
+                colour, marker = CATEGORY_STYLE[stakeholders[number - 1].category]
+                key_ax.scatter(
+                    [left],
+                    [top],
+                    s=12,
+                    c=colour,
+                    marker=marker,
+                    edgecolors="black",
+                    linewidths=0.4,
+                )
+                _text(
+                    key_ax,
+                    left + 0.2,
+                    top,
+                    str(number),
+                    fontsize=KEY_FONT_SIZE,
+                    va="center",
+                    fontweight="bold",
+                )
+                for line in lines:
+                    _text(key_ax, left + 0.75, top, line, fontsize=KEY_FONT_SIZE, va="center")
+                    top -= KEY_LINE_CM
     return _png(figure)
+
+
+def _draw_grid(ax: Axes) -> None:
+    """The 5 × 5 grid, the quadrant edges in bold, the quadrant names in the margins."""
+    ax.set_xlim(0.5, 5.5)
+    # Bands above row 5 and below row 1 hold the quadrant names.
+    ax.set_ylim(0.2, 5.8)
+    ax.set_xticks(range(1, 6))
+    ax.set_yticks(range(1, 6))
+    ax.set_xlabel("Intérêt pour le projet (1 à 5)", fontsize=9)
+    ax.set_ylabel("Influence sur la décision (1 à 5)", fontsize=9)
+    ax.tick_params(labelsize=8, length=3)
+    for edge in (1.5, 2.5, 3.5, 4.5):
+        strong = edge == HIGH_EDGE
+        colour, width = ("#303030", 1.4) if strong else ("#C8C8C8", 0.5)
+        ax.axvline(edge, color=colour, linewidth=width, zorder=1)
+        ax.axhline(edge, color=colour, linewidth=width, zorder=1)
+    for tick in range(1, 6):  # faint guides through the points the markers sit on
+        ax.axvline(tick, color="#EEEEEE", linewidth=0.4, zorder=0)
+        ax.axhline(tick, color="#EEEEEE", linewidth=0.4, zorder=0)
+    for quadrant, (x, y) in QUADRANT_LABELS.items():
+        _text(
+            ax,
+            x,
+            y,
+            quadrant.value,
+            ha="center",
+            va="center",
+            fontsize=10,
+            fontweight="bold",
+            color="#303030",
+        )
 
 
 @dataclass(frozen=True)

@@ -168,30 +168,54 @@ def action(action: m.CommunicationAction) -> Context:
     }
 
 
+def register(stakeholders: Iterable[m.Stakeholder]) -> dict[m.Quadrant, list[m.Stakeholder]]:
+    """The stakeholders by quadrant, in the grid's order, the most influential and
+    interested first in each (who to meet first). Their rank in this order is their
+    number, on the map and in the register."""
+    return {
+        quadrant: sorted(members, key=lambda s: (-s.influence, -s.interest, s.name.casefold()))
+        for quadrant, members in group_by_quadrant(list(stakeholders)).items()
+        if members
+    }
+
+
 def stakeholders_context(stakeholders: Iterable[m.Stakeholder]) -> Context:
-    """The register grouped by quadrant (in the grid's order), and counts per category."""
+    """The register grouped by quadrant, numbered as on the map, the contacts apart
+    (a table of its own: an e-mail address needs a wide column), and counts per
+    category."""
     items = list(stakeholders)
     groups = []
-    for quadrant, in_quadrant in group_by_quadrant(items).items():
-        # The most influential and interested first: who to meet first.
-        members = sorted(in_quadrant, key=lambda s: (-s.influence, -s.interest, s.name.casefold()))
-        if members:
-            groups.append(
-                {
-                    "quadrant": quadrant.value,
-                    "explanation": QUADRANT_EXPLANATIONS[quadrant],
-                    "count": number(len(members)),
-                    "items": [_stakeholder(s) for s in members],
-                }
-            )
+    contacts = []
+    numbered = 0
+    for quadrant, members in register(items).items():
+        rows = []
+        for s in members:
+            numbered += 1
+            rows.append(_stakeholder(numbered, s))
+            if s.contact:
+                contacts.append({"number": number(numbered), "name": s.name, "contact": s.contact})
+        groups.append(
+            {
+                "quadrant": quadrant.value,
+                "explanation": QUADRANT_EXPLANATIONS[quadrant],
+                "count": number(len(members)),
+                "items": rows,
+            }
+        )
     by_category = [
         {"category": c.value, "count": number(n)} for c, n in count_by_category(items).items() if n
     ]
-    return {"total": number(len(items)), "groups": groups, "by_category": by_category}
-
-
-def _stakeholder(s: m.Stakeholder) -> Context:
     return {
+        "total": number(len(items)),
+        "groups": groups,
+        "by_category": by_category,
+        "contacts": contacts,
+    }
+
+
+def _stakeholder(rank: int, s: m.Stakeholder) -> Context:
+    return {
+        "number": number(rank),
         "name": s.name,
         "category": s.category.value,
         "role": s.role,
@@ -225,12 +249,15 @@ def parameter_groups(
 
 
 def stakeholder_figure(stakeholders: tuple[m.Stakeholder, ...]) -> Picture | None:
+    """The power/interest map, its markers numbered as the register."""
     if not stakeholders:
         return None
+    ordered = [s for members in register(stakeholders).values() for s in members]
     return Picture(
-        charts.stakeholder_map(stakeholders),
+        charts.stakeholder_map(ordered),
         17.0,
-        "Carte pouvoir / intérêt des parties prenantes, par catégorie",
+        "Carte pouvoir / intérêt des parties prenantes : chaque numéro renvoie au registre, "
+        "forme et couleur indiquent la catégorie",
     )
 
 

@@ -15,6 +15,7 @@ from templating.common import (
     Row,
     add_table,
     build_cover,
+    build_stakeholder_section,
     bullet,
     figure,
     grid_table,
@@ -107,69 +108,6 @@ def build_section_objectives(doc: DocumentObject) -> None:
         "Le périmètre du débat (ce qui est soumis à la discussion et ce qui ne l'est "
         "pas) reste à préciser avec la collectivité.",
     )
-    tag(doc, "endif")
-
-
-def build_section_stakeholders(doc: DocumentObject) -> None:
-    heading(doc, "Parties prenantes", 1)
-    tag(doc, "if stakeholders.groups")
-    total = para(doc, "{{ stakeholders.total }}", label="Parties prenantes recensées : ")
-    total.paragraph_format.keep_with_next = True
-    keep(
-        para(
-            doc,
-            "Elles sont classées selon leur influence sur le projet et leur intérêt "
-            "pour celui-ci (grille pouvoir / intérêt) ; ce classement détermine la "
-            "manière de les associer à la démarche.",
-        )
-    )
-    tag(doc, "if stakeholders.by_category")
-    keep(para(doc, "Répartition par catégorie", "Caption"))
-    add_table(
-        doc,
-        [("Catégorie", 6.0), ("Nombre", 2.5)],
-        [Row(["{{ c.category }}", "{{ c.count }}"], loop="c in stakeholders.by_category")],
-        align=[None, CENTER],
-    )
-    tag(doc, "endif")
-    figure(doc, "figures.stakeholder_map", "Carte pouvoir / intérêt des parties prenantes")
-    tag(doc, "for g in stakeholders.groups")
-    heading(doc, "{{ g.quadrant }} ({{ g.count }})", 2)
-    tag(doc, "if g.explanation")
-    para(doc, "{{ g.explanation|multiline }}")
-    tag(doc, "endif")
-    keep(para(doc, "Registre des parties prenantes — {{ g.quadrant }}", "Caption"))
-    add_table(
-        doc,
-        [
-            ("Nom", 2.7),
-            ("Catégorie", 2.1),
-            ("Rôle et attentes", 4.4),
-            ("Influence", 1.6),
-            ("Intérêt", 1.3),
-            ("Implication", 2.0),
-            ("Contact", 2.9),
-        ],
-        [
-            Row(
-                [
-                    "{{ s.name }}",
-                    "{{ s.category }}",
-                    "{{ s.role|multiline }}",
-                    "{{ s.influence }}",
-                    "{{ s.interest }}",
-                    "{{ s.involvement }}",
-                    "{{ s.contact|multiline }}",
-                ],
-                loop="s in g['items']",
-            )
-        ],
-        align=[None, None, None, CENTER, CENTER, None, None],
-        cell_margin=0.1,
-    )
-    tag(doc, "endfor")
-    tag(doc, "else")
-    para(doc, "Aucune partie prenante n'est encore recensée.")
     tag(doc, "endif")
 
 
@@ -486,7 +424,7 @@ def build_cahier_des_charges() -> DocumentObject:
     build_decision_and_toc(doc)
     build_section_context(doc)
     build_section_objectives(doc)
-    build_section_stakeholders(doc)
+    build_stakeholder_section(doc)
     build_section_parameters(doc)
     build_section_scenarios(doc)
     build_section_roi(doc)

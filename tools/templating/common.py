@@ -704,3 +704,88 @@ def text_blocks(doc: DocumentObject, key: str) -> None:
     para(doc, "{{ b.text }}")
     tag(doc, "endif")
     tag(doc, "endfor")
+
+
+def build_stakeholder_section(doc: DocumentObject) -> None:
+    """« Parties prenantes »: counts by category, the numbered power/interest map, the
+    register by quadrant (numbers as on the map), then the contacts in a table of
+    their own (an e-mail address needs a wide column). Context: ``stakeholders``
+    and ``figures.stakeholder_map`` (``pipeline.render.context``)."""
+    heading(doc, "Parties prenantes", 1)
+    tag(doc, "if stakeholders.groups")
+    total = para(doc, "{{ stakeholders.total }}", label="Parties prenantes recensées : ")
+    total.paragraph_format.keep_with_next = True
+    keep(
+        para(
+            doc,
+            "Elles sont classées selon leur influence sur le projet et leur intérêt "
+            "pour celui-ci (grille pouvoir / intérêt) ; ce classement détermine la "
+            "manière de les associer à la démarche. Chaque numéro de la carte renvoie "
+            "au registre ci-dessous.",
+        )
+    )
+    tag(doc, "if stakeholders.by_category")
+    keep(para(doc, "Répartition par catégorie", "Caption"))
+    add_table(
+        doc,
+        [("Catégorie", 6.0), ("Nombre", 2.5)],
+        [Row(["{{ c.category }}", "{{ c.count }}"], loop="c in stakeholders.by_category")],
+        align=[None, CENTER],
+    )
+    tag(doc, "endif")
+    figure(doc, "figures.stakeholder_map", "Carte pouvoir / intérêt des parties prenantes")
+    tag(doc, "for g in stakeholders.groups")
+    heading(doc, "{{ g.quadrant }} ({{ g.count }})", 2)
+    tag(doc, "if g.explanation")
+    para(doc, "{{ g.explanation|multiline }}")
+    tag(doc, "endif")
+    keep(para(doc, "Registre des parties prenantes — {{ g.quadrant }}", "Caption"))
+    add_table(
+        doc,
+        [
+            ("N°", 0.8),
+            ("Nom", 3.4),
+            ("Catégorie", 2.0),
+            ("Rôle et attentes", 5.7),
+            ("Influence", 1.6),
+            ("Intérêt", 1.3),
+            ("Implication", 2.2),
+        ],
+        [
+            Row(
+                [
+                    "{{ s.number }}",
+                    "{{ s.name }}",
+                    "{{ s.category }}",
+                    "{{ s.role|multiline }}",
+                    "{{ s.influence }}",
+                    "{{ s.interest }}",
+                    "{{ s.involvement }}",
+                ],
+                loop="s in g['items']",
+            )
+        ],
+        align=[CENTER, None, None, None, CENTER, CENTER, None],
+        cell_margin=0.1,
+    )
+    tag(doc, "endfor")
+    tag(doc, "if stakeholders.contacts")
+    heading(doc, "Contacts", 2)
+    keep(para(doc, "Les coordonnées indiquées dans le registre, par numéro."))
+    keep(para(doc, "Contacts des parties prenantes", "Caption"))
+    add_table(
+        doc,
+        [("N°", 0.8), ("Nom", 8.2), ("Contact", 8.0)],
+        [
+            Row(
+                ["{{ c.number }}", "{{ c.name }}", "{{ c.contact|multiline }}"],
+                loop="c in stakeholders.contacts",
+            )
+        ],
+        align=[CENTER, None, None],
+        cell_margin=0.1,
+    )
+    tag(doc, "endif")
+    tag(doc, "else")
+    para(doc, "Aucune partie prenante n'est encore recensée.")
+    tag(doc, "endif")
