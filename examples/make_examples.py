@@ -2286,6 +2286,57 @@ TROIS_VALLEES_VERBATIMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+# What the strategy mobilises (the cahier's « Moyens »), in the optional « Paramètres » sheet.
+TROIS_VALLEES_MEANS = (
+    (
+        "Moyens humains",
+        "Chargée de mission participation citoyenne",
+        "0,5 ETP sur la durée de la stratégie (coût chargé annuel) : coordination des "
+        "dispositifs, calendrier commun avec les communes, bilan annuel.",
+        24000,
+    ),
+    (
+        "Moyens humains",
+        "Agents volontaires des permanences itinérantes",
+        "Deux agents par tournée, une demi-journée par semaine, sur la base du volontariat.",
+        9600,
+    ),
+    (
+        "Moyens humains",
+        "Référents participation dans les 22 communes",
+        "Un élu ou un secrétaire de mairie par commune, relais des permanences et des ateliers.",
+        None,
+    ),
+    (
+        "Moyens matériels",
+        "Camion aménagé « La Com’com’ vient à vous »",
+        para(
+            "Location longue durée, aménagement intérieur et signalétique.",
+            "Accessible aux personnes à mobilité réduite (rampe, comptoir bas).",
+        ),
+        18500,
+    ),
+    (
+        "Moyens matériels",
+        "Mallette d’animation des ateliers de co-construction",
+        "Maquettes, cartes grand format, matériel de vote, kit d’accessibilité.",
+        2400,
+    ),
+    (
+        "Budget",
+        "Prototypes des solutions retenues",
+        "Six mois de test de chaque ligne de force en 2027, bilan public en septembre.",
+        15000,
+    ),
+    (
+        "Budget",
+        "Frais des participants",
+        "Garde d’enfants et déplacements depuis les hameaux pour les ateliers.",
+        3000,
+    ),
+)
+
+
 def trois_vallees_opinions(rng: random.Random) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     pools: dict[tuple[str, int], list[str]] = {}
@@ -2384,6 +2435,7 @@ def build_trois_vallees(rng: random.Random) -> Workbook:
     )
     add_table(wb, Table("Dispositifs", HEADERS["Dispositifs"], list(TROIS_VALLEES_DEVICES)))
     add_table(wb, Table("Avis", HEADERS["Avis"], trois_vallees_opinions(rng)))
+    add_table(wb, Table("Paramètres", HEADERS["Paramètres"], list(TROIS_VALLEES_MEANS)))
     add_table(
         wb,
         Table(
@@ -3352,10 +3404,18 @@ EXAMPLES = (
                 "Ateliers",
                 "Dispositifs",
                 "Avis",
+                "Paramètres",
                 "Critères ROI",
                 "Options",
             ),
-            {"Parties prenantes": 35, "Ateliers": 3, "Dispositifs": 6, "Avis": 100, "Options": 2},
+            {
+                "Parties prenantes": 35,
+                "Ateliers": 3,
+                "Dispositifs": 6,
+                "Avis": 100,
+                "Paramètres": 5,
+                "Options": 2,
+            },
         ),
     ),
     (

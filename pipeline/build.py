@@ -17,6 +17,7 @@ from pipeline.invoicing.billing import PdfService, Placed, bill
 from pipeline.outbox import Commit, Document, commit, mission_folder, safe_name
 from pipeline.render.cahier import cahier_context, cahier_title
 from pipeline.render.docx import Context, render_docx
+from pipeline.render.strategie import strategie_context, strategie_title
 from pipeline.workbook.reader import read_workbook
 from pipeline.workbook.sniff import read_source
 from pipeline.workspace import Workspace
@@ -36,17 +37,17 @@ class Deliverable:
 
 
 CAHIER = Deliverable(cahier_title, "cahier_des_charges.docx", cahier_context)
+CAHIER_STRATEGIE = Deliverable(strategie_title, "cahier_strategie.docx", strategie_context)
 
 # What each offer produces today, and what deliverables.md asks that is still to come.
 DELIVERABLES: dict[m.Offer, tuple[Deliverable, ...]] = {
     m.Offer.CONCERTATION: (CAHIER,),
-    m.Offer.STRATEGIE: (),
+    m.Offer.STRATEGIE: (CAHIER_STRATEGIE,),
     m.Offer.EMERGENCE: (),
 }
 NOT_YET_BUILT: dict[m.Offer, tuple[str, ...]] = {
     m.Offer.CONCERTATION: ("Kit de communication",),
     m.Offer.STRATEGIE: (
-        "Cahier des charges",
         "Outil de communication",
         "Kit R.O.I. citoyen personnalisé",
     ),

@@ -352,8 +352,9 @@ PARAMETERS = TableSheet(
     name="Paramètres",
     attr="parameters",
     record=m.Parameter,
-    help="Les paramètres de la concertation, par rubrique. Les montants des rubriques "
-    "Moyens humains, Moyens matériels et Budget sont additionnés dans le cahier des charges.",
+    help="Les paramètres de la mission, par rubrique (lieux, communication, animation, contrat, "
+    "calendrier, moyens). Les moyens humains, matériels et le budget sont détaillés dans le "
+    "cahier des charges, et tous les montants y sont additionnés.",
     columns=(
         Column("Rubrique", "rubrique", Choice(m.Rubrique), required=True, article="la ", width=18),
         Column("Libellé", "label", required=True, article="le ", width=32),
@@ -580,6 +581,7 @@ OFFER_SHEETS: dict[m.Offer, tuple[SheetUse, ...]] = {
         SheetUse(WORKSHOPS, True),
         SheetUse(DEVICES, True),
         SheetUse(OPINIONS, True),
+        SheetUse(PARAMETERS, False),  # the means of the strategy (cahier, section 7)
         SheetUse(CRITERIA, False),
         SheetUse(OPTIONS, False),
         SheetUse(COMMUNICATION, False),

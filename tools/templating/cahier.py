@@ -40,7 +40,9 @@ def build_decision_and_toc(doc: DocumentObject) -> None:
     table_of_contents(doc)
 
 
-def build_section_context(doc: DocumentObject) -> None:
+def build_section_context(doc: DocumentObject, *, workshop_date: bool = True) -> None:
+    """Section 1; ``workshop_date``: the identity card shows the R.O.I. citoyen workshop's
+    date (a concertation's one workshop, not a strategy's three)."""
     heading(doc, "Contexte et objet", 1).paragraph_format.page_break_before = True
     heading(doc, "Objet", 2)
     para(doc, "{{ purpose }}")
@@ -63,7 +65,7 @@ def build_section_context(doc: DocumentObject) -> None:
             field("Élu référent", "elected_official"),
             field("Consultant", "consultant"),
             field("Date de début", "start_date"),
-            field("Date de l'atelier", "workshop_date"),
+            *([field("Date de l'atelier", "workshop_date")] if workshop_date else []),
         ],
         header=False,
         label_column=True,
