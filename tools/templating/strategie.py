@@ -18,7 +18,6 @@ from templating.cahier import (
     build_section_governance,
     build_section_means,
     build_section_objectives,
-    build_section_stakeholders,
 )
 from templating.common import (
     CENTER,
@@ -26,6 +25,7 @@ from templating.common import (
     Row,
     add_table,
     build_cover,
+    build_stakeholder_section,
     bullet,
     figure,
     heading,
@@ -311,7 +311,7 @@ def build_cahier_strategie() -> DocumentObject:
     table_of_contents(doc)
     build_section_context(doc, workshop_date=False)
     build_section_objectives(doc)
-    build_section_stakeholders(doc)
+    build_stakeholder_section(doc)
     build_section_workshops(doc)
     build_section_devices(doc)
     build_section_lines_of_force(doc)
