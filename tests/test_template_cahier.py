@@ -199,7 +199,7 @@ def _sample(*, stopped: bool) -> dict[str, Any]:
         "parameters": [
             {
                 "rubrique": "Lieu",
-                "heading": "Lieux",
+                "heading": "Lieu",
                 "items": [
                     {
                         "label": "Salle des fêtes",

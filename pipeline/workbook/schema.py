@@ -392,8 +392,9 @@ PARAMETERS = TableSheet(
     name="Paramètres",
     attr="parameters",
     record=m.Parameter,
-    help="Les paramètres de la concertation, par rubrique. Les montants des rubriques "
-    "Moyens humains, Moyens matériels et Budget sont additionnés dans le cahier des charges.",
+    help="Les paramètres de la concertation, par rubrique. Le cahier des charges les reprend "
+    "sous le nom de leur rubrique (Moyens humains, Moyens matériels et Budget dans la section "
+    "des moyens) et additionne les montants par rubrique.",
     columns=(
         Column("Rubrique", "rubrique", Choice(m.Rubrique), required=True, article="la ", width=18),
         Column("Libellé", "label", required=True, article="le ", width=32),

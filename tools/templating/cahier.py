@@ -144,10 +144,10 @@ def build_section_stakeholders(doc: DocumentObject) -> None:
         [
             ("Nom", 2.7),
             ("Catégorie", 2.1),
-            ("Rôle et attentes", 4.4),
+            ("Rôle et attentes", 4.2),
             ("Influence", 1.6),
             ("Intérêt", 1.3),
-            ("Implication", 2.0),
+            ("Niveau d'implication", 2.2),
             ("Contact", 2.9),
         ],
         [
@@ -215,9 +215,9 @@ def build_section_scenarios(doc: DocumentObject) -> None:
             ("Code", 1.3),
             ("Intitulé", 3.7),
             ("Techniques", 3.4),
-            ("Publics", 3.3),
+            ("Publics ciblés", 3.3),
             ("Durée", 2.3),
-            ("Coût estimé", 3.0),
+            ("Coût estimé HT", 3.0),
         ],
         [
             Row(
