@@ -25,6 +25,8 @@ from pipeline.workbook.kinds import CodeList, Date
 # Validations and formats reach this many rows, far beyond a real engagement.
 ROWS = 500
 HEADER_ROW = 1  # where a blank writes the headers of a table sheet
+README_WIDTH = 110  # the « Lisez-moi » column, in characters
+README_LINE = 95  # characters of 11 pt text that surely fit on one of its lines
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HELP_FONT = Font(italic=True, color="595959")
@@ -304,4 +306,9 @@ def _fill_readme(sheet: Worksheet, offer: m.Offer, criteria: tuple[m.Criterion, 
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if font is not None:
             cell.font = font
-    sheet.column_dimensions["A"].width = 110
+        # Neither Excel nor Calc sizes a wrapped row when opening a file: give each
+        # paragraph the height of its lines, or the next one is drawn over it.
+        size = font.size if font is not None and font.size else 11
+        lines_count = -(-len(text) * size // (README_LINE * 11)) or 1
+        sheet.row_dimensions[row].height = lines_count * size * 1.35
+    sheet.column_dimensions["A"].width = README_WIDTH
