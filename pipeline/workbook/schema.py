@@ -74,9 +74,7 @@ class Column:
     @property
     def help_text(self) -> str:
         """What the input message of a blank workbook says about this column."""
-        parts = [self.help] if self.help else []
-        if self.for_invoice:
-            parts.append(f"Obligatoire pour émettre la facture (« {m.InvoiceMode.A_EMETTRE} »).")
+        parts = []
         if self.refers_to:
             codes = "Des codes" if isinstance(self.kind, CodeList) else "Un code"
             several = ", séparés par « ; »" if isinstance(self.kind, CodeList) else ""
@@ -84,7 +82,11 @@ class Column:
                 f"{codes} de la feuille « {self.refers_to} »{several} : le menu propose ceux "
                 f"qui y sont saisis."
             )
-        elif not self.kind.free_text:
+        if self.help:
+            parts.append(self.help)
+        if self.for_invoice:
+            parts.append(f"Obligatoire pour émettre la facture (« {m.InvoiceMode.A_EMETTRE} »).")
+        if not self.kind.free_text and not self.refers_to:
             parts.append(f"Attendu : {self.kind.expected}.")
         if self.required:
             parts.append("Obligatoire.")
@@ -123,10 +125,6 @@ class TableSheet:
     columns: tuple[Column, ...]
     help: str
     criteria_columns: bool = False  # « Notation ROI »: one column per criterion code
-
-    @property
-    def required_headers(self) -> tuple[str, ...]:
-        return tuple(c.header for c in self.columns if c.required)
 
     def columns_for(self, offer: m.Offer) -> tuple[Column, ...]:
         """The columns a workbook of ``offer`` has, as it has them."""
