@@ -208,7 +208,7 @@ def _sample(*, stopped: bool) -> dict[str, Any]:
         "parameters": [
             {
                 "rubrique": "Lieu",
-                "heading": "Lieux",
+                "heading": "Lieu",
                 "items": [
                     {
                         "label": "Salle des fêtes",

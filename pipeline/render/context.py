@@ -62,19 +62,21 @@ PARTICIPATION_TEXTS: dict[m.ParticipationLevel, str] = {
     ),
 }
 
-# Section 4 of the cahier des charges; the means rubriques go to section 7.
+# Section 4 of the cahier des charges; the means rubriques go to section 7. A heading
+# is the rubrique as the workbook names it (a consultant finds in the document the word
+# picked in the sheet); a longer title starts with it.
 SETTING_RUBRIQUES: dict[m.Rubrique, str] = {
-    m.Rubrique.LIEU: "Lieux",
-    m.Rubrique.COMMUNICATION: "Communication",
-    m.Rubrique.ANIMATION: "Animation",
+    m.Rubrique.LIEU: m.Rubrique.LIEU.value,
+    m.Rubrique.COMMUNICATION: m.Rubrique.COMMUNICATION.value,
+    m.Rubrique.ANIMATION: m.Rubrique.ANIMATION.value,
     m.Rubrique.CONTRAT: "Contrat entre l'acteur public et les citoyens",
-    m.Rubrique.CALENDRIER: "Calendrier",
-    m.Rubrique.AUTRE: "Autres paramètres",
+    m.Rubrique.CALENDRIER: m.Rubrique.CALENDRIER.value,
+    m.Rubrique.AUTRE: m.Rubrique.AUTRE.value,
 }
 MEANS_RUBRIQUES: dict[m.Rubrique, str] = {
-    m.Rubrique.MOYENS_HUMAINS: "Moyens humains",
-    m.Rubrique.MOYENS_MATERIELS: "Moyens matériels",
-    m.Rubrique.BUDGET: "Moyens budgétaires",
+    m.Rubrique.MOYENS_HUMAINS: m.Rubrique.MOYENS_HUMAINS.value,
+    m.Rubrique.MOYENS_MATERIELS: m.Rubrique.MOYENS_MATERIELS.value,
+    m.Rubrique.BUDGET: m.Rubrique.BUDGET.value,
 }
 
 

@@ -1,8 +1,10 @@
 """Blank engagement workbooks, generated from the schema.
 
 A consultant fills one without reading any manual: a « Lisez-moi » sheet,
-every sheet with its headers, a dropdown for every list, an input message on
-each column, date and money formats, a frozen header row.
+every sheet with its headers, a « Mission » sheet with the fields of its offer
+only, a dropdown for every list (for a code column: the codes typed in the
+sheet it refers to), an input message on each column, date and money formats,
+a frozen header row.
 """
 
 from __future__ import annotations
@@ -11,16 +13,20 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import model as m
+from pipeline.formats import enumeration
 from pipeline.workbook import schema as s
-from pipeline.workbook.kinds import Date, Kind
+from pipeline.workbook.kinds import CodeList, Date
 
 # Validations and formats reach this many rows, far beyond a real engagement.
 ROWS = 500
+HEADER_ROW = 1  # where a blank writes the headers of a table sheet
+README_WIDTH = 110  # the « Lisez-moi » column, in characters
+README_LINE = 95  # characters of 11 pt text that surely fit on one of its lines
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HELP_FONT = Font(italic=True, color="595959")
@@ -34,13 +40,14 @@ def blank_workbook(offer: m.Offer, criteria: tuple[m.Criterion, ...] = m.DEFAULT
     assert readme is not None
     readme.title = s.README_SHEET
     _fill_readme(readme, offer, criteria)
-    _add_mission(book.create_sheet(s.MISSION.name), offer)
+    layouts = {u.sheet.name: _layout(u.sheet, offer, criteria) for u in s.OFFER_SHEETS[offer]}
+    _add_mission(book.create_sheet(s.MISSION.name), offer, layouts)
     for use in s.OFFER_SHEETS[offer]:
         sheet = book.create_sheet(use.sheet.name)
-        _add_table(sheet, use.sheet, criteria)
+        _add_table(sheet, layouts[use.sheet.name], layouts)
         if use.sheet is s.CRITERIA:  # prefilled: the consultant adapts rather than types
-            for row, criterion in enumerate(criteria, start=2):
-                for col, column in enumerate(use.sheet.columns, start=1):
+            for row, criterion in enumerate(criteria, start=HEADER_ROW + 1):
+                for col, column in enumerate(layouts[use.sheet.name], start=1):
                     value = getattr(criterion, column.attr)
                     cell = sheet.cell(row, col, float(value) if column.attr == "weight" else value)
                     cell.alignment = WRAP
@@ -50,14 +57,50 @@ def blank_workbook(offer: m.Offer, criteria: tuple[m.Criterion, ...] = m.DEFAULT
     return buffer.getvalue()
 
 
-def _validation(kind: Kind, prompt_title: str, prompt: str) -> DataValidation:
-    """The dropdown or range check Excel shows for a kind, with its input message.
+def _layout(
+    spec: s.TableSheet, offer: m.Offer, criteria: tuple[m.Criterion, ...]
+) -> list[s.Column]:
+    """The columns of a table sheet, in the order a blank writes them from column A."""
+    columns = list(spec.columns_for(offer))
+    if spec.criteria_columns:
+        # Criterion columns sit between the scenario and the comment.
+        columns = columns[:-1] + [s.grade_column(c) for c in criteria] + columns[-1:]
+    return columns
+
+
+def _codes_range(sheet: str, layouts: dict[str, list[s.Column]]) -> str:
+    """The cells of a sheet's code column, as a list validation's source.
+
+    A range rather than the codes themselves: codes typed later appear in the menu.
+    """
+    index = [c.attr for c in layouts[sheet]].index(s.CODE_ATTR) + 1
+    letter = get_column_letter(index)
+    return f"{quote_sheetname(sheet)}!${letter}${HEADER_ROW + 1}:${letter}${HEADER_ROW + ROWS}"
+
+
+def _validation(column: s.Column, layouts: dict[str, list[s.Column]]) -> DataValidation:
+    """The dropdown or range check Excel shows for a column, with its input message.
 
     Free text gets a validation too: it is what carries the input message.
     """
-    if kind.choices:
+    kind = column.kind
+    strict = True
+    if column.refers_to:
+        validation = DataValidation(
+            type="list", formula1=_codes_range(column.refers_to, layouts), allow_blank=True
+        )
+        # Several codes are typed « P1; P3 »: the menu helps with one, never blocks.
+        strict = not isinstance(kind, CodeList)
+        validation.errorStyle = "warning"  # the reader has the last word (and ignores case)
+        validation.errorTitle = "Code inconnu"
+        validation.error = (
+            f"Ce code n'est pas (encore) dans la feuille « {column.refers_to} » : ajoutez-le "
+            f"d'abord dans cette feuille, ou choisissez un code du menu."
+        )[:255]
+    elif kind.choices:
         listed = ",".join(kind.choices)
         validation = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
+        strict = kind.only_choices  # grades: the menu offers the labels, 0 to 4 are typed
     elif kind.whole_range is not None:
         low, high = kind.whole_range
         validation = DataValidation(
@@ -70,12 +113,13 @@ def _validation(kind: Kind, prompt_title: str, prompt: str) -> DataValidation:
     else:
         validation = DataValidation(allow_blank=True)
     validation.showInputMessage = True
-    validation.promptTitle = prompt_title[:32]
-    validation.prompt = prompt[:255]
-    if validation.type is not None:
+    validation.promptTitle = column.header[:32]
+    validation.prompt = column.help_text[:255]
+    if validation.type is not None and strict:
         validation.showErrorMessage = True
-        validation.errorTitle = "Valeur non reconnue"
-        validation.error = f"Attendu : {kind.expected}."[:255]
+        if not validation.error:
+            validation.errorTitle = "Valeur non reconnue"
+            validation.error = f"Attendu : {kind.expected}."[:255]
     return validation
 
 
@@ -87,11 +131,11 @@ def _style_header(sheet: Worksheet, row: int, count: int) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
 
-def _add_mission(sheet: Worksheet, offer: m.Offer) -> None:
+def _add_mission(sheet: Worksheet, offer: m.Offer, layouts: dict[str, list[s.Column]]) -> None:
     spec = s.MISSION
     sheet.append([spec.key_header, spec.value_header, spec.help_header])
     _style_header(sheet, 1, 3)
-    for row, column in enumerate(spec.fields, start=2):
+    for row, column in enumerate(spec.fields_for(offer), start=2):
         label = sheet.cell(row, 1, column.header)
         if column.required:
             label.font = Font(bold=True)
@@ -102,7 +146,7 @@ def _add_mission(sheet: Worksheet, offer: m.Offer) -> None:
         if column.attr == "offer":
             value.value = offer.value
         sheet.cell(row, 3, column.help_text).font = HELP_FONT
-        validation = _validation(column.kind, column.header, column.help_text)
+        validation = _validation(column, layouts)
         sheet.add_data_validation(validation)
         validation.add(value.coordinate)
     sheet.column_dimensions["A"].width = 26
@@ -111,25 +155,100 @@ def _add_mission(sheet: Worksheet, offer: m.Offer) -> None:
     sheet.freeze_panes = "B2"
 
 
-def _add_table(sheet: Worksheet, spec: s.TableSheet, criteria: tuple[m.Criterion, ...]) -> None:
-    columns = list(spec.columns)
-    if spec.criteria_columns:
-        # Criterion columns sit between the scenario and the comment.
-        columns = columns[:-1] + [s.grade_column(c) for c in criteria] + columns[-1:]
+def _add_table(
+    sheet: Worksheet, columns: list[s.Column], layouts: dict[str, list[s.Column]]
+) -> None:
     sheet.append([c.header for c in columns])
-    _style_header(sheet, 1, len(columns))
-    last = ROWS + 1
+    _style_header(sheet, HEADER_ROW, len(columns))
+    last = HEADER_ROW + ROWS
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
         if column.kind.number_format:
-            for row in range(2, last + 1):
+            for row in range(HEADER_ROW + 1, last + 1):
                 sheet.cell(row, index).number_format = column.kind.number_format
-        validation = _validation(column.kind, column.header, column.help_text)
+        validation = _validation(column, layouts)
         sheet.add_data_validation(validation)
-        validation.add(f"{letter}2:{letter}{last}")
+        validation.add(f"{letter}{HEADER_ROW + 1}:{letter}{last}")
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}1"
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{HEADER_ROW}"
+
+
+def _quoted(values: list[str], last: str = "et") -> str:
+    return enumeration((f"« {v} »" for v in values), last=last)
+
+
+def _mission_notes(offer: m.Offer) -> list[str]:
+    """What the « Mission » sheet of this offer holds and leaves out, from the fields' offers."""
+    spec = s.MISSION
+    notes = [
+        f"Une ligne par champ d'une mission « {offer} » : la valeur dans la colonne "
+        f"« {spec.value_header} », une aide dans la colonne « {spec.help_header} »."
+    ]
+    for field in spec.fields:
+        if offer not in field.offers:
+            only = _quoted([o.value for o in m.Offer if o in field.offers], last="ou")
+            notes.append(
+                f"Le champ « {field.header} » n'y figure pas : il ne sert que pour une mission "
+                f"{only} (rempli quand même, il est ignoré et signalé)."
+            )
+    for field in spec.fields_for(offer):
+        for value, offers in spec.field(field.attr).value_offers:
+            only = _quoted([o.value for o in m.Offer if o in offers], last="ou")
+            notes.append(
+                f"Champ « {field.header} » : la valeur « {value} » est propre à une mission {only}."
+                if offer in offers
+                else f"Champ « {field.header} » : le menu ne propose pas « {value} », qui n'existe "
+                f"que pour une mission {only}."
+            )
+    return notes
+
+
+def _dropdown_notes(offer: m.Offer, criteria: tuple[m.Criterion, ...]) -> list[str]:
+    """How the menus work: lists, codes of another sheet, grades."""
+    listed = dict.fromkeys(
+        c.header
+        for use in s.OFFER_SHEETS[offer]
+        for c in use.sheet.columns_for(offer)
+        if c.kind.choices and c.kind.only_choices
+    )
+    notes = [
+        f"Une colonne à liste de valeurs (par exemple {_quoted(list(listed)[:3])}) propose ses "
+        f"valeurs dans un menu (la flèche à droite de la cellule) : choisissez plutôt que de "
+        f"taper."
+    ]
+    references = [
+        (s.MISSION.name, f"champ « {c.header} »", c)
+        for c in s.MISSION.fields_for(offer)
+        if c.refers_to
+    ] + [(sheet.name, f"colonne « {c.header} »", c) for sheet, c in s.references(offer)]
+    if references:
+        notes.append(
+            "Une colonne de codes propose les codes saisis dans la feuille qu'elle désigne : "
+            "remplissez d'abord cette feuille ; un code ajouté plus tard apparaît aussi dans le "
+            "menu. Un code qui n'y est pas est signalé (vous pouvez passer outre, amoor le "
+            "refusera s'il manque encore)."
+        )
+        for sheet, where, column in references:
+            several = (
+                " (plusieurs codes séparés par « ; » : choisissez-en un dans le menu, tapez les "
+                "autres à la suite)"
+                if isinstance(column.kind, CodeList)
+                else ""
+            )
+            notes.append(
+                f"• « {sheet} », {where} : les codes de la feuille « {column.refers_to} »{several}."
+            )
+    for use in s.OFFER_SHEETS[offer]:
+        if use.sheet.criteria_columns:
+            labels = list(s.GRADE.choices)
+            notes.append(
+                f"Les notes de la feuille « {use.sheet.name} » (une colonne par code de critère : "
+                f"{', '.join(c.code for c in criteria)}) : le menu propose les mentions "
+                f"{_quoted(labels)} ; vous pouvez aussi taper la note, de 0 ({labels[0]}) à "
+                f"{len(labels) - 1} ({labels[-1]})."
+            )
+    return notes
 
 
 def _fill_readme(sheet: Worksheet, offer: m.Offer, criteria: tuple[m.Criterion, ...]) -> None:
@@ -149,8 +268,9 @@ def _fill_readme(sheet: Worksheet, offer: m.Offer, criteria: tuple[m.Criterion, 
             None,
         ),
         (
-            "3. Cliquez sur une cellule pour voir ce qu'il faut saisir ; les listes proposent "
-            "un menu déroulant.",
+            "3. Cliquez sur une cellule pour voir ce qu'il faut saisir ; les listes et les "
+            "codes se choisissent dans un menu déroulant (voir « Les menus déroulants » "
+            "ci-dessous).",
             None,
         ),
         (
@@ -166,6 +286,10 @@ def _fill_readme(sheet: Worksheet, offer: m.Offer, criteria: tuple[m.Criterion, 
     for use in s.OFFER_SHEETS[offer]:
         status = "obligatoire" if use.required else "facultative"
         lines.append((f"{use.sheet.name} ({status}) : {use.sheet.help}", None))
+    lines += [("", None), (f"La feuille « {s.MISSION.name} »", Font(bold=True, size=12))]
+    lines += ((text, None) for text in _mission_notes(offer))
+    lines += [("", None), ("Les menus déroulants", Font(bold=True, size=12))]
+    lines += ((text, None) for text in _dropdown_notes(offer, criteria))
     if any(use.sheet.criteria_columns for use in s.OFFER_SHEETS[offer]) or any(
         use.sheet is s.CRITERIA for use in s.OFFER_SHEETS[offer]
     ):
@@ -182,4 +306,9 @@ def _fill_readme(sheet: Worksheet, offer: m.Offer, criteria: tuple[m.Criterion, 
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if font is not None:
             cell.font = font
-    sheet.column_dimensions["A"].width = 110
+        # Neither Excel nor Calc sizes a wrapped row when opening a file: give each
+        # paragraph the height of its lines, or the next one is drawn over it.
+        size = font.size if font is not None and font.size else 11
+        lines_count = -(-len(text) * size // (README_LINE * 11)) or 1
+        sheet.row_dimensions[row].height = lines_count * size * 1.35
+    sheet.column_dimensions["A"].width = README_WIDTH

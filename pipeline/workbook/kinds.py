@@ -3,8 +3,8 @@
 A kind knows three things about a column, so that no column is described
 twice: how to turn what a spreadsheet stores into a domain value (``parse``),
 how to say in French what it expects (``expected``), and how a blank
-workbook helps the consultant type it (``choices``, ``number_format``,
-``whole_range``).
+workbook helps the consultant type it (``choices``, ``only_choices``,
+``number_format``, ``whole_range``).
 """
 
 from __future__ import annotations
@@ -80,6 +80,11 @@ class Kind:
         return ()
 
     @property
+    def only_choices(self) -> bool:
+        """Whether the dropdown's values are the only ones accepted (else: other forms too)."""
+        return True
+
+    @property
     def whole_range(self) -> tuple[int, int] | None:
         return None
 
@@ -121,24 +126,33 @@ CODE = Text(
 
 @dataclass(frozen=True)
 class Choice(Kind):
-    """One value of a list, matched ignoring case, accents and spaces."""
+    """One value of a list, matched ignoring case, accents and spaces.
+
+    ``excluded`` leaves out members that exist for other offers only (the
+    « Étape » of a Stratégie globale has no « Arrêtée avant l'atelier »).
+    """
 
     values: type[StrEnum]
+    excluded: frozenset[StrEnum] = frozenset()
+
+    @property
+    def members(self) -> tuple[StrEnum, ...]:
+        return tuple(m for m in self.values if m not in self.excluded)
 
     def parse(self, raw: Any) -> StrEnum:
         key = fold(as_text(raw))
-        for member in self.values:
+        for member in self.members:
             if fold(member.value) == key:
                 return member
         raise CellValueError(self.expected)
 
     @property
     def expected(self) -> str:
-        return "l'une des valeurs " + _quoted(m.value for m in self.values)
+        return "l'une des valeurs " + _quoted(m.value for m in self.members)
 
     @property
     def choices(self) -> tuple[str, ...]:
-        return tuple(m.value for m in self.values)
+        return tuple(m.value for m in self.members)
 
 
 @dataclass(frozen=True)
@@ -342,7 +356,12 @@ class GradeKind(Kind):
 
     @property
     def choices(self) -> tuple[str, ...]:
-        return tuple(str(int(g)) for g in Grade) + tuple(GRADE_LABELS.values())
+        """The five labels: a number from 0 to 4 is typed, not picked."""
+        return tuple(GRADE_LABELS.values())
+
+    @property
+    def only_choices(self) -> bool:
+        return False
 
 
 @dataclass(frozen=True)

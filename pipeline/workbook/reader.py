@@ -229,6 +229,11 @@ def _codes(rows: Iterable[_Row]) -> dict[str, str]:
     return {str(r.values["code"]).casefold(): r.values["code"] for r in rows if "code" in r.values}
 
 
+def _offers(offers: Iterable[m.Offer]) -> str:
+    """« Concertation citoyenne » ou « Stratégie globale opérationnelle », in the list's order."""
+    return enumeration((f"« {o} »" for o in m.Offer if o in set(offers)), last="ou")
+
+
 def cell_ref(row: int, col: int) -> str:
     return f"{get_column_letter(col)}{row}"
 
@@ -289,10 +294,10 @@ class _Reader:
                         )
                     )
                 continue
-            tables[use.sheet.name] = self._read_table(grid, use.sheet, tables)
+            tables[use.sheet.name] = self._read_table(grid, use.sheet, offer, tables)
 
         self._check_unique_codes(tables)
-        self._check_references(tables)
+        self._check_references(offer, tables)
         self._check_single_ratings(tables)
         self._check_mission_rules(offer, mission_values, mission_cells, tables)
         if self.problems:
@@ -413,7 +418,7 @@ class _Reader:
         header_row, positions = found
         key_col, value_col = positions[fold(sheet.key_header)], positions[fold(sheet.value_header)]
         by_key = {fold(f.header): f for f in sheet.fields}
-        seen: dict[str, int] = {}
+        seen: dict[str, int] = {}  # attr -> its row
         for row in grid.rows_after(header_row):
             key = grid.value(row, key_col)
             if key is None:
@@ -440,15 +445,14 @@ class _Reader:
                 )
                 continue
             seen[column.attr] = row
-            ref = cell_ref(row, value_col)
-            cells[column.attr] = ref
-            ok, value = self._parse_cell(grid, row, value_col, column)
-            if not ok:
-                self._invalid_fields.add(column.attr)
-            if ok and value is None and column.required:
-                self._required_blank(grid, ref, column)
-            elif value is not None:
-                values[column.attr] = value
+        # The offer first: it decides which fields, and which of their values, belong.
+        offer_column = sheet.field("offer")
+        read = self._read_field(grid, seen, value_col, offer_column, None, values, cells)
+        offer = read if isinstance(read, m.Offer) else None
+        for attr in sorted(seen, key=seen.__getitem__):
+            if attr != offer_column.attr:
+                column = sheet.field(attr)
+                self._read_field(grid, seen, value_col, column, offer, values, cells)
         for column in sheet.fields:
             if column.required and column.attr not in seen:
                 self.problems.append(
@@ -460,6 +464,60 @@ class _Reader:
                     )
                 )
         return values, cells
+
+    def _read_field(
+        self,
+        grid: _Grid,
+        rows: dict[str, int],
+        value_col: int,
+        column: s.Column,
+        offer: m.Offer | None,
+        values: dict[str, Any],
+        cells: dict[str, str],
+    ) -> Any:
+        """Read one « Mission » field into ``values``; return its value (None if blank or bad).
+
+        ``offer`` is the mission's offer when known: a field of other offers is
+        ignored with a warning, a list value of other offers is refused.
+        """
+        row = rows.get(column.attr)
+        if row is None:
+            return None
+        ref = cell_ref(row, value_col)
+        cells[column.attr] = ref
+        if offer is not None and offer not in column.offers:
+            if grid.value(row, value_col) is not None or grid.uncached_formula(row, value_col):
+                self.warnings.append(
+                    Problem(
+                        f"le champ « {column.header} » ne sert que pour une mission "
+                        f"{_offers(column.offers)} : sa valeur est ignorée",
+                        sheet=grid.title,
+                        cell=ref,
+                        hint=f"Cette mission est une « {offer} » : videz la cellule, ou "
+                        f"vérifiez le champ « {s.MISSION.field('offer').header} ».",
+                    )
+                )
+            return None
+        ok, value = self._parse_cell(grid, row, value_col, column)
+        if ok and value is not None and offer is not None and offer not in column.offers_of(value):
+            choices = column.for_offer(offer).kind.choices
+            self.problems.append(
+                Problem(
+                    f"{column.subject} « {value} » n'existe que pour une mission "
+                    f"{_offers(column.offers_of(value))}",
+                    sheet=grid.title,
+                    cell=ref,
+                    hint=f"Choisissez {enumeration((f'« {c} »' for c in choices), last='ou')}.",
+                )
+            )
+            ok, value = False, None
+        if not ok:
+            self._invalid_fields.add(column.attr)
+        if ok and value is None and column.required:
+            self._required_blank(grid, ref, column)
+        elif value is not None:
+            values[column.attr] = value
+        return value
 
     # -- table sheets -------------------------------------------------------
 
@@ -486,15 +544,15 @@ class _Reader:
                 return row, positions
         return None
 
-    def _report_missing_headers(self, grid: _Grid, sheet: s.TableSheet) -> None:
+    def _report_missing_headers(self, grid: _Grid, columns: tuple[s.Column, ...]) -> None:
         best_row, best = 0, 0
-        headers = {fold(c.header) for c in sheet.columns}
+        headers = {fold(c.header) for c in columns}
         for row in range(1, HEADER_SEARCH_ROWS + 1):
             score = len({fold(as_text(v)) for v in grid.row(row).values()} & headers)
             if score > best:
                 best_row, best = row, score
-        expected = " | ".join(c.header for c in sheet.columns)
-        required = ", ".join(sheet.required_headers)
+        expected = " | ".join(c.header for c in columns)
+        required = ", ".join(c.header for c in columns if c.required)
         if best_row == 0:
             self.problems.append(
                 Problem(
@@ -507,7 +565,7 @@ class _Reader:
             )
             return
         texts = {fold(as_text(v)) for v in grid.row(best_row).values()}
-        for column in sheet.columns:
+        for column in columns:
             if column.required and fold(column.header) not in texts:
                 self.problems.append(
                     Problem(
@@ -520,15 +578,16 @@ class _Reader:
                 )
 
     def _read_table(
-        self, grid: _Grid, sheet: s.TableSheet, tables: dict[str, list[_Row]]
+        self, grid: _Grid, sheet: s.TableSheet, offer: m.Offer, tables: dict[str, list[_Row]]
     ) -> list[_Row]:
-        found = self._find_header(grid, sheet.required_headers)
+        specs = sheet.columns_for(offer)
+        found = self._find_header(grid, [c.header for c in specs if c.required])
         if found is None:
-            self._report_missing_headers(grid, sheet)
+            self._report_missing_headers(grid, specs)
             return []
         header_row, positions = found
         columns: list[tuple[int, s.Column]] = []
-        known = {fold(c.header): c for c in sheet.columns}
+        known = {fold(c.header): c for c in specs}
         for key, col in positions.items():
             if key in known:
                 columns.append((col, known.pop(key)))
@@ -634,10 +693,11 @@ class _Reader:
                 else:
                     first[key] = row.cells["code"]
 
-    def _check_references(self, tables: dict[str, list[_Row]]) -> None:
-        for sheet, attr, target in s.REFERENCES:
+    def _check_references(self, offer: m.Offer, tables: dict[str, list[_Row]]) -> None:
+        for sheet, column in s.references(offer):
+            attr, target = column.attr, column.refers_to
             rows = tables.get(sheet.name)
-            targets = tables.get(target.name)
+            targets = tables.get(target)
             if rows is None or targets is None:
                 continue
             codes = _codes(targets)
@@ -654,10 +714,10 @@ class _Reader:
                         self.problems.append(
                             Problem(
                                 f"le code « {code} » n'existe pas dans la feuille "
-                                f"« {target.name} » (codes connus : {known})",
+                                f"« {target} » (codes connus : {known})",
                                 sheet=sheet.name,
                                 cell=row.cells[attr],
-                                hint=f"Corrigez le code ou ajoutez-le dans « {target.name} ».",
+                                hint=f"Corrigez le code ou ajoutez-le dans « {target} ».",
                             )
                         )
                         row.ok = False
@@ -699,48 +759,25 @@ class _Reader:
         tables: dict[str, list[_Row]],
     ) -> None:
         sheet = s.MISSION.name
-        if values.get("stage") is m.Stage.ARRETEE and offer is not m.Offer.CONCERTATION:
+        for column in s.MISSION.fields_for(offer):
+            code = values.get(column.attr)
+            targets = tables.get(column.refers_to) if column.refers_to else None
+            if not isinstance(code, str) or targets is None:
+                continue
+            codes = _codes(targets)
+            if code.casefold() in codes:
+                values[column.attr] = codes[code.casefold()]
+                continue
             self.problems.append(
                 Problem(
-                    f"l'étape « {m.Stage.ARRETEE} » n'existe que pour une « "
-                    f"{m.Offer.CONCERTATION} »",
+                    f"{column.subject} « {code} » n'existe pas dans la feuille "
+                    f"« {column.refers_to} » (codes connus : "
+                    f"{', '.join(codes.values()) or 'aucun'})",
                     sheet=sheet,
-                    cell=cells["stage"],
-                    hint="Choisissez "
-                    + enumeration(
-                        (f"« {stage} »" for stage in m.Stage if stage is not m.Stage.ARRETEE),
-                        last="ou",
-                    )
-                    + ".",
+                    cell=cells[column.attr],
+                    hint=f"Indiquez un code de la feuille « {column.refers_to} », ou laissez vide.",
                 )
             )
-        chosen = values.get("chosen_scenario")
-        if chosen:
-            scenarios = tables.get(s.SCENARIOS.name)
-            codes = _codes(scenarios or [])
-            if offer is not m.Offer.CONCERTATION:
-                self.warnings.append(
-                    Problem(
-                        "le scénario retenu ne sert que pour une concertation citoyenne : "
-                        "il est ignoré",
-                        sheet=sheet,
-                        cell=cells["chosen_scenario"],
-                    )
-                )
-                del values["chosen_scenario"]
-            elif scenarios is not None and chosen.casefold() not in codes:
-                self.problems.append(
-                    Problem(
-                        f"le scénario retenu « {chosen} » n'existe pas dans la feuille "
-                        f"« {s.SCENARIOS.name} » (codes connus : "
-                        f"{', '.join(codes.values()) or 'aucun'})",
-                        sheet=sheet,
-                        cell=cells["chosen_scenario"],
-                        hint="Indiquez le code d'un scénario existant, ou laissez vide.",
-                    )
-                )
-            elif scenarios is not None:
-                values["chosen_scenario"] = codes[chosen.casefold()]
         if values.get("invoice_mode") is m.InvoiceMode.A_EMETTRE:
             for column in s.MISSION.fields:
                 attr = column.attr

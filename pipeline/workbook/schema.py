@@ -8,7 +8,8 @@ formats) from them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from pipeline import model as m
 from pipeline.workbook.kinds import (
@@ -29,6 +30,8 @@ from pipeline.workbook.kinds import (
 
 TEXT = Text()
 GRADE = GradeKind()
+ALL_OFFERS = frozenset(m.Offer)
+CONCERTATION_ONLY = frozenset({m.Offer.CONCERTATION})
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,10 @@ class Column:
 
     ``attr`` names the field of the domain dataclass it fills; ``article``
     ("l'", "la ", "le ") lets messages say « l'influence doit être… ».
+    ``offers``: the offers whose workbooks have it (a blank of another offer
+    leaves it out, the reader ignores it with a warning); ``value_offers``:
+    list values that exist for some offers only; ``refers_to``: the sheet
+    whose codes it names (a dropdown of that sheet's codes, a checked reference).
     """
 
     header: str
@@ -48,14 +55,38 @@ class Column:
     width: int = 18
     for_invoice: bool = False  # « Mission » field required when « Facture » = « À émettre »
     noun: str = ""  # the subject of messages, when article + header does not say it
+    offers: frozenset[m.Offer] = ALL_OFFERS
+    value_offers: tuple[tuple[StrEnum, frozenset[m.Offer]], ...] = ()
+    refers_to: str = ""
+
+    def offers_of(self, value: object) -> frozenset[m.Offer]:
+        """The offers for which ``value`` may be typed in this column."""
+        return next((offers for v, offers in self.value_offers if v == value), self.offers)
+
+    def for_offer(self, offer: m.Offer) -> Column:
+        """The column as a workbook of ``offer`` has it: without other offers' list values."""
+        excluded = frozenset(v for v, offers in self.value_offers if offer not in offers)
+        if not excluded:
+            return self
+        assert isinstance(self.kind, Choice), "value_offers restricts a list"
+        return replace(self, kind=replace(self.kind, excluded=self.kind.excluded | excluded))
 
     @property
     def help_text(self) -> str:
         """What the input message of a blank workbook says about this column."""
-        parts = [self.help] if self.help else []
+        parts = []
+        if self.refers_to:
+            codes = "Des codes" if isinstance(self.kind, CodeList) else "Un code"
+            several = ", séparés par « ; »" if isinstance(self.kind, CodeList) else ""
+            parts.append(
+                f"{codes} de la feuille « {self.refers_to} »{several} : le menu propose ceux "
+                f"qui y sont saisis."
+            )
+        if self.help:
+            parts.append(self.help)
         if self.for_invoice:
             parts.append(f"Obligatoire pour émettre la facture (« {m.InvoiceMode.A_EMETTRE} »).")
-        if not self.kind.free_text:
+        if not self.kind.free_text and not self.refers_to:
             parts.append(f"Attendu : {self.kind.expected}.")
         if self.required:
             parts.append("Obligatoire.")
@@ -80,7 +111,7 @@ def grade_column(criterion: m.Criterion) -> Column:
         GRADE,
         noun=f"la note du critère « {criterion.code} »",
         width=8,
-        help=f"{criterion.name} : {criterion.definition}".strip(" :"),
+        help=f"{criterion.name} : {criterion.definition}".strip(" :") + ".",
     )
 
 
@@ -95,9 +126,9 @@ class TableSheet:
     help: str
     criteria_columns: bool = False  # « Notation ROI »: one column per criterion code
 
-    @property
-    def required_headers(self) -> tuple[str, ...]:
-        return tuple(c.header for c in self.columns if c.required)
+    def columns_for(self, offer: m.Offer) -> tuple[Column, ...]:
+        """The columns a workbook of ``offer`` has, as it has them."""
+        return tuple(c.for_offer(offer) for c in self.columns if offer in c.offers)
 
 
 @dataclass(frozen=True)
@@ -113,6 +144,10 @@ class FieldSheet:
 
     def field(self, attr: str) -> Column:
         return next(f for f in self.fields if f.attr == attr)
+
+    def fields_for(self, offer: m.Offer) -> tuple[Column, ...]:
+        """The fields a workbook of ``offer`` has, as it has them."""
+        return tuple(f.for_offer(offer) for f in self.fields if offer in f.offers)
 
 
 MISSION = FieldSheet(
@@ -200,7 +235,8 @@ MISSION = FieldSheet(
             "workshop_date",
             Date(),
             article="la ",
-            help="Date de l'atelier R.O.I. citoyen (concertation).",
+            help="Date de l'atelier R.O.I. citoyen.",
+            offers=frozenset({m.Offer.CONCERTATION, m.Offer.STRATEGIE}),
         ),
         Column(
             "Étape",
@@ -208,7 +244,8 @@ MISSION = FieldSheet(
             Choice(m.Stage),
             required=True,
             article="l'",
-            help="Où en est la mission. « Arrêtée avant l'atelier » : concertation seulement.",
+            help="Où en est la mission.",
+            value_offers=((m.Stage.ARRETEE, CONCERTATION_ONLY),),
         ),
         Column(
             "Contexte", "context", article="le ", help="Texte libre, plusieurs lignes possibles."
@@ -231,8 +268,9 @@ MISSION = FieldSheet(
             "chosen_scenario",
             CODE,
             article="le ",
-            help="Code d'un scénario de la feuille « Scénarios ». Vide : l'atelier R.O.I. "
-            "citoyen propose un scénario.",
+            help="Vide : l'atelier R.O.I. citoyen propose un scénario.",
+            offers=CONCERTATION_ONLY,
+            refers_to="Scénarios",
         ),
         Column(
             "Prix de base HT",
@@ -353,8 +391,9 @@ PARAMETERS = TableSheet(
     attr="parameters",
     record=m.Parameter,
     help="Les paramètres de la mission, par rubrique (lieux, communication, animation, contrat, "
-    "calendrier, moyens). Les moyens humains, matériels et le budget sont détaillés dans le "
-    "cahier des charges, et tous les montants y sont additionnés.",
+    "calendrier, moyens). Le cahier des charges les reprend sous le nom de leur rubrique "
+    "(Moyens humains, Moyens matériels et Budget dans la section des moyens) et additionne "
+    "tous les montants.",
     columns=(
         Column("Rubrique", "rubrique", Choice(m.Rubrique), required=True, article="la ", width=18),
         Column("Libellé", "label", required=True, article="le ", width=32),
@@ -418,7 +457,7 @@ RATINGS = TableSheet(
             required=True,
             article="le ",
             width=10,
-            help="Code d'un scénario de la feuille « Scénarios ».",
+            refers_to="Scénarios",
         ),
         Column("Commentaire", "comment", article="le ", width=40),
     ),
@@ -479,7 +518,7 @@ OPINIONS = TableSheet(
             required=True,
             article="l'",
             width=10,
-            help="Code d'un atelier de la feuille « Ateliers ».",
+            refers_to="Ateliers",
         ),
         Column("Participant", "participant", required=True, article="le ", width=24),
         Column(
@@ -489,7 +528,7 @@ OPINIONS = TableSheet(
             required=True,
             article="le ",
             width=10,
-            help="Code d'un dispositif de la feuille « Dispositifs ».",
+            refers_to="Dispositifs",
         ),
         Column("Avis", "opinion", Choice(m.Opinion), required=True, article="l'", width=14),
         Column("Ce qui plaît", "likes", article="la colonne ", width=40),
@@ -535,7 +574,7 @@ TESTS = TableSheet(
             CodeList(),
             article="les ",
             width=18,
-            help="Codes de la feuille « Paramètres cruciaux », séparés par « ; ».",
+            refers_to="Paramètres cruciaux",
         ),
         Column("Cible", "target", Choice(m.Target), required=True, article="la ", width=12),
         Column("Participant", "participant", article="le ", width=24),
@@ -598,11 +637,19 @@ OFFER_SHEETS: dict[m.Offer, tuple[SheetUse, ...]] = {
 }
 
 README_SHEET = "Lisez-moi"
+CODE_ATTR = "code"  # the column of a sheet's codes, which ``refers_to`` names
 
-# Codes referenced across sheets: (sheet, column attr) -> (target sheet, its code attr).
-REFERENCES: tuple[tuple[TableSheet, str, TableSheet], ...] = (
-    (RATINGS, "scenario", SCENARIOS),
-    (OPINIONS, "workshop", WORKSHOPS),
-    (OPINIONS, "device", DEVICES),
-    (TESTS, "parameters", CRUCIAL_PARAMETERS),
-)
+
+def references(offer: m.Offer) -> tuple[tuple[TableSheet, Column], ...]:
+    """The columns of an offer's table sheets that name codes of another sheet."""
+    return tuple(
+        (use.sheet, column)
+        for use in OFFER_SHEETS[offer]
+        for column in use.sheet.columns_for(offer)
+        if column.refers_to
+    )
+
+
+def sheet_named(offer: m.Offer, name: str) -> TableSheet | None:
+    """The table sheet of ``offer`` called ``name`` (the target of a ``refers_to``)."""
+    return next((u.sheet for u in OFFER_SHEETS[offer] if u.sheet.name == name), None)

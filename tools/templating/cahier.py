@@ -155,9 +155,9 @@ def build_section_scenarios(doc: DocumentObject) -> None:
             ("Code", 1.3),
             ("Intitulé", 3.7),
             ("Techniques", 3.4),
-            ("Publics", 3.3),
+            ("Publics ciblés", 3.3),
             ("Durée", 2.3),
-            ("Coût estimé", 3.0),
+            ("Coût estimé HT", 3.0),
         ],
         [
             Row(

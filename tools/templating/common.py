@@ -749,7 +749,7 @@ def build_stakeholder_section(doc: DocumentObject) -> None:
             ("Rôle et attentes", 5.7),
             ("Influence", 1.6),
             ("Intérêt", 1.3),
-            ("Implication", 2.2),
+            ("Niveau d'implication", 2.2),
         ],
         [
             Row(
