@@ -12,7 +12,7 @@ import pytest
 
 from pipeline import model as m
 from pipeline.analysis.overview import analyse
-from pipeline.build import build
+from pipeline.build import DELIVERABLES, build
 from pipeline.formats import money
 from pipeline.render.cahier import cahier_context
 from pipeline.render.docx import Picture
@@ -100,7 +100,7 @@ def test_stopped_concertation_gives_a_decision_note(workspace: Workspace) -> Non
 
 @pytest.mark.parametrize(
     "path",
-    [p for p in EXAMPLES if read_engagement(p).offer is not m.Offer.CONCERTATION],
+    [p for p in EXAMPLES if not DELIVERABLES[read_engagement(p).offer]],
     ids=lambda p: p.stem,
 )
 def test_offers_without_deliverables_yet_are_validated_and_say_so(

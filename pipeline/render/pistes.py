@@ -29,23 +29,23 @@ TITLE = "Rapport « Pistes créatives »"
 
 RESEARCH_EXPLANATIONS: dict[m.ResearchType, str] = {
     m.ResearchType.OBSERVATION: (
-        "Regarder les usages tels qu'ils se déroulent, sur le terrain, avant de les interpréter."
+        "Regarder les usages tels qu’ils se déroulent, sur le terrain, avant de les interpréter."
     ),
     m.ResearchType.ANALOGIE: (
-        "Chercher dans d'autres univers comment un problème semblable a été résolu."
+        "Chercher dans d’autres univers comment un problème semblable a été résolu."
     ),
     m.ResearchType.DISTANCIATION: (
-        "Prendre du recul sur le fonctionnement actuel (« et si… ? ») pour imaginer d'autres "
+        "Prendre du recul sur le fonctionnement actuel (« et si… ? ») pour imaginer d’autres "
         "manières de faire."
     ),
     m.ResearchType.DESYNCHRONISATION: (
         "Décaler un paramètre (horaire, lieu, rythme) pour voir ce qui change, et pour qui."
     ),
     m.ResearchType.USAGER_EXTREME: (
-        "Écouter les usagers aux marges : leurs besoins, poussés à l'extrême, éclairent ceux de "
+        "Écouter les usagers aux marges : leurs besoins, poussés à l’extrême, éclairent ceux de "
         "tous."
     ),
-    m.ResearchType.EXPERT: "Recueillir le regard d'un spécialiste du sujet.",
+    m.ResearchType.EXPERT: "Recueillir le regard d’un spécialiste du sujet.",
     m.ResearchType.ICONOCLASTE: (
         "Interroger une personne étrangère au sujet, qui voit ce que les habitués ne voient plus."
     ),
@@ -58,9 +58,9 @@ MATURITY_EXPLANATIONS: dict[m.Maturity, str] = {
     ),
     m.Maturity.CONCEPT: (
         "La piste est formalisée et confrontée aux cibles ; elle doit être prototypée avant "
-        "d'être expérimentée."
+        "d’être expérimentée."
     ),
-    m.Maturity.IDEE: "Une intuition née des recherches, à approfondir avant d'être testée.",
+    m.Maturity.IDEE: "Une intuition née des recherches, à approfondir avant d’être testée.",
 }
 # The most mature first: what the collectivité can launch now leads the report.
 MATURITY_ORDER: tuple[m.Maturity, ...] = (m.Maturity.PRET, m.Maturity.CONCEPT, m.Maturity.IDEE)
@@ -240,8 +240,8 @@ def _scenario_sentence(result: ConceptResult) -> str:
     convinced = list(result.convinced)
     others = [t for t in result.by_target if t not in convinced]
     if not others:
-        return f"Ce scénario convainc {_targets(convinced)} : l'adhésion l'emporte sur le rejet."
-    detail = "; ".join(
+        return f"Ce scénario convainc {_targets(convinced)} : l’adhésion l’emporte sur le rejet."
+    detail = " ; ".join(
         f"{t.value} : adhésion {percent(c.shares[0])}, rejet {percent(c.shares[2])}"
         for t, c in result.by_target.items()
         if t in others
@@ -344,10 +344,10 @@ def next_steps_context(
 
 def _still_to_test(reception: ParameterReception | None) -> str:
     if reception is None or not reception.by_target:
-        return "n'a encore été testé dans aucun scénario."
+        return "n’a encore été testé dans aucun scénario."
     parts = []
     if reception.unconvinced:
-        detail = "; ".join(
+        detail = " ; ".join(
             f"{t.value} : adhésion {percent(c.shares[0])}, rejet {percent(c.shares[2])}"
             for t, c in reception.by_target.items()
             if t in reception.unconvinced
@@ -358,7 +358,7 @@ def _still_to_test(reception: ParameterReception | None) -> str:
         )
     if reception.untested:
         parts.append(f"à tester auprès {_targets_after_de(reception.untested)}")
-    return "; ".join(parts) + "." if parts else ""
+    return " ; ".join(parts) + "." if parts else ""
 
 
 def _targets(targets: Iterable[m.Target]) -> str:

@@ -47,11 +47,11 @@ def build_section_mission(doc: DocumentObject) -> None:
     para(doc, "Les objectifs de la mission restent à préciser avec la collectivité.")
     tag(doc, "endif")
 
-    heading(doc, "Enjeux : ce qui est ouvert, ce qui ne l'est pas", 2)
+    heading(doc, "Enjeux : ce qui est ouvert, ce qui ne l’est pas", 2)
     tag(doc, "if mission.stakes")
     text_blocks(doc, "mission.stakes_blocks")
     tag(doc, "else")
-    para(doc, "Le périmètre ouvert à l'exploration reste à préciser avec la collectivité.")
+    para(doc, "Le périmètre ouvert à l’exploration reste à préciser avec la collectivité.")
     tag(doc, "endif")
 
     heading(doc, "Parties prenantes", 2)
@@ -75,7 +75,7 @@ def build_section_mission(doc: DocumentObject) -> None:
     tag(doc, "else")
     para(
         doc,
-        "Aucune partie prenante n'est encore recensée (feuille « Parties prenantes » du classeur).",
+        "Aucune partie prenante n’est encore recensée (feuille « Parties prenantes » du classeur).",
     )
     tag(doc, "endif")
 
@@ -87,8 +87,8 @@ def build_section_research(doc: DocumentObject) -> None:
     keep(
         para(
             doc,
-            "Elles sont présentées par type, dans l'ordre de la méthode : pour chacune, sa "
-            "source, le constat et l'enseignement qui en a été tiré.",
+            "Elles sont présentées par type, dans l’ordre de la méthode : pour chacune, sa "
+            "source, le constat et l’enseignement qui en a été tiré.",
         )
     )
     keep(para(doc, "Recherches par type", "Caption"))
@@ -118,7 +118,7 @@ def build_section_research(doc: DocumentObject) -> None:
     tag(doc, "else")
     para(
         doc,
-        "Aucune recherche n'est encore consignée dans la feuille « Recherches » du classeur "
+        "Aucune recherche n’est encore consignée dans la feuille « Recherches » du classeur "
         "(observations, analogies, entretiens…) : elles seront présentées ici.",
     )
     tag(doc, "endif")
@@ -130,9 +130,9 @@ def build_section_parameters(doc: DocumentObject) -> None:
     keep(
         para(
             doc,
-            "Les recherches ont fait apparaître les paramètres dont dépend le succès d'un "
+            "Les recherches ont fait apparaître les paramètres dont dépend le succès d’un "
             "concept. Chacun porte une hypothèse, que les tests de scénarios ont mise à "
-            "l'épreuve.",
+            "l’épreuve.",
         )
     )
     keep(para(doc, "Paramètres cruciaux et hypothèses", "Caption"))
@@ -155,7 +155,7 @@ def build_section_parameters(doc: DocumentObject) -> None:
     tag(doc, "else")
     para(
         doc,
-        "Aucun paramètre crucial n'est encore formulé (feuille « Paramètres cruciaux » du "
+        "Aucun paramètre crucial n’est encore formulé (feuille « Paramètres cruciaux » du "
         "classeur) : les hypothèses à tester seront présentées ici.",
     )
     tag(doc, "endif")
@@ -164,7 +164,7 @@ def build_section_parameters(doc: DocumentObject) -> None:
 def build_section_tests(doc: DocumentObject) -> None:
     heading(doc, "Les scénarios testés", 1)
     tag(doc, "if tests.tested")
-    para(doc, "{{ tests.intro }}")
+    keep(para(doc, "{{ tests.intro }}"))
     keep(
         para(
             doc,
@@ -235,7 +235,7 @@ def build_section_tests(doc: DocumentObject) -> None:
     tag(doc, "else")
     para(
         doc,
-        "Aucun test de scénario n'est encore consigné (feuille « Tests » du classeur) : "
+        "Aucun test de scénario n’est encore consigné (feuille « Tests » du classeur) : "
         "les réactions des élus, des services et des citoyens seront présentées ici une "
         "fois les tests menés.",
     )
@@ -249,7 +249,7 @@ def build_section_leads(doc: DocumentObject) -> None:
     keep(
         para(
             doc,
-            "Les pistes sont présentées de la plus avancée à la moins mûre : d'abord celles "
+            "Les pistes sont présentées de la plus avancée à la moins mûre : d’abord celles "
             "qui sont prêtes à expérimenter, puis les concepts, enfin les idées.",
         )
     )
@@ -283,7 +283,7 @@ def build_section_leads(doc: DocumentObject) -> None:
     tag(doc, "else")
     para(
         doc,
-        "Aucune piste n'est encore formalisée (feuille « Pistes » du classeur) : les pistes, "
+        "Aucune piste n’est encore formalisée (feuille « Pistes » du classeur) : les pistes, "
         "leurs conditions de réalisation et leur maturité seront présentées ici.",
     )
     tag(doc, "endif")
@@ -315,7 +315,7 @@ def build_section_next_steps(doc: DocumentObject) -> None:
     keep(
         para(
             doc,
-            "Ces hypothèses restent à confirmer avant d'engager les pistes qui en dépendent :",
+            "Ces hypothèses restent à confirmer avant d’engager les pistes qui en dépendent :",
         )
     )
     tag(doc, "for p in next_steps.to_test")
@@ -327,7 +327,7 @@ def build_section_next_steps(doc: DocumentObject) -> None:
     tag(doc, "else")
     para(
         doc,
-        "Aucun paramètre crucial n'est encore formulé : les hypothèses à tester seront "
+        "Aucun paramètre crucial n’est encore formulé : les hypothèses à tester seront "
         "arrêtées avec la collectivité.",
     )
     tag(doc, "endif")
