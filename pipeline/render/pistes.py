@@ -241,11 +241,7 @@ def _scenario_sentence(result: ConceptResult) -> str:
     others = [t for t in result.by_target if t not in convinced]
     if not others:
         return f"Ce scénario convainc {_targets(convinced)} : l’adhésion l’emporte sur le rejet."
-    detail = " ; ".join(
-        f"{t.value} : adhésion {percent(c.shares[0])}, rejet {percent(c.shares[2])}"
-        for t, c in result.by_target.items()
-        if t in others
-    )
+    detail = _balance(result.by_target, others)
     if not convinced:
         return f"Ce scénario ne convainc aucune des cibles testées ({detail})."
     return f"Ce scénario convainc {_targets(convinced)}, pas {_targets(others)} ({detail})."
@@ -347,11 +343,7 @@ def _still_to_test(reception: ParameterReception | None) -> str:
         return "n’a encore été testé dans aucun scénario."
     parts = []
     if reception.unconvinced:
-        detail = " ; ".join(
-            f"{t.value} : adhésion {percent(c.shares[0])}, rejet {percent(c.shares[2])}"
-            for t, c in reception.by_target.items()
-            if t in reception.unconvinced
-        )
+        detail = _balance(reception.by_target, reception.unconvinced)
         parts.append(
             f"à retravailler, les scénarios qui le testent ne convainquent pas "
             f"{_targets(reception.unconvinced)} ({detail})"
@@ -359,6 +351,15 @@ def _still_to_test(reception: ParameterReception | None) -> str:
     if reception.untested:
         parts.append(f"à tester auprès {_targets_after_de(reception.untested)}")
     return " ; ".join(parts) + "." if parts else ""
+
+
+def _balance(by_target: Mapping[m.Target, ReactionCounts], targets: Iterable[m.Target]) -> str:
+    """« Élus : adhésion 25 %, rejet 25 % » for each target given."""
+    return " ; ".join(
+        f"{t.value} : adhésion {percent(by_target[t].shares[0])}, "
+        f"rejet {percent(by_target[t].shares[2])}"
+        for t in targets
+    )
 
 
 def _targets(targets: Iterable[m.Target]) -> str:
