@@ -2569,49 +2569,63 @@ HAUTES_COMBES_TESTERS = {
     ),
 }
 
-HAUTES_COMBES_VERBATIMS: dict[str, dict[str, tuple[str, ...]]] = {
+# What the testers said, per scenario and reaction, with the targets each quote fits
+# (an élu does not say « je serais venue plus tôt »).
+E, S, C = "Élus", "Services", "Citoyens"
+HAUTES_COMBES_VERBATIMS: dict[str, dict[str, tuple[tuple[tuple[str, ...], str], ...]]] = {
     "Comptoir des solidarités": {
         "Adhésion": (
-            "Un comptoir dans la médiathèque, personne ne sait pourquoi tu viens.",
-            "Je serais venue deux ans plus tôt si ça avait existé.",
-            "On oriente debout, en deux minutes : c’est notre métier, en mieux.",
-            "Pas de file, pas de ticket, pas de vitre : on se parle.",
+            ((C,), "Un comptoir dans la médiathèque, personne ne sait pourquoi tu viens."),
+            ((C,), "Je serais venue deux ans plus tôt si ça avait existé."),
+            ((S,), "On oriente debout, en deux minutes : c’est notre métier, en mieux."),
+            ((C, S), "Pas de file, pas de ticket, pas de vitre : on se parle."),
+            (
+                (E,),
+                "Un lieu partagé avec la commune, c’est un service public qui reste au village.",
+            ),
         ),
         "Réserve": (
-            "Qui paie le loyer du lieu partenaire ?",
-            "Et si le comptoir devient la porte d’entrée de toutes les demandes ?",
+            ((E,), "Qui paie le loyer du lieu partenaire ?"),
+            ((S, E), "Et si le comptoir devient la porte d’entrée de toutes les demandes ?"),
+            ((C,), "Et si j’ai besoin de parler seule à quelqu’un, on va où ?"),
         ),
-        "Rejet": ("Une MDS, c’est un bâtiment identifié : les gens doivent savoir où aller.",),
+        "Rejet": (
+            ((E, S), "Une MDS, c’est un bâtiment identifié : les gens doivent savoir où aller."),
+        ),
     },
     "La tournée": {
         "Adhésion": (
-            "Le camion sur la place le jour du marché, tout le monde le verra.",
-            "Mes administrés des hameaux n’auront plus 40 km à faire.",
-            "Pour moi qui n’ai pas de voiture, c’est la seule solution.",
+            ((E, C), "Le camion sur la place le jour du marché, tout le monde le verra."),
+            ((E,), "Mes administrés des hameaux n’auront plus 40 km à faire."),
+            ((C,), "Pour moi qui n’ai pas de voiture, c’est la seule solution."),
+            ((S,), "Aller au-devant des gens, on en parle depuis des années : allons-y."),
         ),
         "Réserve": (
-            "Et l’hiver, quand la route du col est fermée ?",
-            "Il faudra un lieu fermé pour parler de choses intimes.",
+            ((E, C, S), "Et l’hiver, quand la route du col est fermée ?"),
+            ((S, C), "Il faudra un lieu fermé pour parler de choses intimes."),
         ),
         "Rejet": (
-            "Deux agents en moins à la MDS chaque jour de tournée : impossible à "
-            "effectif constant.",
-            "Tout le marché saura que je vais voir l’assistante sociale.",
+            (
+                (S,),
+                "Deux agents en moins à la MDS chaque jour de tournée : impossible à "
+                "effectif constant.",
+            ),
+            ((C,), "Tout le marché saura que je vais voir l’assistante sociale."),
         ),
     },
     "Rendez-vous à la carte": {
         "Adhésion": (
-            "Un créneau le jeudi soir, je peux enfin venir après le travail.",
-            "Les rendez-vous préparés, c’est moins d’allers-retours pour tous.",
-            "Réserver en ligne, choisir l’horaire : évident pour ma génération.",
+            ((C,), "Un créneau le jeudi soir, je peux enfin venir après le travail."),
+            ((S, E), "Les rendez-vous préparés, c’est moins d’allers-retours pour tous."),
+            ((C,), "Réserver en ligne, choisir l’horaire : évident pour ma génération."),
         ),
         "Réserve": (
-            "En ligne, d’accord, mais qui m’aide si je n’y arrive pas ?",
-            "Les soirées, il faut des volontaires et une récupération.",
+            ((C,), "En ligne, d’accord, mais qui m’aide si je n’y arrive pas ?"),
+            ((S, E), "Les soirées, il faut des volontaires et une récupération."),
         ),
         "Rejet": (
-            "Internet ne passe pas chez moi, et au téléphone ça sonne dans le vide.",
-            "Encore un écran entre nous et les gens.",
+            ((C,), "Internet ne passe pas chez moi, et au téléphone ça sonne dans le vide."),
+            ((E, S), "Encore un écran entre nous et les gens."),
         ),
     },
 }
@@ -2625,8 +2639,12 @@ def hautes_combes_tests(rng: random.Random) -> list[tuple[Any, ...]]:
             reactions = ["Adhésion"] * adhesion + ["Réserve"] * reserve + ["Rejet"] * rejet
             people = rng.sample(HAUTES_COMBES_TESTERS[target], len(reactions))
             for person, reaction in zip(people, reactions, strict=True):
-                quotes = HAUTES_COMBES_VERBATIMS[scenario][reaction]
-                quote = rng.choice(quotes) if rng.random() < 0.8 else ""
+                quotes = [
+                    quote
+                    for who, quote in HAUTES_COMBES_VERBATIMS[scenario][reaction]
+                    if target in who
+                ]
+                quote = rng.choice(quotes) if quotes and rng.random() < 0.8 else ""
                 rows.append((scenario, parameters, target, person, reaction, quote))
     return rows
 

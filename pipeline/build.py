@@ -17,6 +17,7 @@ from pipeline.invoicing.billing import PdfService, Placed, bill
 from pipeline.outbox import Commit, Document, commit, mission_folder, safe_name
 from pipeline.render.cahier import cahier_context, cahier_title
 from pipeline.render.docx import Context, render_docx
+from pipeline.render.pistes import pistes_context, pistes_title
 from pipeline.render.strategie import strategie_context, strategie_title
 from pipeline.workbook.reader import read_workbook
 from pipeline.workbook.sniff import read_source
@@ -43,7 +44,7 @@ CAHIER_STRATEGIE = Deliverable(strategie_title, "cahier_strategie.docx", strateg
 DELIVERABLES: dict[m.Offer, tuple[Deliverable, ...]] = {
     m.Offer.CONCERTATION: (CAHIER,),
     m.Offer.STRATEGIE: (CAHIER_STRATEGIE,),
-    m.Offer.EMERGENCE: (),
+    m.Offer.EMERGENCE: (Deliverable(pistes_title, "rapport_pistes.docx", pistes_context),),
 }
 NOT_YET_BUILT: dict[m.Offer, tuple[str, ...]] = {
     m.Offer.CONCERTATION: ("Kit de communication",),
@@ -51,7 +52,7 @@ NOT_YET_BUILT: dict[m.Offer, tuple[str, ...]] = {
         "Outil de communication",
         "Kit R.O.I. citoyen personnalisé",
     ),
-    m.Offer.EMERGENCE: ("Rapport « Pistes créatives »", "Kit de communication"),
+    m.Offer.EMERGENCE: ("Kit de communication",),
 }
 
 

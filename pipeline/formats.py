@@ -10,7 +10,7 @@ from typing import Literal
 
 from babel.dates import format_date
 from babel.lists import format_list
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 
 LOCALE = "fr_FR"
 
@@ -44,6 +44,11 @@ def long_date(value: date | None) -> str:
 
 def number(value: int | Decimal | None) -> str:
     return "" if value is None else str(format_decimal(value, locale=LOCALE))
+
+
+def percent(share: float) -> str:
+    """« 25 % » (a no-break space before the sign), from a share between 0 and 1."""
+    return str(format_percent(share, locale=LOCALE))
 
 
 def enumeration(items: Iterable[str], last: str = "et") -> str:

@@ -55,7 +55,22 @@ def _charts_of(path: Path) -> list[bytes]:
                 ]
             )
         )
+    if analysis.emergence is not None and analysis.emergence.scenarios:
+        pictures.append(charts.reactions_chart(_reaction_groups(analysis.emergence.scenarios)))
     return pictures
+
+
+def _reaction_groups(results: Any) -> list[Any]:
+    return [
+        (
+            r.scenario,
+            [
+                (t.value, (c.adhesion, c.reserve, c.rejet), c.convinces)
+                for t, c in r.by_target.items()
+            ],
+        )
+        for r in results
+    ]
 
 
 def _text_boxes(figure: Any) -> list[tuple[str, Any]]:
@@ -137,8 +152,35 @@ def test_dollar_signs_and_edge_cases_are_drawn_as_typed(drawn: list[Any]) -> Non
     charts.stakeholder_map([m.Stakeholder("Asso $x^$ et $1", m.Category.AUTRE, 3, 3)])
     charts.merit_profile([("S1 — budget $\\frac$", (0.2, 0.2, 0.2, 0.2, 0.2))])
     charts.opinions_chart([("D1 — 5 $ par habitant", [("Agents", (1, 2, 3))])])
+    charts.reactions_chart([("Scénario à 5 $", [("Élus", (0, 0, 0), False)])])
     charts.stakeholder_map([])
     charts.merit_profile([(f"S{i}", (0.0, 0.0, 1.0, 0.0, 0.0)) for i in range(12)])
     texts = {t for figure in drawn[:3] for t, _ in _text_boxes(figure)}
     assert "Asso $x^$ et $1" in texts
     assert "D1 — 5 $ par habitant" in texts
+
+
+def test_reactions_chart_speaks_french_and_reads_in_grey(drawn: list[Any]) -> None:
+    engagement = read_engagement(next(p for p in EXAMPLES if "hautes-combes" in p.name))
+    results = analyse(engagement).emergence
+    assert results is not None
+    charts.reactions_chart(_reaction_groups(results.scenarios))
+    texts = [t for t, _ in _text_boxes(drawn[0])]
+    assert {r.value for r in m.Reaction} <= set(texts)  # the legend
+    for result in results.scenarios:
+        assert result.scenario in texts
+        for target, counts in result.by_target.items():
+            verdict = "convaincus" if counts.convinces else "pas convaincus"
+            assert f"{target.value} ({counts.n})\n{verdict}" in texts
+    shares = [t.get_text() for t in drawn[0].axes[0].texts if t.get_text().endswith("%")]
+    assert len(shares) >= 20 and all("\u00a0%" in t for t in shares)  # « 75 % », never split
+    # Printed in grey, the three reactions still differ: by lightness or by pattern.
+    palette = charts.REACTIONS
+    grey = [_luminance(colour) for colour in palette.colours]
+    for a, b in combinations(range(3), 2):
+        assert abs(grey[a] - grey[b]) > 0.3 or palette.hatches[a] != palette.hatches[b]
+
+
+def _luminance(colour: str) -> float:
+    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue

@@ -18,6 +18,7 @@ from pipeline.analysis.stakeholders import count_by_category, count_by_quadrant,
 from pipeline.model import (
     Category,
     ConceptTest,
+    CrucialParameter,
     Device,
     DeviceOpinion,
     Lead,
@@ -187,6 +188,28 @@ def test_leads_pass_through_in_order() -> None:
     assert analysis.leads == leads
     assert [s.scenario for s in analysis.scenarios] == ["La tournée", "Comptoir"]
     assert analyse_emergence((), ()).scenarios == ()
+
+
+def test_each_crucial_parameter_is_received_as_the_tests_naming_it() -> None:
+    parameters = (
+        CrucialParameter("P1", "Le lieu vient à l'usager"),
+        CrucialParameter("P2", "Des horaires décalés"),
+        CrucialParameter("P3", "Sans guichet"),
+    )
+    p1, p2, p3 = analyse_emergence(TESTS, (), parameters).parameters
+    # P1: every test row; pooled over both scenarios, per target.
+    assert (p1.code, p1.scenarios) == ("P1", ("La tournée", "Comptoir"))
+    assert p1.by_target == {
+        ELUS_T: ReactionCounts(adhesion=1, reserve=1, rejet=2),
+        SERVICES: ReactionCounts(adhesion=1),
+        CITOYENS: ReactionCounts(adhesion=2, reserve=1, rejet=1),
+    }
+    assert (p1.unconvinced, p1.untested) == ((ELUS_T,), ())
+    # P2: named by no test.
+    assert (p2.scenarios, dict(p2.by_target), p2.untested) == ((), {}, tuple(Target))
+    # P3: one services' row only.
+    assert p3.by_target == {SERVICES: ReactionCounts(adhesion=1)}
+    assert (p3.unconvinced, p3.untested) == ((), (ELUS_T, CITOYENS))
 
 
 # ---------------------------------------------------------------------------

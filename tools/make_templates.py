@@ -24,6 +24,7 @@ from pathlib import Path
 from docx.document import Document as DocumentObject
 from templating.cahier import build_cahier_des_charges
 from templating.facture import build_facture
+from templating.pistes import build_rapport_pistes
 from templating.strategie import build_cahier_strategie
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +34,7 @@ TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
     "cahier_des_charges.docx": build_cahier_des_charges,
     "facture.docx": build_facture,
     "cahier_strategie.docx": build_cahier_strategie,
+    "rapport_pistes.docx": build_rapport_pistes,
 }
 
 

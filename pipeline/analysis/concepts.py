@@ -6,6 +6,10 @@ order of first appearance. Per target (in ``Target`` order, targets that were
 tested only), the counts and shares of Adhésion / Réserve / Rejet; a scenario
 *convainc* a target when adhésion > rejet (compared on counts, so exactly).
 Shares are floats for display. Leads pass through in sheet order.
+
+Each crucial parameter is received as the scenarios that test it were: the
+reactions to every test naming it, pooled per target, tell whether the
+hypothesis convinced that target, still has to, or was never put to it.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.model import ConceptTest, Lead, Reaction, Target
+from pipeline.model import ConceptTest, CrucialParameter, Lead, Reaction, Target
 
 
 @dataclass(frozen=True)
@@ -68,13 +72,63 @@ class ConceptResult:
 
 
 @dataclass(frozen=True)
+class ParameterReception:
+    """How the targets received the scenarios testing one crucial parameter."""
+
+    code: str
+    scenarios: tuple[str, ...]  # the scenarios testing it, as ``ConceptResult.scenario``
+    by_target: Mapping[Target, ReactionCounts] = field(hash=False)  # tested targets only
+
+    @property
+    def untested(self) -> tuple[Target, ...]:
+        """The targets no test of this parameter reached, in ``Target`` order."""
+        return tuple(t for t in Target if t not in self.by_target)
+
+    @property
+    def unconvinced(self) -> tuple[Target, ...]:
+        """Tested targets its scenarios did not convince (pooled reactions)."""
+        return tuple(t for t, c in self.by_target.items() if not c.convinces)
+
+
+@dataclass(frozen=True)
 class EmergenceAnalysis:
     scenarios: tuple[ConceptResult, ...]
     leads: tuple[Lead, ...]
+    parameters: tuple[ParameterReception, ...] = ()  # in the sheet's order
 
 
-def analyse_emergence(tests: Iterable[ConceptTest], leads: Iterable[Lead]) -> EmergenceAnalysis:
-    return EmergenceAnalysis(analyse_concepts(tests), tuple(leads))
+def analyse_emergence(
+    tests: Iterable[ConceptTest],
+    leads: Iterable[Lead],
+    parameters: Iterable[CrucialParameter] = (),
+) -> EmergenceAnalysis:
+    results = analyse_concepts(tests)
+    return EmergenceAnalysis(results, tuple(leads), receive_parameters(parameters, results))
+
+
+def receive_parameters(
+    parameters: Iterable[CrucialParameter], results: Iterable[ConceptResult]
+) -> tuple[ParameterReception, ...]:
+    """Per crucial parameter, the reactions to the tests that name it, per target."""
+    scenarios = list(results)
+    receptions = []
+    for parameter in parameters:
+        rows = [t for s in scenarios for t in s.tests if parameter.code in t.parameters]
+        by_target = {
+            t: ReactionCounts.of(r.reaction for r in rows if r.target is t) for t in Target
+        }
+        receptions.append(
+            ParameterReception(
+                code=parameter.code,
+                scenarios=tuple(
+                    s.scenario
+                    for s in scenarios
+                    if any(parameter.code in t.parameters for t in s.tests)
+                ),
+                by_target=_tested(by_target),
+            )
+        )
+    return tuple(receptions)
 
 
 def analyse_concepts(tests: Iterable[ConceptTest]) -> tuple[ConceptResult, ...]:

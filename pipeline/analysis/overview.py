@@ -43,7 +43,11 @@ def analyse(engagement: m.Engagement) -> Analysis:
         return Analysis(
             opinions=analyse_opinions(engagement.devices, engagement.workshops, engagement.opinions)
         )
-    return Analysis(emergence=analyse_emergence(engagement.tests, engagement.leads))
+    return Analysis(
+        emergence=analyse_emergence(
+            engagement.tests, engagement.leads, engagement.crucial_parameters
+        )
+    )
 
 
 def analysis_json(engagement: m.Engagement, analysis: Analysis) -> dict[str, Any]:

@@ -14,9 +14,11 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
+from textwrap import shorten
 from typing import TYPE_CHECKING, Any
 
 from pipeline import model as m
+from pipeline.formats import percent
 from pipeline.text import french_spacing
 
 if TYPE_CHECKING:
@@ -445,4 +447,59 @@ def opinions_chart(groups: Sequence[tuple[str, Sequence[tuple[str, Sequence[int]
     _percent_axis(ax)
     ax.axvline(50, color="black", linewidth=0.8, linestyle=(0, (4, 2)))
     OPINIONS.legend(figure)
+    return _png(figure)
+
+
+# Émergence de concepts: adhésion dark and plain, réserve light with dots, rejet light
+# with stripes, as the opinions above.
+REACTIONS = Palette(
+    labels=tuple(r.value for r in m.Reaction),
+    colours=("#1B7837", "#F3E3B0", "#F2A7A7"),
+    hatches=("", "..", "///"),
+    text=("white", "black", "black"),
+)
+
+
+def reactions_chart(
+    groups: Sequence[tuple[str, Sequence[tuple[str, Sequence[int], bool]]]],
+) -> bytes:
+    """Reactions to the tested scenarios: one 100 % bar per target, grouped by scenario.
+
+    ``groups``: (scenario, [(target, (adhésion, réserve, rejet), convinced)]).
+    Segments show French percentages; each bar's label says whether the scenario
+    convinced the target, so the verdict reads without colour.
+    """
+    bars = sum(len(targets) for _, targets in groups)
+    figure = _figure(17, 2.4 + 0.78 * bars + 0.5 * len(groups))
+    ax = figure.add_subplot()
+    y = 0.0
+    ticks: list[float] = []
+    tick_labels: list[str] = []
+    for scenario, targets in groups:
+        _text(
+            ax,
+            0,
+            y - 0.55,
+            shorten(scenario, 90, placeholder=" …"),
+            fontsize=8.5,
+            fontweight="bold",
+            va="center",
+            zorder=6,
+            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+        )
+        y -= 1.15
+        for target, counts, convinced in targets:
+            total = sum(counts) or 1
+            segments = [(100 * c / total, percent(c / total)) for c in counts]
+            _stacked_bar(ax, y, segments, REACTIONS, height=0.7, min_label=9)
+            ticks.append(y)
+            verdict = "convaincus" if convinced else "pas convaincus"
+            tick_labels.append(f"{target} ({sum(counts)})\n{verdict}")
+            y -= 1.0
+        y -= 0.2
+    ax.set_yticks(ticks, tick_labels, fontsize=7.5, parse_math=False, linespacing=1.1)
+    ax.set_ylim(y + 0.4, 0.2)
+    _percent_axis(ax)
+    ax.set_xlabel("Part des réactions de chaque cible (effectif entre parenthèses)", fontsize=8.5)
+    REACTIONS.legend(figure)
     return _png(figure)
