@@ -1,10 +1,11 @@
-"""Kinds of cell values: how a cell is read, described, and offered in Excel.
+"""Kinds of cell values: how a cell is read, written, described, and offered in Excel.
 
-A kind knows three things about a column, so that no column is described
+A kind knows four things about a column, so that no column is described
 twice: how to turn what a spreadsheet stores into a domain value (``parse``),
-how to say in French what it expects (``expected``), and how a blank
-workbook helps the consultant type it (``choices``, ``number_format``,
-``whole_range``).
+how to write a domain value back into a cell that ``parse`` reads as the same
+value (``cell_value``), how to say in French what it expects (``expected``),
+and how a blank workbook helps the consultant type it (``choices``,
+``number_format``, ``whole_range``).
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ class Kind:
     def parse(self, raw: Any) -> Any:
         return as_text(raw)
 
+    def cell_value(self, value: Any) -> Any:
+        """What a cell holds for ``value`` (a text, number or date), None for nothing."""
+        return value if value not in ("", ()) else None
+
     @property
     def expected(self) -> str:
         return "un texte"
@@ -78,6 +83,11 @@ class Kind:
     def choices(self) -> tuple[str, ...]:
         """Values offered in a dropdown; empty when free input."""
         return ()
+
+    @property
+    def unlisted_accepted(self) -> bool:
+        """Values beyond ``choices`` are read too (a grade typed 0–4): warn, don't refuse."""
+        return False
 
     @property
     def whole_range(self) -> tuple[int, int] | None:
@@ -132,6 +142,9 @@ class Choice(Kind):
                 return member
         raise CellValueError(self.expected)
 
+    def cell_value(self, value: Any) -> Any:
+        return None if value is None else str(value.value)
+
     @property
     def expected(self) -> str:
         return "l'une des valeurs " + _quoted(m.value for m in self.values)
@@ -160,6 +173,9 @@ class MultiChoice(Kind):
                     found.append(member)
         return tuple(found)
 
+    def cell_value(self, value: Any) -> Any:
+        return "; ".join(str(member.value) for member in value) or None
+
     @property
     def expected(self) -> str:
         return "une ou plusieurs valeurs séparées par « ; » parmi " + _quoted(
@@ -177,6 +193,9 @@ class CodeList(Kind):
         for code in codes:
             CODE.parse(code)
         return codes
+
+    def cell_value(self, value: Any) -> Any:
+        return "; ".join(value) or None
 
     @property
     def expected(self) -> str:
@@ -333,6 +352,9 @@ class GradeKind(Kind):
                 return grade
         raise CellValueError(self.expected)
 
+    def cell_value(self, value: Any) -> Any:
+        return None if value is None else Grade(value).label
+
     @property
     def expected(self) -> str:
         return (
@@ -342,7 +364,12 @@ class GradeKind(Kind):
 
     @property
     def choices(self) -> tuple[str, ...]:
-        return tuple(str(int(g)) for g in Grade) + tuple(GRADE_LABELS.values())
+        """The mentions, best first: what a participant picks (0–4 is typed, not offered)."""
+        return tuple(GRADE_LABELS[g] for g in reversed(Grade))
+
+    @property
+    def unlisted_accepted(self) -> bool:
+        return True
 
 
 @dataclass(frozen=True)

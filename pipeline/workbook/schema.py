@@ -400,29 +400,57 @@ CRITERIA = TableSheet(
     ),
 )
 
-RATINGS = TableSheet(
-    name="Notation ROI",
-    attr="ratings",
-    record=m.Rating,
-    criteria_columns=True,
-    help="Une ligne par participant et par scénario ; une colonne par code de critère, "
-    "notée de 0 (À rejeter) à 4 (Très bien). Une note vide : critère non noté.",
-    columns=(
-        Column("Participant", "participant", required=True, article="le ", width=24),
-        Column("Public", "public", Choice(m.Public), required=True, article="le ", width=12),
-        Column(
-            "Scénario",
-            "scenario",
-            CODE,
-            required=True,
-            article="le ",
-            width=10,
-            help="Code d'un scénario de la feuille « Scénarios ».",
+
+def _ratings_sheet(candidate: Column, help: str) -> TableSheet:
+    """« Notation ROI »: who rated which candidate (``candidate``, filling
+    ``Rating.scenario``), then one column per criterion code, then a comment."""
+    return TableSheet(
+        name="Notation ROI",
+        attr="ratings",
+        record=m.Rating,
+        criteria_columns=True,
+        help=help,
+        columns=(
+            Column("Participant", "participant", required=True, article="le ", width=24),
+            Column("Public", "public", Choice(m.Public), required=True, article="le ", width=12),
+            candidate,
+            Column("Commentaire", "comment", article="le ", width=40),
         ),
-        Column("Commentaire", "comment", article="le ", width=40),
-    ),
+    )
+
+
+_GRADES_HELP = (
+    "une colonne par code de critère, notée d'une mention de « À rejeter » (0) à « Très bien » "
+    "(4). Une note vide : critère non noté."
 )
 
+RATINGS = _ratings_sheet(
+    Column(
+        "Scénario",
+        "scenario",
+        CODE,
+        required=True,
+        article="le ",
+        width=10,
+        help="Code d'un scénario de la feuille « Scénarios ».",
+    ),
+    "Une ligne par participant et par scénario ; " + _GRADES_HELP,
+)
+
+# Stratégie globale: the R.O.I. citoyen kit rates the dispositifs, one per row.
+DEVICE_RATINGS = _ratings_sheet(
+    Column(
+        "Dispositif",
+        "scenario",
+        CODE,
+        required=True,
+        article="le ",
+        width=12,
+        help="Code d'un dispositif de la feuille « Dispositifs ».",
+    ),
+    "La notation R.O.I. citoyen des dispositifs (kit R.O.I. citoyen) : une ligne par "
+    "participant et par dispositif ; " + _GRADES_HELP,
+)
 
 WORKSHOPS = TableSheet(
     name="Ateliers",
@@ -581,6 +609,7 @@ OFFER_SHEETS: dict[m.Offer, tuple[SheetUse, ...]] = {
         SheetUse(DEVICES, True),
         SheetUse(OPINIONS, True),
         SheetUse(CRITERIA, False),
+        SheetUse(DEVICE_RATINGS, False),
         SheetUse(OPTIONS, False),
         SheetUse(COMMUNICATION, False),
     ),
@@ -597,10 +626,23 @@ OFFER_SHEETS: dict[m.Offer, tuple[SheetUse, ...]] = {
 
 README_SHEET = "Lisez-moi"
 
-# Codes referenced across sheets: (sheet, column attr) -> (target sheet, its code attr).
+# Codes referenced across sheets: (sheet, column attr, target sheet whose « Code » it names).
+# Two offers may use different sheets of the same name (« Notation ROI »): a rule
+# applies to the sheets of the engagement's offer only.
 REFERENCES: tuple[tuple[TableSheet, str, TableSheet], ...] = (
     (RATINGS, "scenario", SCENARIOS),
+    (DEVICE_RATINGS, "scenario", DEVICES),
     (OPINIONS, "workshop", WORKSHOPS),
     (OPINIONS, "device", DEVICES),
     (TESTS, "parameters", CRUCIAL_PARAMETERS),
 )
+
+
+def ratings_sheet(offer: m.Offer) -> TableSheet | None:
+    """The offer's « Notation ROI » sheet (its candidates: scenarios or dispositifs)."""
+    return next((u.sheet for u in OFFER_SHEETS[offer] if u.sheet.criteria_columns), None)
+
+
+def reference_target(sheet: TableSheet, attr: str) -> TableSheet | None:
+    """The sheet whose codes the column ``attr`` of ``sheet`` names, if it names one."""
+    return next((t for s_, a, t in REFERENCES if s_ is sheet and a == attr), None)
