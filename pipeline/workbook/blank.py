@@ -34,11 +34,13 @@ from pipeline.workbook.kinds import CODE, Date, Kind
 # Validations and formats reach this many rows, far beyond a real engagement.
 ROWS = 500
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HELP_FONT = Font(italic=True, color="595959")
-TITLE_FONT = Font(bold=True, size=16)
-SECTION_FONT = Font(bold=True, size=12)
+FONT = "Calibri"  # the workbook's default: a font without a name shows in another one
+HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF")
+HELP_FONT = Font(name=FONT, italic=True, color="595959")
+TITLE_FONT = Font(name=FONT, bold=True, size=16)
+SECTION_FONT = Font(name=FONT, bold=True, size=12)
 WRAP = Alignment(wrap_text=True, vertical="top")
+LINE_HEIGHT = 15.0  # points, for an 11-point line
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,28 @@ def _book(
         for row, record in enumerate(records.get(use.sheet.attr, ()), start=2):
             for col, column in enumerate(columns, start=1):
                 _put(sheet.cell(row, col), column.kind, _field(record, column))
+    for sheet in book.worksheets:
+        _fit_heights(sheet)
     return book
+
+
+def _fit_heights(sheet: Worksheet) -> None:
+    """Rows tall enough for their wrapped text: spreadsheets do not measure them on opening.
+
+    An estimate, generous rather than short: a column of width w holds about w
+    characters of 11-point text per line.
+    """
+    for (row, col), cell in sheet._cells.items():  # the cells written, not the whole range
+        if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+            continue
+        width = sheet.column_dimensions[get_column_letter(col)].width or 8.43
+        scale = (cell.font.size or 11) / 11
+        per_line = max(1, int(width / scale))
+        lines = sum(-(-max(len(part), 1) // per_line) for part in cell.value.split("\n"))
+        if lines > 1:
+            height = LINE_HEIGHT * scale * lines
+            current = sheet.row_dimensions[row].height or 0
+            sheet.row_dimensions[row].height = max(current, height)
 
 
 def _field(record: Any, column: s.Column) -> Any:
@@ -199,8 +222,9 @@ def _add_mission(sheet: Worksheet, values: Mapping[str, Any]) -> None:
     _style_header(sheet, 1, 3)
     for row, column in enumerate(spec.fields, start=2):
         label = sheet.cell(row, 1, column.header)
+        label.alignment = Alignment(vertical="top")  # beside a value of several lines
         if column.required:
-            label.font = Font(bold=True)
+            label.font = Font(name=FONT, bold=True)
         value = sheet.cell(row, 2)
         value.alignment = WRAP
         if column.kind.number_format:
