@@ -200,7 +200,8 @@ MISSION = FieldSheet(
             "workshop_date",
             Date(),
             article="la ",
-            help="Date de l'atelier R.O.I. citoyen (concertation).",
+            help="Date de l'atelier R.O.I. citoyen (concertation, ou kit R.O.I. citoyen d'une "
+            "stratégie).",
         ),
         Column(
             "Étape",
