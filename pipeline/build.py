@@ -14,10 +14,12 @@ from pathlib import Path
 from pipeline import model as m
 from pipeline.analysis.overview import Analysis, analyse
 from pipeline.invoicing.billing import PdfService, Placed, bill
-from pipeline.outbox import Commit, Document, commit, mission_folder, safe_name
+from pipeline.outbox import Commit, Document, commit, deliverable_name, mission_folder
 from pipeline.render.cahier import cahier_context, cahier_title
 from pipeline.render.docx import Context, render_docx
 from pipeline.render.pistes import pistes_context, pistes_title
+from pipeline.render.roi_grid import grid_title, rating_grid
+from pipeline.render.roi_guide import guide_context, guide_title
 from pipeline.render.strategie import strategie_context, strategie_title
 from pipeline.workbook.reader import read_workbook
 from pipeline.workbook.sniff import read_source
@@ -26,32 +28,57 @@ from pipeline.workspace import Workspace
 
 @dataclass(frozen=True)
 class Deliverable:
-    """One document an offer produces, and how to build its context."""
+    """One Word document an offer produces, and how to build its context."""
 
     title: Callable[[m.Mission], str]  # the file is « <title> - <référence>.docx »
     template: str
     context: Callable[[m.Engagement, Analysis, str, date], Context]
 
     def file_name(self, engagement: m.Engagement) -> str:
-        mission = engagement.mission
-        return safe_name(f"{self.title(mission)} - {mission.reference}.docx")
+        return _file_name(self.title, engagement, "docx")
+
+    def render(
+        self, engagement: m.Engagement, analysis: Analysis, workspace: Workspace, today: date
+    ) -> bytes:
+        context = self.context(engagement, analysis, workspace.config.seller.name, today)
+        return render_docx(workspace.template(self.template), context)
+
+
+@dataclass(frozen=True)
+class WorkbookDeliverable:
+    """A deliverable that is an Excel workbook: ``make`` returns its .xlsx bytes (pure)."""
+
+    title: Callable[[m.Mission], str]  # the file is « <title> - <référence>.xlsx »
+    make: Callable[[m.Engagement, Analysis, str, date], bytes]
+
+    def file_name(self, engagement: m.Engagement) -> str:
+        return _file_name(self.title, engagement, "xlsx")
+
+    def render(
+        self, engagement: m.Engagement, analysis: Analysis, workspace: Workspace, today: date
+    ) -> bytes:
+        return self.make(engagement, analysis, workspace.config.seller.name, today)
+
+
+def _file_name(title: Callable[[m.Mission], str], engagement: m.Engagement, extension: str) -> str:
+    mission = engagement.mission
+    return deliverable_name(title(mission), mission.reference, extension)
 
 
 CAHIER = Deliverable(cahier_title, "cahier_des_charges.docx", cahier_context)
 CAHIER_STRATEGIE = Deliverable(strategie_title, "cahier_strategie.docx", strategie_context)
+ROI_GUIDE = Deliverable(guide_title, "kit_roi_guide.docx", guide_context)
+ROI_GRID = WorkbookDeliverable(grid_title, rating_grid)
 
 # What each offer produces today, and what deliverables.md asks that is still to come.
-DELIVERABLES: dict[m.Offer, tuple[Deliverable, ...]] = {
+DELIVERABLES: dict[m.Offer, tuple[Deliverable | WorkbookDeliverable, ...]] = {
     m.Offer.CONCERTATION: (CAHIER,),
-    m.Offer.STRATEGIE: (CAHIER_STRATEGIE,),
+    m.Offer.STRATEGIE: (CAHIER_STRATEGIE, ROI_GUIDE, ROI_GRID),
     m.Offer.EMERGENCE: (Deliverable(pistes_title, "rapport_pistes.docx", pistes_context),),
 }
 NOT_YET_BUILT: dict[m.Offer, tuple[str, ...]] = {
     m.Offer.CONCERTATION: ("Kit de communication",),
-    m.Offer.STRATEGIE: (
-        "Outil de communication",
-        "Kit R.O.I. citoyen personnalisé",
-    ),
+    m.Offer.STRATEGIE: ("Outil de communication",),
     m.Offer.EMERGENCE: ("Kit de communication",),
 }
 
@@ -71,14 +98,10 @@ def render_all(
     engagement: m.Engagement, analysis: Analysis, workspace: Workspace, today: date
 ) -> list[Document]:
     """Every deliverable of the engagement, rendered in memory."""
-    firm = workspace.config.seller.name
     return [
         Document(
             deliverable.file_name(engagement),
-            render_docx(
-                workspace.template(deliverable.template),
-                deliverable.context(engagement, analysis, firm, today),
-            ),
+            deliverable.render(engagement, analysis, workspace, today),
         )
         for deliverable in DELIVERABLES[engagement.offer]
     ]

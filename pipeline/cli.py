@@ -383,8 +383,9 @@ def analyse_command(fichier: Path, as_json: bool) -> None:
     Concertation citoyenne : le classement R.O.I. citoyen par jugement
     majoritaire (mention majoritaire et signe, p, q, moyenne, équilibre entre
     publics, consensus, veto) et la recommandation. Stratégie globale : les
-    avis par dispositif et par public. Émergence de concepts : les réactions
-    par scénario et par cible.
+    avis par dispositif et par public, et le classement R.O.I. citoyen des
+    dispositifs quand la feuille « Notation ROI » est remplie. Émergence de
+    concepts : les réactions par scénario et par cible.
     """
     import json
 

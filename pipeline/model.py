@@ -296,7 +296,10 @@ DEFAULT_CRITERIA: tuple[Criterion, ...] = (
 
 @dataclass(frozen=True)
 class Rating:
-    """One participant's grades for one scenario; a criterion left blank is absent."""
+    """One participant's grades for one scenario; a criterion left blank is absent.
+
+    In a Stratégie globale, what is rated is a dispositif: ``scenario`` holds its code.
+    """
 
     participant: str
     public: Public
@@ -326,6 +329,11 @@ class Device:
     techniques: tuple[Technique, ...] = ()
     participation_level: ParticipationLevel | None = None
     description: str = ""
+
+    @property
+    def title(self) -> str:
+        """Its name, as the R.O.I. citoyen ranks it beside scenarios (their « Intitulé »)."""
+        return self.name
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,11 @@ def safe_name(name: str, max_len: int = MAX_NAME) -> str:
     return cleaned or "sans-nom"
 
 
+def deliverable_name(title: str, reference: str, extension: str) -> str:
+    """« Cahier des charges - 2026-014.docx »: the file of an engagement's deliverable."""
+    return safe_name(f"{title} - {reference}.{extension}")
+
+
 def engagement_folder(outbox: Path, collectivite: str, reference: str) -> Path:
     """``outbox/<Collectivité> - <Référence>/``; a long name is shortened, never the reference."""
     suffix = f" - {safe_name(reference, max_len=40)}"

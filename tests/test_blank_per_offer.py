@@ -39,6 +39,7 @@ CODE_LISTS: dict[m.Offer, dict[tuple[str, str], str]] = {
     m.Offer.STRATEGIE: {
         ("Avis", "Atelier"): "'Ateliers'!$A$2:$A$501",
         ("Avis", "Dispositif"): "'Dispositifs'!$A$2:$A$501",
+        ("Notation ROI", "Dispositif"): "'Dispositifs'!$A$2:$A$501",
     },
     m.Offer.EMERGENCE: {
         ("Tests", "Paramètres testés"): "'Paramètres cruciaux'!$A$2:$A$501",
@@ -309,7 +310,7 @@ def test_the_readme_explains_the_dropdowns(offer: m.Offer) -> None:
             for line in section
         ), (sheet, header)
     grades = [line for line in section if line.startswith("Les notes de la feuille")]
-    if offer is m.Offer.CONCERTATION:
+    if offer is not m.Offer.EMERGENCE:  # the offers with a « Notation ROI » sheet
         assert grades == [
             "Les notes de la feuille « Notation ROI » (une colonne par code de critère : EFF, "
             "ACC, CLA, INF, RET, REC, CONV, APP) : le menu propose les mentions « À rejeter », "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -92,7 +93,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {
             "Participant": "Ana",
             "Public": "Citoyen",
-            "Scénario": "s1",
+            "Scénario": "s1",  # « Dispositif » and d1 in a Stratégie globale: see RATED
             "EFF": 3,
             "ACC": "Bien",
             "APP": "très bien",
@@ -182,6 +183,30 @@ EXPECTED_RECORDS: dict[str, tuple[Any, ...]] = {
 }
 
 
+# What « Notation ROI » rates: scenarios (Concertation), dispositifs (Stratégie globale).
+RATED = {
+    m.Offer.CONCERTATION: ("Scénario", "s1", "S1"),
+    m.Offer.STRATEGIE: ("Dispositif", "d1", "D1"),
+}
+
+
+def _rows(sheet: str, offer: m.Offer) -> list[dict[str, Any]]:
+    if sheet != "Notation ROI":
+        return ROWS[sheet]
+    header, typed, _ = RATED[offer]
+    renamed = {"Scénario": header}
+    return [
+        {renamed.get(k, k): (typed if k == "Scénario" else v) for k, v in row.items()}
+        for row in ROWS[sheet]
+    ]
+
+
+def _expected(attr: str, offer: m.Offer) -> tuple[Any, ...]:
+    if attr != "ratings":
+        return EXPECTED_RECORDS[attr]
+    return tuple(replace(r, scenario=RATED[offer][2]) for r in EXPECTED_RECORDS[attr])
+
+
 def fill_blank(data: bytes, offer: m.Offer, path: Path) -> None:
     """Type MISSION_VALUES and ROWS into a blank, as a consultant would, and save it."""
     book = openpyxl.load_workbook(BytesIO(data))
@@ -193,7 +218,7 @@ def fill_blank(data: bytes, offer: m.Offer, path: Path) -> None:
     for use in OFFER_SHEETS[offer]:
         sheet = book[use.sheet.name]
         headers = {cell.value: cell.column for cell in sheet[1]}
-        for index, row in enumerate(ROWS[use.sheet.name], start=2):
+        for index, row in enumerate(_rows(use.sheet.name, offer), start=2):
             for header, value in row.items():
                 sheet.cell(index, headers[header], value)
     book.save(path)
@@ -210,7 +235,7 @@ def test_blank_workbook_filled_reads_back_the_same_values(offer: m.Offer, tmp_pa
     expected = {k: v for k, v in EXPECTED_MISSION.items() if k not in absent}
     assert engagement.mission == m.Mission(offer=offer, **expected)
     for use in OFFER_SHEETS[offer]:
-        assert getattr(engagement, use.sheet.attr) == EXPECTED_RECORDS[use.sheet.attr]
+        assert getattr(engagement, use.sheet.attr) == _expected(use.sheet.attr, offer)
     assert engagement.warnings == ()
 
 
@@ -251,3 +276,33 @@ def test_blank_workbook_guides_the_consultant(offer: m.Offer) -> None:
         r for r in range(2, mission.max_row + 1) if mission.cell(r, 1).value == "Date de début"
     )
     assert mission.cell(date_row, 2).number_format == "DD/MM/YYYY"
+
+
+@pytest.mark.parametrize(
+    ("offer", "sheet", "header", "target"),
+    [
+        (m.Offer.CONCERTATION, "Notation ROI", "Scénario", "'Scénarios'!$A$2:$A$501"),
+        (m.Offer.STRATEGIE, "Notation ROI", "Dispositif", "'Dispositifs'!$A$2:$A$501"),
+        (m.Offer.STRATEGIE, "Avis", "Atelier", "'Ateliers'!$A$2:$A$501"),
+    ],
+)
+def test_a_code_naming_another_sheet_offers_that_sheets_codes(
+    offer: m.Offer, sheet: str, header: str, target: str
+) -> None:
+    book = openpyxl.load_workbook(BytesIO(blank_workbook(offer)))
+    lists = _lists(book[sheet])
+    assert lists[header] == target
+    if sheet == "Notation ROI":  # and every criterion column offers the five mentions
+        for criterion in m.DEFAULT_CRITERIA:
+            assert lists[criterion.code] == '"À rejeter,Insuffisant,Passable,Bien,Très bien"'
+
+
+def _lists(sheet: Any) -> dict[str, str]:
+    """Header -> the source of the dropdown on its column (rows 2 and below)."""
+    headers = {c.column: c.value for c in sheet[1]}
+    return {
+        headers[cell_range.min_col]: dv.formula1
+        for dv in sheet.data_validations.dataValidation
+        if dv.type == "list"
+        for cell_range in dv.sqref.ranges
+    }

@@ -116,8 +116,10 @@ def test_offers_without_deliverables_yet_are_validated_and_say_so(
         assert list(workspace.outbox.iterdir()) == []
     else:
         assert result.commit is not None
+        made = [d.file_name(result.engagement) for d in DELIVERABLES[result.engagement.offer]]
         assert [p.name for p in result.commit.written] == [
-            f"Facture proforma - {result.engagement.mission.reference}.docx"
+            *made,  # what the offer produces already (Stratégie: the Kit R.O.I. citoyen)
+            f"Facture proforma - {result.engagement.mission.reference}.docx",
         ]
 
 

@@ -25,6 +25,7 @@ from docx.document import Document as DocumentObject
 from templating.cahier import build_cahier_des_charges
 from templating.facture import build_facture
 from templating.pistes import build_rapport_pistes
+from templating.roi_guide import build_roi_guide
 from templating.strategie import build_cahier_strategie
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +36,7 @@ TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
     "facture.docx": build_facture,
     "cahier_strategie.docx": build_cahier_strategie,
     "rapport_pistes.docx": build_rapport_pistes,
+    "kit_roi_guide.docx": build_roi_guide,
 }
 
 

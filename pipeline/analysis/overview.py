@@ -9,14 +9,15 @@ from typing import Any
 from pipeline import model as m
 from pipeline.analysis.concepts import EmergenceAnalysis, analyse_emergence
 from pipeline.analysis.opinions import DeviceResult, analyse_opinions
-from pipeline.analysis.roi import RoiAnalysis, analyse_roi
+from pipeline.analysis.roi import DISPOSITIF, RoiAnalysis, analyse_roi
 
 
 @dataclass(frozen=True)
 class Analysis:
     """What the workshops said: only the part that the engagement's offer has."""
 
-    roi: RoiAnalysis | None = None  # Concertation citoyenne
+    # Concertation citoyenne: the scenarios; Stratégie globale: the dispositifs (its kit).
+    roi: RoiAnalysis | None = None
     opinions: tuple[DeviceResult, ...] | None = None  # Stratégie globale
     emergence: EmergenceAnalysis | None = None  # Émergence de concepts
 
@@ -40,8 +41,18 @@ def analyse(engagement: m.Engagement) -> Analysis:
             roi = replace(roi, warnings=(), unrated=())
         return Analysis(roi=roi)
     if engagement.offer is m.Offer.STRATEGIE:
+        roi = analyse_roi(
+            engagement.devices, engagement.criteria, engagement.ratings, noun=DISPOSITIF
+        )
+        if not engagement.ratings:
+            # The « Notation ROI » sheet is optional: until the kit's workshop has taken
+            # place, no rating is the expected state, and no dispositif is « non évalué ».
+            roi = replace(roi, warnings=(), unrated=())
         return Analysis(
-            opinions=analyse_opinions(engagement.devices, engagement.workshops, engagement.opinions)
+            roi=roi,
+            opinions=analyse_opinions(
+                engagement.devices, engagement.workshops, engagement.opinions
+            ),
         )
     return Analysis(
         emergence=analyse_emergence(

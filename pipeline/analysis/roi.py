@@ -22,6 +22,10 @@ are settled here, once:
   keeps the middle half when n is a multiple of 4; for n < 4 the IQR is the
   range. Grades are integers, so the IQR is an integer and « ≤ 1 consensuel,
   ≥ 2 clivant » covers every case.
+* **Candidates.** What is ranked is a scenario (Concertation citoyenne) or a
+  dispositif (Stratégie globale, its R.O.I. citoyen kit): anything with a code
+  and a title. ``noun`` names them in the sentences; both French nouns are
+  masculine and take an « s » in the plural, so one word is enough.
 * **Majority value (tie-break 4).** Removing one grade equal to α from each
   profile until they differ can only run one profile out while all rounds
   were equal when both profiles are unanimous on the same grade; the spec's
@@ -36,10 +40,10 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from itertools import accumulate
-from typing import Any
+from typing import Any, Protocol
 
 from pipeline.formats import enumeration
-from pipeline.model import Criterion, Grade, Public, Rating, Scenario
+from pipeline.model import Criterion, Grade, Public, Rating
 
 GAUGE_SUPERSCRIPTS: dict[str, str] = {"+": "⁺", "-": "⁻"}
 
@@ -52,6 +56,20 @@ PUBLIC_PLURALS: dict[Public, str] = {
 
 VETO_SHARE = Fraction(1, 4)
 CONSENSUAL_IQR = 1
+
+
+class Candidate(Protocol):
+    """What a workshop ranks: a scenario, or a dispositif of a Stratégie globale."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+
+SCENARIO = "scénario"
+DISPOSITIF = "dispositif"
 
 
 class Consensus(StrEnum):
@@ -299,7 +317,8 @@ class RoiAnalysis:
 
     ``chosen`` is the workbook's « Scénario retenu » when it names a scenario;
     ``chosen_differs`` says it is not the recommendation. ``warnings`` are
-    French sentences for the documents and the console.
+    French sentences for the documents and the console. ``noun`` is what the
+    candidates are (« scénario », « dispositif »), for sentences about them.
     """
 
     ranking: tuple[ScenarioResult, ...]
@@ -308,6 +327,7 @@ class RoiAnalysis:
     chosen: str | None
     chosen_differs: bool
     warnings: tuple[str, ...]
+    noun: str = SCENARIO
 
     def result(self, code: str) -> ScenarioResult | None:
         return next((r for r in self.ranking if r.code == code), None)
@@ -336,28 +356,31 @@ class _Graded:
 
 
 def analyse_roi(
-    scenarios: Iterable[Scenario],
+    scenarios: Iterable[Candidate],
     criteria: Iterable[Criterion],
     ratings: Iterable[Rating],
     chosen: str = "",
+    noun: str = SCENARIO,
 ) -> RoiAnalysis:
-    """Rank the scenarios by majority judgment and recommend one (roi-citoyen.md)."""
+    """Rank the scenarios (or dispositifs: ``noun``) by majority judgment and recommend
+    one (roi-citoyen.md)."""
     scenarios, criteria = tuple(scenarios), tuple(criteria)
     warnings: list[str] = []
     weights = _effective_weights(criteria, warnings)
-    rows = _group_by_scenario(ratings, {s.code for s in scenarios}, warnings)
+    rows = _group_by_scenario(ratings, {s.code for s in scenarios}, warnings, noun)
     results: list[ScenarioResult] = []
     unrated: list[str] = []
     for scenario in scenarios:
         scenario_rows = rows.get(scenario.code, [])
-        graded = _grade_participants(scenario.code, scenario_rows, weights, warnings)
+        graded = _grade_participants(scenario.code, scenario_rows, weights, warnings, noun)
         if graded:
             results.append(_summarise_scenario(scenario, criteria, scenario_rows, graded, weights))
         else:
             unrated.append(scenario.code)
-    warnings.extend(_coverage_warnings(scenarios, unrated, rated_rows=sum(map(len, rows.values()))))
+    rated_rows = sum(map(len, rows.values()))
+    warnings.extend(_coverage_warnings(scenarios, unrated, rated_rows, noun))
     ranking = rank_scenarios(results)
-    recommended = _recommend(ranking, warnings)
+    recommended = _recommend(ranking, warnings, noun)
     chosen_code = _resolve_chosen(chosen, scenarios, unrated, warnings)
     return RoiAnalysis(
         ranking=ranking,
@@ -366,6 +389,7 @@ def analyse_roi(
         chosen=chosen_code,
         chosen_differs=chosen_code is not None and chosen_code != recommended,
         warnings=tuple(warnings),
+        noun=noun,
     )
 
 
@@ -388,7 +412,7 @@ def _effective_weights(criteria: Sequence[Criterion], warnings: list[str]) -> di
 
 
 def _group_by_scenario(
-    ratings: Iterable[Rating], known: set[str], warnings: list[str]
+    ratings: Iterable[Rating], known: set[str], warnings: list[str], noun: str
 ) -> dict[str, list[Rating]]:
     rows: dict[str, list[Rating]] = {}
     for rating in ratings:
@@ -396,7 +420,7 @@ def _group_by_scenario(
             rows.setdefault(rating.scenario, []).append(rating)
         else:
             warnings.append(
-                f"La notation de « {rating.participant} » porte sur un scénario inconnu "
+                f"La notation de « {rating.participant} » porte sur un {noun} inconnu "
                 f"« {rating.scenario} » : elle est ignorée."
             )
     return rows
@@ -408,7 +432,11 @@ def overall_grade(rating: Rating, weights: Mapping[str, Decimal]) -> Grade | Non
 
 
 def _grade_participants(
-    code: str, rows: Iterable[Rating], weights: Mapping[str, Decimal], warnings: list[str]
+    code: str,
+    rows: Iterable[Rating],
+    weights: Mapping[str, Decimal],
+    warnings: list[str],
+    noun: str,
 ) -> list[_Graded]:
     graded: list[_Graded] = []
     for rating in rows:
@@ -417,14 +445,14 @@ def _grade_participants(
             graded.append(_Graded(rating, overall))
         elif any(c in weights for c, _ in rating.grades):
             warnings.append(
-                f"« {rating.participant} » n'a noté pour le scénario {code} que des critères "
+                f"« {rating.participant} » n'a noté pour le {noun} {code} que des critères "
                 "de poids nul : sa note globale n'est pas calculée."
             )
     return graded
 
 
 def _summarise_scenario(
-    scenario: Scenario,
+    scenario: Candidate,
     criteria: Sequence[Criterion],
     rows: Sequence[Rating],
     graded: Sequence[_Graded],
@@ -489,20 +517,20 @@ def _has_veto(stats: GradeStats) -> bool:
 
 
 def _coverage_warnings(
-    scenarios: Sequence[Scenario], unrated: Sequence[str], rated_rows: int
+    scenarios: Sequence[Candidate], unrated: Sequence[str], rated_rows: int, noun: str
 ) -> list[str]:
     if not scenarios:
-        return ["Aucun scénario n'est décrit : le R.O.I. citoyen n'a rien à classer."]
+        return [f"Aucun {noun} n'est décrit : le R.O.I. citoyen n'a rien à classer."]
     if rated_rows == 0:
-        return ["Aucune notation R.O.I. citoyen n'a été saisie : aucun scénario n'est classé."]
+        return [f"Aucune notation R.O.I. citoyen n'a été saisie : aucun {noun} n'est classé."]
     return [
-        f"Le scénario {code} n'a été noté par personne : il est « non évalué » "
+        f"Le {noun} {code} n'a été noté par personne : il est « non évalué » "
         "et n'entre pas dans le classement."
         for code in unrated
     ]
 
 
-def _recommend(ranking: Sequence[ScenarioResult], warnings: list[str]) -> str | None:
+def _recommend(ranking: Sequence[ScenarioResult], warnings: list[str], noun: str) -> str | None:
     """The best-ranked équilibré scenario, else the best-ranked one with a warning."""
     if not ranking:
         return None
@@ -511,7 +539,7 @@ def _recommend(ranking: Sequence[ScenarioResult], warnings: list[str]) -> str | 
         return balanced.code
     best = ranking[0]
     warnings.append(
-        f"Aucun scénario n'est équilibré entre les publics : le mieux classé, {best.code}, "
+        f"Aucun {noun} n'est équilibré entre les publics : le mieux classé, {best.code}, "
         f"est recommandé, mais {enumeration(PUBLIC_PLURALS[p] for p in best.left_behind)} "
         "lui donnent une mention majoritaire inférieure à Passable."
     )
@@ -519,7 +547,7 @@ def _recommend(ranking: Sequence[ScenarioResult], warnings: list[str]) -> str | 
 
 
 def _resolve_chosen(
-    chosen: str, scenarios: Sequence[Scenario], unrated: Sequence[str], warnings: list[str]
+    chosen: str, scenarios: Sequence[Candidate], unrated: Sequence[str], warnings: list[str]
 ) -> str | None:
     """The « Scénario retenu », if it names a scenario (the reader has already checked)."""
     if not chosen:

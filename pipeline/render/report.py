@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from pipeline import model as m
 from pipeline.analysis.overview import Analysis
+from pipeline.analysis.roi import RoiAnalysis
 from pipeline.formats import decimal
 from pipeline.render.roi_context import PUBLIC_HEADERS, percent
 
@@ -28,52 +29,7 @@ def analysis_report(engagement: m.Engagement, analysis: Analysis) -> str:
     mission = engagement.mission
     parts = [f"{mission.collectivite} — {mission.reference} ({mission.offer})", ""]
     if analysis.roi is not None:
-        roi = analysis.roi
-        parts.append("Atelier R.O.I. citoyen : classement par jugement majoritaire")
-        if mission.stage is m.Stage.ARRETEE and not roi.ranking:
-            parts.append("Démarche arrêtée avant l'atelier : aucune notation.")
-        if roi.ranking:
-            parts.append(
-                table(
-                    [
-                        "Rang",
-                        "Scénario",
-                        "Mention",
-                        "p",
-                        "q",
-                        "Moyenne",
-                        "Équilibré",
-                        "Consensus",
-                        "Veto",
-                    ],
-                    [
-                        [
-                            str(r.rank),
-                            r.code,
-                            r.overall.mention,
-                            percent(r.overall.p),
-                            percent(r.overall.q),
-                            _decimal(float(r.weighted_mean)),
-                            "oui"
-                            if r.balanced
-                            else "non ("
-                            + ", ".join(PUBLIC_HEADERS[p] for p in r.left_behind)
-                            + ")",
-                            r.consensus.value,
-                            ", ".join(PUBLIC_HEADERS[p] for p in r.veto) or "—",
-                        ]
-                        for r in roi.ranking
-                    ],
-                )
-            )
-        for code in roi.unrated:
-            parts.append(f"{code} : non évalué (aucune note).")
-        if roi.recommended:
-            parts.append("")
-            parts.append(f"Scénario recommandé : {roi.recommended}")
-        if roi.chosen:
-            differs = " (différent de la recommandation)" if roi.chosen_differs else ""
-            parts.append(f"Scénario retenu par la collectivité : {roi.chosen}{differs}")
+        parts += _roi_part(mission, analysis.roi)
     if analysis.opinions is not None:
         parts.append(
             "Avis sur les dispositifs, par public (score net = (J'aime − Je n'aime pas) / n)"
@@ -123,3 +79,58 @@ def analysis_report(engagement: m.Engagement, analysis: Analysis) -> str:
         parts.append("")
         parts.extend(f"Avertissement : {w}" for w in warnings)
     return "\n".join(parts)
+
+
+def _roi_part(mission: m.Mission, roi: RoiAnalysis) -> list[str]:
+    """The R.O.I. citoyen ranking: of the scenarios, or of the dispositifs (Stratégie kit)."""
+    plural = f"{roi.noun}s"
+    parts = [f"Atelier R.O.I. citoyen : classement des {plural} par jugement majoritaire"]
+    if mission.stage is m.Stage.ARRETEE and not roi.ranking:
+        parts.append("Démarche arrêtée avant l'atelier : aucune notation.")
+    elif mission.offer is m.Offer.STRATEGIE and not roi.ranking:
+        parts.append(
+            "Aucune notation pour l'instant : remplissez la feuille « Notation ROI » (la grille "
+            "du kit R.O.I. citoyen), puis relancez."
+        )
+    if roi.ranking:
+        parts.append(
+            table(
+                [
+                    "Rang",
+                    roi.noun.capitalize(),
+                    "Mention",
+                    "p",
+                    "q",
+                    "Moyenne",
+                    "Équilibré",
+                    "Consensus",
+                    "Veto",
+                ],
+                [
+                    [
+                        str(r.rank),
+                        r.code,
+                        r.overall.mention,
+                        percent(r.overall.p),
+                        percent(r.overall.q),
+                        _decimal(float(r.weighted_mean)),
+                        "oui"
+                        if r.balanced
+                        else "non (" + ", ".join(PUBLIC_HEADERS[p] for p in r.left_behind) + ")",
+                        r.consensus.value,
+                        ", ".join(PUBLIC_HEADERS[p] for p in r.veto) or "—",
+                    ]
+                    for r in roi.ranking
+                ],
+            )
+        )
+    for code in roi.unrated:
+        parts.append(f"{code} : non évalué (aucune note).")
+    if roi.recommended:
+        parts.append("")
+        parts.append(f"{roi.noun.capitalize()} recommandé : {roi.recommended}")
+    if roi.chosen:
+        differs = " (différent de la recommandation)" if roi.chosen_differs else ""
+        parts.append(f"Scénario retenu par la collectivité : {roi.chosen}{differs}")
+    parts.append("")
+    return parts

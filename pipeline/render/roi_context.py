@@ -70,14 +70,14 @@ def roi_context(engagement: m.Engagement, roi: RoiAnalysis) -> Context:
     return {
         "rated": True,
         "empty_text": "",
-        "intro": _intro(engagement, engagement.mission.workshop_date),
+        "intro": _intro(engagement, engagement.mission.workshop_date, roi.noun),
         "legend": LEGEND,
         "figure": Picture(
             charts.merit_profile(
                 [(_chart_label(r.code, r.overall.mention), r.overall.shares) for r in ranking]
             ),
             16.5,
-            "Profil de mérite des scénarios : part de chaque mention, du meilleur au moins "
+            f"Profil de mérite des {roi.noun}s : part de chaque mention, du meilleur au moins "
             "bien classé",
         ),
         "ranking": [
@@ -115,8 +115,8 @@ def roi_context(engagement: m.Engagement, roi: RoiAnalysis) -> Context:
             }
             for r in ranking
         ],
-        "sentences": _sentences(roi),
-        "recommendation": _recommendation(roi),
+        "sentences": sentences(roi),
+        "recommendation": recommendation(roi),
         "notes": list(roi.warnings),
     }
 
@@ -126,7 +126,7 @@ def _chart_label(code: str, mention: str) -> str:
     return f"{code}\n{mention}"
 
 
-def _intro(engagement: m.Engagement, workshop_date: date | None) -> str:
+def _intro(engagement: m.Engagement, workshop_date: date | None, noun: str) -> str:
     people: dict[m.Public, set[str]] = {}
     for rating in engagement.ratings:
         people.setdefault(rating.public, set()).add(rating.participant.casefold())
@@ -137,14 +137,15 @@ def _intro(engagement: m.Engagement, workshop_date: date | None) -> str:
     verb = "a" if total == 1 else "ont"
     return (
         f"{plural(total, 'participant')} ({detail}) {verb} noté "
-        f"{plural(len(rated), 'scénario')} sur {plural(len(engagement.criteria), 'critère')}"
+        f"{plural(len(rated), noun)} sur {plural(len(engagement.criteria), 'critère')}"
         f"{when}, du point de vue du citoyen. La note globale de chaque participant est la "
         f"médiane de ses notes par critère (pondérée par les poids des critères) ; les "
-        f"scénarios sont classés par jugement majoritaire."
+        f"{noun}s sont classés par jugement majoritaire."
     )
 
 
-def _sentences(roi: RoiAnalysis) -> list[str]:
+def sentences(roi: RoiAnalysis) -> list[str]:
+    """« Le scénario S2 obtient la mention majoritaire Bien⁺ (62 % de Bien ou mieux) ; … »."""
     ranking = roi.ranking
     codes = [r.code for r in ranking]
     order = codes[0] if len(codes) == 1 else f"{codes[0]}, puis {enumeration(codes[1:])}"
@@ -167,7 +168,7 @@ def _sentences(roi: RoiAnalysis) -> list[str]:
     for result in ranking:
         stats = result.overall
         assert stats.majority is not None
-        text = f"Le scénario {result.code} obtient la mention majoritaire {stats.mention}"
+        text = f"Le {roi.noun} {result.code} obtient la mention majoritaire {stats.mention}"
         if stats.majority is not m.Grade.A_REJETER:  # « ou mieux » says nothing at the bottom
             text += f" ({percent(stats.at_least_majority)} {_of(stats.majority.label)} ou mieux)"
         if result.balanced and len(result.by_public) == 1:
@@ -206,19 +207,20 @@ def _publics(by_public: Iterable[m.Public]) -> str:
     return enumeration(PUBLIC_NOUNS[p] + "s" for p in m.Public if p in by_public)
 
 
-def _recommendation(roi: RoiAnalysis) -> str:
+def recommendation(roi: RoiAnalysis) -> str:
+    """The recommended scenario (or dispositif), and what the collectivité chose."""
     recommended = roi.result(roi.recommended) if roi.recommended else None
     if recommended is None:
         return ""
     if recommended.balanced:
         text = (
-            f"Recommandation : le scénario {recommended.code} (« {recommended.title} »), le "
-            f"mieux classé des scénarios équilibrés entre les publics."
+            f"Recommandation : le {roi.noun} {recommended.code} (« {recommended.title} »), le "
+            f"mieux classé des {roi.noun}s équilibrés entre les publics."
         )
     else:
         behind = enumeration(PUBLIC_PLURALS[p] for p in recommended.left_behind)
         text = (
-            f"Recommandation : aucun scénario n'est équilibré ; le mieux classé, "
+            f"Recommandation : aucun {roi.noun} n'est équilibré ; le mieux classé, "
             f"{recommended.code} (« {recommended.title} »), est proposé, mais il laisse de "
             f"côté {behind}."
         )

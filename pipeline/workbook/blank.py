@@ -1,15 +1,25 @@
-"""Blank engagement workbooks, generated from the schema.
+"""Engagement workbooks generated from the schema: blank ones, and filled ones.
 
 A consultant fills one without reading any manual: a « Lisez-moi » sheet,
 every sheet with its headers, a « Mission » sheet with the fields of its offer
 only, a dropdown for every list (for a code column: the codes typed in the
 sheet it refers to), an input message on each column, date and money formats,
 a frozen header row.
+
+:func:`blank_workbook` is what ``amoor workbook new`` gives; :func:`engagement_workbook`
+writes an engagement back into the same layout, each value as its kind writes
+it (``Kind.cell_value``), so that reading the result gives the same engagement:
+the R.O.I. citoyen kit hands a Stratégie workbook back this way, ready to be
+rated in a workshop.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from io import BytesIO
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -18,9 +28,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import model as m
-from pipeline.formats import enumeration
+from pipeline.formats import enumeration, number
 from pipeline.workbook import schema as s
-from pipeline.workbook.kinds import CodeList, Date
+from pipeline.workbook.kinds import CodeList, Date, Kind
 
 # Validations and formats reach this many rows, far beyond a real engagement.
 ROWS = 500
@@ -28,33 +38,121 @@ HEADER_ROW = 1  # where a blank writes the headers of a table sheet
 README_WIDTH = 110  # the « Lisez-moi » column, in characters
 README_LINE = 95  # characters of 11 pt text that surely fit on one of its lines
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HELP_FONT = Font(italic=True, color="595959")
+FONT = "Calibri"  # the workbook's default: a font without a name shows in another one
+HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF")
+HELP_FONT = Font(name=FONT, italic=True, color="595959")
+TITLE_FONT = Font(name=FONT, bold=True, size=16)
+SECTION_FONT = Font(name=FONT, bold=True, size=12)
 WRAP = Alignment(wrap_text=True, vertical="top")
+LINE_HEIGHT = 15.0  # points, for an 11-point line
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """What a filled workbook's « Lisez-moi » says before the usual instructions."""
+
+    title: str
+    section: str
+    steps: tuple[str, ...]
+    active_sheet: str  # the sheet the workbook opens on
 
 
 def blank_workbook(offer: m.Offer, criteria: tuple[m.Criterion, ...] = m.DEFAULT_CRITERIA) -> bytes:
-    """The .xlsx bytes of a blank workbook for ``offer``."""
+    """The .xlsx bytes of a blank workbook for ``offer``.
+
+    The criteria sheet is prefilled: the consultant adapts rather than types.
+    """
+    book = _book(offer, criteria, {"offer": offer}, {s.CRITERIA.attr: criteria})
+    book.active = 1  # « Mission »
+    return _save(book)
+
+
+def engagement_workbook(engagement: m.Engagement, guidance: Guidance, today: date) -> bytes:
+    """The .xlsx bytes of ``engagement`` as a workbook of its offer, every sheet filled.
+
+    Reading it back gives the same engagement (its reader warnings aside). The
+    workbook is dated ``today``.
+    """
+    mission = engagement.mission
+    values = {f.attr: getattr(mission, f.attr) for f in s.MISSION.fields}
+    records = {
+        u.sheet.attr: getattr(engagement, u.sheet.attr) for u in s.OFFER_SHEETS[mission.offer]
+    }
+    book = _book(mission.offer, engagement.criteria, values, records, guidance)
+    book.active = book.sheetnames.index(guidance.active_sheet)
+    book.properties.title = guidance.title
+    book.properties.created = datetime.combine(today, time())
+    return _save(book)
+
+
+def _book(
+    offer: m.Offer,
+    criteria: tuple[m.Criterion, ...],
+    mission: Mapping[str, Any],
+    records: Mapping[str, Sequence[Any]],
+    guidance: Guidance | None = None,
+) -> Workbook:
     book = Workbook()
     readme = book.active
     assert readme is not None
     readme.title = s.README_SHEET
-    _fill_readme(readme, offer, criteria)
+    _fill_readme(readme, offer, criteria, guidance)
     layouts = {u.sheet.name: _layout(u.sheet, offer, criteria) for u in s.OFFER_SHEETS[offer]}
-    _add_mission(book.create_sheet(s.MISSION.name), offer, layouts)
+    _add_mission(book.create_sheet(s.MISSION.name), offer, mission, layouts)
     for use in s.OFFER_SHEETS[offer]:
         sheet = book.create_sheet(use.sheet.name)
-        _add_table(sheet, layouts[use.sheet.name], layouts)
-        if use.sheet is s.CRITERIA:  # prefilled: the consultant adapts rather than types
-            for row, criterion in enumerate(criteria, start=HEADER_ROW + 1):
-                for col, column in enumerate(layouts[use.sheet.name], start=1):
-                    value = getattr(criterion, column.attr)
-                    cell = sheet.cell(row, col, float(value) if column.attr == "weight" else value)
-                    cell.alignment = WRAP
-    book.active = 1
+        columns = layouts[use.sheet.name]
+        _add_table(sheet, columns, layouts)
+        for row, record in enumerate(records.get(use.sheet.attr, ()), start=HEADER_ROW + 1):
+            for col, column in enumerate(columns, start=1):
+                _put(sheet.cell(row, col), column.kind, _field(record, column))
+    for sheet in book.worksheets[1:]:  # the « Lisez-moi » rows are sized as they are written
+        _fit_heights(sheet)
+    return book
+
+
+def _fit_heights(sheet: Worksheet) -> None:
+    """Rows tall enough for their wrapped text: spreadsheets do not measure them on opening.
+
+    An estimate, generous rather than short: a column of width w holds about w
+    characters of 11-point text per line.
+    """
+    for (row, col), cell in sheet._cells.items():  # the cells written, not the whole range
+        if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+            continue
+        width = sheet.column_dimensions[get_column_letter(col)].width or 8.43
+        scale = (cell.font.size or 11) / 11
+        per_line = max(1, int(width / scale))
+        lines = sum(-(-max(len(part), 1) // per_line) for part in cell.value.split("\n"))
+        if lines > 1:
+            height = LINE_HEIGHT * scale * lines
+            current = sheet.row_dimensions[row].height or 0
+            sheet.row_dimensions[row].height = max(current, height)
+
+
+def _field(record: Any, column: s.Column) -> Any:
+    """The value of ``column`` in ``record``; a criterion column holds that criterion's grade."""
+    if column.attr == "grades":
+        assert isinstance(record, m.Rating)
+        return record.grade(column.header)
+    return getattr(record, column.attr)
+
+
+def _save(book: Workbook) -> bytes:
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _put(cell: Any, kind: Kind, value: Any) -> None:
+    """Write a domain value as its kind writes it; text stays text, even « =… »."""
+    written = kind.cell_value(value)
+    if written is None:
+        return
+    cell.value = written
+    if isinstance(written, str):
+        cell.data_type = "s"  # a text typed « =2+2 » is not a formula
+    cell.alignment = WRAP
 
 
 def _layout(
@@ -131,20 +229,25 @@ def _style_header(sheet: Worksheet, row: int, count: int) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
 
-def _add_mission(sheet: Worksheet, offer: m.Offer, layouts: dict[str, list[s.Column]]) -> None:
+def _add_mission(
+    sheet: Worksheet,
+    offer: m.Offer,
+    values: Mapping[str, Any],
+    layouts: dict[str, list[s.Column]],
+) -> None:
     spec = s.MISSION
     sheet.append([spec.key_header, spec.value_header, spec.help_header])
     _style_header(sheet, 1, 3)
     for row, column in enumerate(spec.fields_for(offer), start=2):
         label = sheet.cell(row, 1, column.header)
+        label.alignment = Alignment(vertical="top")  # beside a value of several lines
         if column.required:
-            label.font = Font(bold=True)
+            label.font = Font(name=FONT, bold=True)
         value = sheet.cell(row, 2)
         value.alignment = WRAP
         if column.kind.number_format:
             value.number_format = column.kind.number_format
-        if column.attr == "offer":
-            value.value = offer.value
+        _put(value, column.kind, values.get(column.attr))
         sheet.cell(row, 3, column.help_text).font = HELP_FONT
         validation = _validation(column, layouts)
         sheet.add_data_validation(validation)
@@ -251,11 +354,21 @@ def _dropdown_notes(offer: m.Offer, criteria: tuple[m.Criterion, ...]) -> list[s
     return notes
 
 
-def _fill_readme(sheet: Worksheet, offer: m.Offer, criteria: tuple[m.Criterion, ...]) -> None:
+def _fill_readme(
+    sheet: Worksheet,
+    offer: m.Offer,
+    criteria: tuple[m.Criterion, ...],
+    guidance: Guidance | None,
+) -> None:
     lines: list[tuple[str, Font | None]] = [
-        (f"Classeur de mission amoor : {offer.value}", Font(bold=True, size=16)),
+        (guidance.title if guidance else f"Classeur de mission amoor : {offer.value}", TITLE_FONT),
         ("", None),
-        ("Comment remplir ce classeur", Font(bold=True, size=12)),
+    ]
+    if guidance is not None:
+        lines += [(guidance.section, SECTION_FONT), *((step, None) for step in guidance.steps)]
+        lines.append(("", None))
+    lines += [
+        ("Comment remplir ce classeur", SECTION_FONT),
         (
             "1. Remplissez la feuille « Mission » : une valeur par champ (colonne « Valeur »). "
             "Les champs en gras sont obligatoires.",
@@ -280,26 +393,24 @@ def _fill_readme(sheet: Worksheet, offer: m.Offer, criteria: tuple[m.Criterion, 
             None,
         ),
         ("", None),
-        ("Les feuilles", Font(bold=True, size=12)),
+        ("Les feuilles", SECTION_FONT),
         (f"Mission : {s.MISSION.help}", None),
     ]
     for use in s.OFFER_SHEETS[offer]:
         status = "obligatoire" if use.required else "facultative"
         lines.append((f"{use.sheet.name} ({status}) : {use.sheet.help}", None))
-    lines += [("", None), (f"La feuille « {s.MISSION.name} »", Font(bold=True, size=12))]
+    lines += [("", None), (f"La feuille « {s.MISSION.name} »", SECTION_FONT)]
     lines += ((text, None) for text in _mission_notes(offer))
-    lines += [("", None), ("Les menus déroulants", Font(bold=True, size=12))]
+    lines += [("", None), ("Les menus déroulants", SECTION_FONT)]
     lines += ((text, None) for text in _dropdown_notes(offer, criteria))
-    if any(use.sheet.criteria_columns for use in s.OFFER_SHEETS[offer]) or any(
-        use.sheet is s.CRITERIA for use in s.OFFER_SHEETS[offer]
-    ):
+    if any(use.sheet.criteria_columns or use.sheet is s.CRITERIA for use in s.OFFER_SHEETS[offer]):
         lines += [
             ("", None),
-            ("Échelle R.O.I. citoyen", Font(bold=True, size=12)),
+            ("Échelle R.O.I. citoyen", SECTION_FONT),
             *((f"{int(g)} : {g.label}", None) for g in reversed(m.Grade)),
             ("", None),
-            ("Critères (point de vue du citoyen)", Font(bold=True, size=12)),
-            *((f"{c.code} : {c.name} — {c.definition}", None) for c in criteria),
+            ("Critères (point de vue du citoyen)", SECTION_FONT),
+            *((_criterion_line(c), None) for c in criteria),
         ]
     for row, (text, font) in enumerate(lines, start=1):
         cell = sheet.cell(row, 1, text)
@@ -312,3 +423,8 @@ def _fill_readme(sheet: Worksheet, offer: m.Offer, criteria: tuple[m.Criterion, 
         lines_count = -(-len(text) * size // (README_LINE * 11)) or 1
         sheet.row_dimensions[row].height = lines_count * size * 1.35
     sheet.column_dimensions["A"].width = README_WIDTH
+
+
+def _criterion_line(criterion: m.Criterion) -> str:
+    weight = number(criterion.weight)
+    return f"{criterion.code} : {criterion.name} (poids {weight}) — {criterion.definition}"

@@ -1,9 +1,10 @@
-"""Kinds of cell values: how a cell is read, described, and offered in Excel.
+"""Kinds of cell values: how a cell is read, written, described, and offered in Excel.
 
-A kind knows three things about a column, so that no column is described
+A kind knows five things about a column, so that no column is described
 twice: how to turn what a spreadsheet stores into a domain value (``parse``),
-how to say in French what it expects (``expected``), and how a blank
-workbook helps the consultant type it (``choices``, ``only_choices``,
+how to write a domain value back into a cell that ``parse`` reads as the same
+value (``cell_value``), how to say in French what it expects (``expected``),
+and how a blank workbook helps the consultant type it (``choices``, ``only_choices``,
 ``number_format``, ``whole_range``).
 """
 
@@ -64,6 +65,10 @@ class Kind:
 
     def parse(self, raw: Any) -> Any:
         return as_text(raw)
+
+    def cell_value(self, value: Any) -> Any:
+        """What a cell holds for ``value`` (a text, number or date), None for nothing."""
+        return value if value not in ("", ()) else None
 
     @property
     def expected(self) -> str:
@@ -146,6 +151,9 @@ class Choice(Kind):
                 return member
         raise CellValueError(self.expected)
 
+    def cell_value(self, value: Any) -> Any:
+        return None if value is None else str(value.value)
+
     @property
     def expected(self) -> str:
         return "l'une des valeurs " + _quoted(m.value for m in self.members)
@@ -174,6 +182,9 @@ class MultiChoice(Kind):
                     found.append(member)
         return tuple(found)
 
+    def cell_value(self, value: Any) -> Any:
+        return "; ".join(str(member.value) for member in value) or None
+
     @property
     def expected(self) -> str:
         return "une ou plusieurs valeurs séparées par « ; » parmi " + _quoted(
@@ -191,6 +202,9 @@ class CodeList(Kind):
         for code in codes:
             CODE.parse(code)
         return codes
+
+    def cell_value(self, value: Any) -> Any:
+        return "; ".join(value) or None
 
     @property
     def expected(self) -> str:
@@ -346,6 +360,9 @@ class GradeKind(Kind):
             if key in (fold(label), str(int(grade))):
                 return grade
         raise CellValueError(self.expected)
+
+    def cell_value(self, value: Any) -> Any:
+        return None if value is None else Grade(value).label
 
     @property
     def expected(self) -> str:

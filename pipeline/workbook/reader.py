@@ -298,7 +298,7 @@ class _Reader:
 
         self._check_unique_codes(tables)
         self._check_references(offer, tables)
-        self._check_single_ratings(tables)
+        self._check_single_ratings(offer, tables)
         self._check_mission_rules(offer, mission_values, mission_cells, tables)
         if self.problems:
             self._fail()
@@ -729,23 +729,27 @@ class _Reader:
                     else (resolved[0] if resolved else value)
                 )
 
-    def _check_single_ratings(self, tables: dict[str, list[_Row]]) -> None:
-        """A participant rates a given scenario at most once."""
+    def _check_single_ratings(self, offer: m.Offer, tables: dict[str, list[_Row]]) -> None:
+        """A participant rates a given scenario (or dispositif) at most once."""
+        sheet = s.ratings_sheet(offer)
+        if sheet is None:
+            return
+        rated = next(c for c in sheet.columns if c.attr == "scenario")
         seen: dict[tuple[str, str], int] = {}
-        for row in tables.get(s.RATINGS.name, []):
+        for row in tables.get(sheet.name, []):
             if "participant" not in row.values or "scenario" not in row.values:
                 continue
-            participant, scenario = row.values["participant"], row.values["scenario"]
-            key = (fold(participant), fold(scenario))
+            participant, code = row.values["participant"], row.values["scenario"]
+            key = (fold(participant), fold(code))
             if key in seen:
                 self.problems.append(
                     Problem(
-                        f"« {participant} » a déjà noté le scénario « {scenario} » "
+                        f"« {participant} » a déjà noté {rated.subject} « {code} » "
                         f"(ligne {seen[key]})",
-                        sheet=s.RATINGS.name,
+                        sheet=sheet.name,
                         cell=row.cells["participant"],
-                        hint="Un participant note chaque scénario une seule fois : "
-                        "supprimez ou fusionnez l'une des deux lignes.",
+                        hint=f"Un participant note chaque {rated.header.lower()} une seule "
+                        "fois : supprimez ou fusionnez l'une des deux lignes.",
                     )
                 )
             else:

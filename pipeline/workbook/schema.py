@@ -235,7 +235,8 @@ MISSION = FieldSheet(
             "workshop_date",
             Date(),
             article="la ",
-            help="Date de l'atelier R.O.I. citoyen.",
+            help="Date de l'atelier R.O.I. citoyen (concertation, ou kit R.O.I. citoyen d'une "
+            "stratégie).",
             offers=frozenset({m.Offer.CONCERTATION, m.Offer.STRATEGIE}),
         ),
         Column(
@@ -440,29 +441,57 @@ CRITERIA = TableSheet(
     ),
 )
 
-RATINGS = TableSheet(
-    name="Notation ROI",
-    attr="ratings",
-    record=m.Rating,
-    criteria_columns=True,
-    help="Une ligne par participant et par scénario ; une colonne par code de critère, "
-    "notée de 0 (À rejeter) à 4 (Très bien). Une note vide : critère non noté.",
-    columns=(
-        Column("Participant", "participant", required=True, article="le ", width=24),
-        Column("Public", "public", Choice(m.Public), required=True, article="le ", width=12),
-        Column(
-            "Scénario",
-            "scenario",
-            CODE,
-            required=True,
-            article="le ",
-            width=10,
-            refers_to="Scénarios",
+
+def _ratings_sheet(candidate: Column, help: str) -> TableSheet:
+    """« Notation ROI »: who rated which candidate (``candidate``, filling
+    ``Rating.scenario``), then one column per criterion code, then a comment."""
+    return TableSheet(
+        name="Notation ROI",
+        attr="ratings",
+        record=m.Rating,
+        criteria_columns=True,
+        help=help,
+        columns=(
+            Column("Participant", "participant", required=True, article="le ", width=24),
+            Column("Public", "public", Choice(m.Public), required=True, article="le ", width=12),
+            candidate,
+            Column("Commentaire", "comment", article="le ", width=40),
         ),
-        Column("Commentaire", "comment", article="le ", width=40),
-    ),
+    )
+
+
+_GRADES_HELP = (
+    "une colonne par code de critère, notée d'une mention de « À rejeter » (0) à « Très bien » "
+    "(4). Une note vide : critère non noté."
 )
 
+RATINGS = _ratings_sheet(
+    Column(
+        "Scénario",
+        "scenario",
+        CODE,
+        required=True,
+        article="le ",
+        width=10,
+        refers_to="Scénarios",
+    ),
+    "Une ligne par participant et par scénario ; " + _GRADES_HELP,
+)
+
+# Stratégie globale: the R.O.I. citoyen kit rates the dispositifs, one per row.
+DEVICE_RATINGS = _ratings_sheet(
+    Column(
+        "Dispositif",
+        "scenario",
+        CODE,
+        required=True,
+        article="le ",
+        width=12,
+        refers_to="Dispositifs",
+    ),
+    "La notation R.O.I. citoyen des dispositifs (kit R.O.I. citoyen) : une ligne par "
+    "participant et par dispositif ; " + _GRADES_HELP,
+)
 
 WORKSHOPS = TableSheet(
     name="Ateliers",
@@ -622,6 +651,7 @@ OFFER_SHEETS: dict[m.Offer, tuple[SheetUse, ...]] = {
         SheetUse(OPINIONS, True),
         SheetUse(PARAMETERS, False),  # the means of the strategy (cahier, section 7)
         SheetUse(CRITERIA, False),
+        SheetUse(DEVICE_RATINGS, False),
         SheetUse(OPTIONS, False),
         SheetUse(COMMUNICATION, False),
     ),
@@ -653,3 +683,8 @@ def references(offer: m.Offer) -> tuple[tuple[TableSheet, Column], ...]:
 def sheet_named(offer: m.Offer, name: str) -> TableSheet | None:
     """The table sheet of ``offer`` called ``name`` (the target of a ``refers_to``)."""
     return next((u.sheet for u in OFFER_SHEETS[offer] if u.sheet.name == name), None)
+
+
+def ratings_sheet(offer: m.Offer) -> TableSheet | None:
+    """The offer's « Notation ROI » sheet (its candidates: scenarios or dispositifs)."""
+    return next((u.sheet for u in OFFER_SHEETS[offer] if u.sheet.criteria_columns), None)

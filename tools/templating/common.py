@@ -655,11 +655,13 @@ def grid_table(
     header_text: str,
     rows_key: str,
     tail: Sequence[tuple[str, str]],
+    first_header: str = "Scénario",
 ) -> Table:
     """Scenario rows × one column per item of ``header_list`` (docxtpl ``{%tc %}``).
 
     Each body cell is ``{% cellbg cell.color %}{{ cell.label }}`` (a shaded majority
-    grade); ``tail``: extra fixed columns (header, expression of a shaded cell dict).
+    grade); ``first_header`` heads the rows' codes; ``tail``: extra fixed columns
+    (header, expression of a shaded cell dict).
     A ``{%tc for %}`` / ``{%tc endfor %}`` cell is replaced whole by its tag, so the
     looping cell sits between two tag cells.
     """
@@ -671,7 +673,7 @@ def grid_table(
     row_props(header, header=True)
     row_props(body)
     texts_header = [
-        "Scénario",
+        first_header,
         "{%tc for h in " + header_list + " %}",
         header_text,
         "{%tc endfor %}",
