@@ -16,6 +16,7 @@ from pipeline.analysis.overview import Analysis, analyse
 from pipeline.invoicing.billing import PdfService, Placed, bill
 from pipeline.outbox import Commit, Document, commit, mission_folder, safe_name
 from pipeline.render.cahier import cahier_context, cahier_title
+from pipeline.render.communication import communication_context, communication_title
 from pipeline.render.docx import Context, render_docx
 from pipeline.workbook.reader import read_workbook
 from pipeline.workbook.sniff import read_source
@@ -36,21 +37,18 @@ class Deliverable:
 
 
 CAHIER = Deliverable(cahier_title, "cahier_des_charges.docx", cahier_context)
+KIT = Deliverable(communication_title, "kit_communication.docx", communication_context)
 
 # What each offer produces today, and what deliverables.md asks that is still to come.
 DELIVERABLES: dict[m.Offer, tuple[Deliverable, ...]] = {
-    m.Offer.CONCERTATION: (CAHIER,),
-    m.Offer.STRATEGIE: (),
-    m.Offer.EMERGENCE: (),
+    m.Offer.CONCERTATION: (CAHIER, KIT),
+    m.Offer.STRATEGIE: (KIT,),
+    m.Offer.EMERGENCE: (KIT,),
 }
 NOT_YET_BUILT: dict[m.Offer, tuple[str, ...]] = {
-    m.Offer.CONCERTATION: ("Kit de communication",),
-    m.Offer.STRATEGIE: (
-        "Cahier des charges",
-        "Outil de communication",
-        "Kit R.O.I. citoyen personnalisé",
-    ),
-    m.Offer.EMERGENCE: ("Rapport « Pistes créatives »", "Kit de communication"),
+    m.Offer.CONCERTATION: (),
+    m.Offer.STRATEGIE: ("Cahier des charges", "Kit R.O.I. citoyen personnalisé"),
+    m.Offer.EMERGENCE: ("Rapport « Pistes créatives »",),
 }
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from docx.document import Document as DocumentObject
 from templating.cahier import build_cahier_des_charges
 from templating.facture import build_facture
+from templating.kit import build_kit_communication
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT_DIR = REPO_ROOT / "templates_docx"
@@ -31,6 +32,7 @@ DEFAULT_OUTPUT_DIR = REPO_ROOT / "templates_docx"
 TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
     "cahier_des_charges.docx": build_cahier_des_charges,
     "facture.docx": build_facture,
+    "kit_communication.docx": build_kit_communication,
 }
 
 
