@@ -15,6 +15,7 @@ from pipeline.analysis.overview import analyse
 from pipeline.build import build
 from pipeline.formats import money
 from pipeline.render.cahier import cahier_context
+from pipeline.render.communication import communication_title
 from pipeline.render.docx import Picture
 from pipeline.workbook.reader import read_engagement
 from pipeline.workspace import Workspace
@@ -82,11 +83,12 @@ def test_build_writes_the_cahier_beside_its_workbook(workspace: Workspace) -> No
     assert result.commit.folder == folder
     assert result.commit.written == (
         folder / "Cahier des charges - 2026-014.docx",
+        folder / "Kit de communication - 2026-014.docx",
         folder / "Facture proforma - 2026-014.docx",  # « Facture » left blank: proforma
     )
     assert (folder / SAINT_AUBIN.name).read_bytes() == SAINT_AUBIN.read_bytes()
     assert SAINT_AUBIN.exists()
-    assert result.not_built == ("Kit de communication",)
+    assert result.not_built == ()
 
 
 def test_stopped_concertation_gives_a_decision_note(workspace: Workspace) -> None:
@@ -94,6 +96,7 @@ def test_stopped_concertation_gives_a_decision_note(workspace: Workspace) -> Non
     assert result.commit is not None
     assert [p.name for p in result.commit.written] == [
         "Note de décision - 2026-009.docx",
+        "Kit de communication - 2026-009.docx",  # about the information plan
         "Facture F-2026-0001 - 2026-009.docx",  # « À émettre »
     ]
 
@@ -103,22 +106,17 @@ def test_stopped_concertation_gives_a_decision_note(workspace: Workspace) -> Non
     [p for p in EXAMPLES if read_engagement(p).offer is not m.Offer.CONCERTATION],
     ids=lambda p: p.stem,
 )
-def test_offers_without_deliverables_yet_are_validated_and_say_so(
+def test_other_offers_write_their_kit_and_say_what_is_still_to_come(
     path: Path, workspace: Workspace
 ) -> None:
     result = build(path, workspace, today=TODAY)
-    assert "Kit de communication" in result.not_built or "Outil de communication" in (
-        result.not_built
-    )
-    invoice_mode = result.engagement.mission.invoice_mode
-    if invoice_mode is m.InvoiceMode.NON:
-        assert result.commit is None  # nothing to write: the workbook was only checked
-        assert list(workspace.outbox.iterdir()) == []
-    else:
-        assert result.commit is not None
-        assert [p.name for p in result.commit.written] == [
-            f"Facture proforma - {result.engagement.mission.reference}.docx"
-        ]
+    mission = result.engagement.mission
+    assert result.not_built  # the other deliverables of deliverables.md
+    assert result.commit is not None
+    written = [p.name for p in result.commit.written]
+    assert f"{communication_title(mission)} - {mission.reference}.docx" in written
+    invoice = f"Facture proforma - {mission.reference}.docx"
+    assert (invoice in written) is (mission.invoice_mode is not m.InvoiceMode.NON)
 
 
 @needs_libreoffice

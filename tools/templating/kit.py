@@ -8,6 +8,7 @@ the plan, the calendar) is plain text in named styles, never an image.
 from __future__ import annotations
 
 from docx.document import Document as DocumentObject
+from docx.enum.text import WD_LINE_SPACING
 from docx.shared import Pt
 
 from templating.common import (
@@ -281,7 +282,8 @@ def build_section_channels(doc: DocumentObject) -> None:
     para(doc, "Aucun canal ni support n'est encore indiqué dans le plan : à compléter.")
     tag(doc, "endif")
     tag(doc, "for p in channel_parameters")
-    heading(doc, "Les moyens de communication prévus (feuille « Paramètres »)", 3)
+    heading(doc, "Les moyens de communication prévus", 2)
+    keep(para(doc, "Ceux de la feuille « Paramètres », rubrique Communication (montants HT)."))
     add_table(
         doc,
         [("Libellé", 5.5), ("Détail", 8.5), ("Montant HT", 3.0)],
@@ -336,8 +338,12 @@ def build_section_calendar(doc: DocumentObject) -> None:
     para(doc, "{{ c.empty_text }}")
     tag(doc, "endif")
     tag(doc, "endfor")
-    # A document body must end with a paragraph, not a table.
-    doc.add_paragraph()
+    # A document body must end with a paragraph, not a table: a tiny one, so that a table
+    # filling the last page does not push it onto a blank page of its own.
+    end = doc.add_paragraph().paragraph_format
+    end.space_before = end.space_after = Pt(0)
+    end.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    end.line_spacing = Pt(1)
 
 
 def build_kit_communication() -> DocumentObject:
