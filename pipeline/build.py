@@ -16,6 +16,7 @@ from pipeline.analysis.overview import Analysis, analyse
 from pipeline.invoicing.billing import PdfService, Placed, bill
 from pipeline.outbox import Commit, Document, commit, deliverable_name, mission_folder
 from pipeline.render.cahier import cahier_context, cahier_title
+from pipeline.render.communication import communication_context, communication_title
 from pipeline.render.docx import Context, render_docx
 from pipeline.render.pistes import pistes_context, pistes_title
 from pipeline.render.roi_grid import grid_title, rating_grid
@@ -69,17 +70,14 @@ CAHIER = Deliverable(cahier_title, "cahier_des_charges.docx", cahier_context)
 CAHIER_STRATEGIE = Deliverable(strategie_title, "cahier_strategie.docx", strategie_context)
 ROI_GUIDE = Deliverable(guide_title, "kit_roi_guide.docx", guide_context)
 ROI_GRID = WorkbookDeliverable(grid_title, rating_grid)
+PISTES = Deliverable(pistes_title, "rapport_pistes.docx", pistes_context)
+KIT = Deliverable(communication_title, "kit_communication.docx", communication_context)
 
-# What each offer produces today, and what deliverables.md asks that is still to come.
+# What each offer produces (deliverables.md), invoices apart (see pipeline/invoicing).
 DELIVERABLES: dict[m.Offer, tuple[Deliverable | WorkbookDeliverable, ...]] = {
-    m.Offer.CONCERTATION: (CAHIER,),
-    m.Offer.STRATEGIE: (CAHIER_STRATEGIE, ROI_GUIDE, ROI_GRID),
-    m.Offer.EMERGENCE: (Deliverable(pistes_title, "rapport_pistes.docx", pistes_context),),
-}
-NOT_YET_BUILT: dict[m.Offer, tuple[str, ...]] = {
-    m.Offer.CONCERTATION: ("Kit de communication",),
-    m.Offer.STRATEGIE: ("Outil de communication",),
-    m.Offer.EMERGENCE: ("Kit de communication",),
+    m.Offer.CONCERTATION: (CAHIER, KIT),
+    m.Offer.STRATEGIE: (CAHIER_STRATEGIE, KIT, ROI_GUIDE, ROI_GRID),
+    m.Offer.EMERGENCE: (PISTES, KIT),
 }
 
 
@@ -87,8 +85,7 @@ NOT_YET_BUILT: dict[m.Offer, tuple[str, ...]] = {
 class BuildResult:
     engagement: m.Engagement
     analysis: Analysis
-    commit: Commit | None  # None when the offer has no deliverable built yet
-    not_built: tuple[str, ...]
+    commit: Commit | None  # None when nothing was written in the mission's own folder
     notices: tuple[str, ...] = ()  # French: invoice differences, LibreOffice missing…
     invoice_number: str | None = None
     other_commits: tuple[Commit, ...] = ()  # issued pieces kept in another buyer's folder
@@ -127,7 +124,6 @@ def build(
         engagement,
         analysis,
         written,
-        NOT_YET_BUILT[engagement.offer],
         notices=(*billing.pricing_warnings, *billing.notices),
         invoice_number=billing.number,
         other_commits=others,

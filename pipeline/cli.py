@@ -258,12 +258,6 @@ def _report_build(path: Path, result: BuildResult) -> None:
         click.echo(f"  facture : {result.invoice_number}")
     for notice in result.notices:
         click.echo(f"  À noter : {notice}")
-    if result.not_built:
-        click.echo(
-            "  Classeur valide. Pas encore produits pour cette offre : "
-            + ", ".join(result.not_built)
-            + "."
-        )
 
 
 @cli.group("facture", cls=_Group, short_help="Factures émises : avoirs.")

@@ -1,8 +1,13 @@
-"""Sample invoice parties shared by the invoicing tests (fictitious, as in amoor.toml)."""
+"""Samples shared by the tests: the invoice parties (fictitious, as in amoor.toml), and a
+workbook with one Mission field changed."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
 
 from pipeline.workspace import Seller
 
@@ -25,3 +30,12 @@ SELLER = Seller(
     vat_rate=Decimal("20"),
     payment_days=30,
 )
+
+
+def set_mission_field(source: Path, target: Path, field: str, value: Any) -> Path:
+    book = openpyxl.load_workbook(source)
+    sheet = book["Mission"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == field)
+    sheet.cell(row, 2).value = value
+    book.save(target)
+    return target

@@ -12,14 +12,15 @@ import pytest
 
 from pipeline import model as m
 from pipeline.analysis.overview import analyse
-from pipeline.build import DELIVERABLES, build
+from pipeline.build import build
 from pipeline.formats import money
-from pipeline.render.cahier import cahier_context
+from pipeline.render.cahier import cahier_context, cahier_title
 from pipeline.render.docx import Picture
 from pipeline.workbook.reader import read_engagement
 from pipeline.workspace import Workspace
 from tests.conftest import DATA, EXAMPLES, TODAY
 from tests.libreoffice import convert, docx_text_via_pdf, needs_libreoffice, squash
+from tests.samples import set_mission_field
 
 SAINT_AUBIN = next(p for p in EXAMPLES if "saint-aubin" in p.name)
 STOPPED = next(p for p in EXAMPLES if "arretee" in p.name)
@@ -82,11 +83,11 @@ def test_build_writes_the_cahier_beside_its_workbook(workspace: Workspace) -> No
     assert result.commit.folder == folder
     assert result.commit.written == (
         folder / "Cahier des charges - 2026-014.docx",
+        folder / "Kit de communication - 2026-014.docx",
         folder / "Facture proforma - 2026-014.docx",  # « Facture » left blank: proforma
     )
     assert (folder / SAINT_AUBIN.name).read_bytes() == SAINT_AUBIN.read_bytes()
     assert SAINT_AUBIN.exists()
-    assert result.not_built == ("Kit de communication",)
 
 
 def test_stopped_concertation_gives_a_decision_note(workspace: Workspace) -> None:
@@ -94,33 +95,38 @@ def test_stopped_concertation_gives_a_decision_note(workspace: Workspace) -> Non
     assert result.commit is not None
     assert [p.name for p in result.commit.written] == [
         "Note de décision - 2026-009.docx",
+        "Kit de communication - 2026-009.docx",  # about the information plan
         "Facture F-2026-0001 - 2026-009.docx",  # « À émettre »
     ]
 
 
-@pytest.mark.parametrize(
-    "path",
-    [p for p in EXAMPLES if not DELIVERABLES[read_engagement(p).offer]],
-    ids=lambda p: p.stem,
-)
-def test_offers_without_deliverables_yet_are_validated_and_say_so(
-    path: Path, workspace: Workspace
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("invoice", [None, "Non"], ids=["facture-du-classeur", "facture-non"])
+def test_every_example_gets_every_deliverable_of_its_offer(
+    path: Path, invoice: str | None, workspace: Workspace, tmp_path: Path
 ) -> None:
+    """deliverables.md, offer by offer; « Facture » set to « Non » changes only the invoice."""
+    if invoice is not None:
+        path = set_mission_field(path, tmp_path / path.name, "Facture", invoice)
     result = build(path, workspace, today=TODAY)
-    assert "Kit de communication" in result.not_built or "Outil de communication" in (
-        result.not_built
-    )
-    invoice_mode = result.engagement.mission.invoice_mode
-    if invoice_mode is m.InvoiceMode.NON:
-        assert result.commit is None  # nothing to write: the workbook was only checked
-        assert list(workspace.outbox.iterdir()) == []
-    else:
-        assert result.commit is not None
-        made = [d.file_name(result.engagement) for d in DELIVERABLES[result.engagement.offer]]
-        assert [p.name for p in result.commit.written] == [
-            *made,  # what the offer produces already (Stratégie: the Kit R.O.I. citoyen)
-            f"Facture proforma - {result.engagement.mission.reference}.docx",
-        ]
+    mission = result.engagement.mission
+    expected = {
+        m.Offer.CONCERTATION: [cahier_title(mission), "Kit de communication"],
+        m.Offer.STRATEGIE: [
+            "Cahier des charges",
+            "Outil de communication",
+            "Kit R.O.I. citoyen - Guide d'animation",
+            "Kit R.O.I. citoyen - Grille de notation",
+        ],
+        m.Offer.EMERGENCE: ["Rapport « Pistes créatives »", "Kit de communication"],
+    }[mission.offer]
+    assert result.commit is not None
+    written = [p.name for p in result.commit.written]
+    documents = [n for n in written if not n.startswith(("Facture", "Avoir"))]
+    assert [n.rsplit(" - ", 1)[0] for n in documents] == expected
+    assert all(n.endswith(f" - {mission.reference}.docx") or n.endswith(".xlsx") for n in documents)
+    invoiced = any(n.startswith("Facture") for n in written)
+    assert invoiced is (mission.invoice_mode is not m.InvoiceMode.NON)
 
 
 @needs_libreoffice

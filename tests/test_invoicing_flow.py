@@ -7,10 +7,8 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import docx
-import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -22,20 +20,12 @@ from pipeline.invoicing.ledger import Ledger
 from pipeline.workspace import Workspace, load_config
 from tests.conftest import EXAMPLES, TODAY
 from tests.libreoffice import needs_libreoffice
+from tests.samples import set_mission_field
 
 ROOT = Path(__file__).resolve().parent.parent
 STOPPED = next(p for p in EXAMPLES if "arretee" in p.name)  # Facture « À émettre »
 SAINT_AUBIN = next(p for p in EXAMPLES if "saint-aubin" in p.name)  # Facture blank: proforma
 FOLDER = "Commune de Val-de-Brume - 2026-009"
-
-
-def set_mission_field(source: Path, target: Path, field: str, value: Any) -> Path:
-    book = openpyxl.load_workbook(source)
-    sheet = book["Mission"]
-    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == field)
-    sheet.cell(row, 2).value = value
-    book.save(target)
-    return target
 
 
 def test_a_proforma_has_no_number_and_allocates_nothing(workspace: Workspace) -> None:

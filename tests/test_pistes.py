@@ -53,8 +53,10 @@ def test_pistes_context_matches_its_golden_file() -> None:
 def test_build_writes_the_report_with_its_two_charts(workspace: Workspace) -> None:
     result = build(HAUTES_COMBES, workspace, today=TODAY)
     assert result.commit is not None
-    assert [p.name for p in result.commit.written] == [REPORT]  # « Facture : Non »
-    assert result.not_built == ("Kit de communication",)
+    assert [p.name for p in result.commit.written] == [  # « Facture : Non »: no invoice
+        REPORT,
+        "Kit de communication - 2026-017.docx",
+    ]
     with zipfile.ZipFile(result.commit.written[0]) as package:
         body = package.read("word/document.xml").decode("utf-8")
     assert 'descr="Carte pouvoir / intérêt des parties prenantes : chaque numéro' in body

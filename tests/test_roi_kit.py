@@ -78,7 +78,6 @@ def test_a_strategie_gives_the_kit_guide_and_grid(workspace: Workspace) -> None:
     assert result.commit is not None
     written = [p.name for p in result.commit.written]
     assert {GUIDE, GRID, "Facture proforma - 2026-021.docx"} <= set(written)
-    assert "Kit R.O.I. citoyen personnalisé" not in result.not_built
 
 
 def test_the_grid_is_the_engagement_with_a_rating_sheet_ready_to_fill(

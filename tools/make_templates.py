@@ -24,6 +24,7 @@ from pathlib import Path
 from docx.document import Document as DocumentObject
 from templating.cahier import build_cahier_des_charges
 from templating.facture import build_facture
+from templating.kit import build_kit_communication
 from templating.pistes import build_rapport_pistes
 from templating.roi_guide import build_roi_guide
 from templating.strategie import build_cahier_strategie
@@ -37,6 +38,7 @@ TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
     "cahier_strategie.docx": build_cahier_strategie,
     "rapport_pistes.docx": build_rapport_pistes,
     "kit_roi_guide.docx": build_roi_guide,
+    "kit_communication.docx": build_kit_communication,
 }
 
 
