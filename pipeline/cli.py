@@ -191,15 +191,28 @@ def init_command(dossier: Path) -> None:
 @click.argument(
     "fichiers", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FICHIER..."
 )
+@click.option(
+    "--pdf",
+    "with_pdf",
+    is_flag=True,
+    help="Produit aussi un PDF de chaque document Word, table des matières à jour "
+    "(avec LibreOffice).",
+)
 @_help_option
 @click.pass_context
-def build_command(ctx: click.Context, fichiers: tuple[Path, ...]) -> None:
+def build_command(ctx: click.Context, fichiers: tuple[Path, ...], with_pdf: bool) -> None:
     """Vérifie chaque classeur FICHIER et produit ses livrables dans outbox/.
 
     Les livrables vont dans outbox/<Collectivité> - <Référence>/, avec une
     copie du classeur. Un livrable modifié à la main n'est jamais écrasé :
     la nouvelle version est écrite à côté. Tous les problèmes d'un classeur
     sont signalés en une fois (feuille, cellule, correction à apporter).
+
+    Avec --pdf, chaque document Word reçoit son PDF à côté de lui, table des
+    matières à jour (numéros de page compris). Le PDF est fait à partir du
+    document produit par amoor : celui d'un document retouché à la main
+    s'exporte depuis Word. Sans LibreOffice, les .docx sont produits et un
+    message l'indique.
     """
     from pipeline.build import build
     from pipeline.invoicing.billing import PdfService
@@ -217,7 +230,7 @@ def build_command(ctx: click.Context, fichiers: tuple[Path, ...]) -> None:
                 failures += 1
                 continue
             try:
-                result = build(path, workspace, today=_today(), pdf=pdf)
+                result = build(path, workspace, today=_today(), pdf=pdf, with_pdf=with_pdf)
             except AmoorError as error:
                 click.echo(f"Erreur : {error}", err=True)
                 failures += 1
