@@ -53,7 +53,7 @@ def test_a_template_copied_into_the_workspace_overrides_the_bundled_one(
 
 
 def test_copying_an_unknown_template_lists_the_shipped_ones(workspace: Workspace) -> None:
-    with pytest.raises(WorkspaceError, match="Modèles fournis : .*cahier_des_charges.*facture"):
+    with pytest.raises(WorkspaceError, match=r"Modèles fournis : .*cahier_des_charges.*facture"):
         copy_template(workspace, "plaquette")
 
 
