@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipeline import model as m
 from pipeline.analysis.overview import Analysis, analyse
+from pipeline.errors import AmoorError
 from pipeline.invoicing.billing import PdfService, Placed, bill
 from pipeline.outbox import Commit, Document, commit, deliverable_name, mission_folder
 from pipeline.render.cahier import cahier_context, cahier_title
@@ -105,12 +106,18 @@ def render_all(
 
 
 def build(
-    workbook: Path, workspace: Workspace, today: date, pdf: PdfService | None = None
+    workbook: Path,
+    workspace: Workspace,
+    today: date,
+    pdf: PdfService | None = None,
+    *,
+    with_pdf: bool = False,
 ) -> BuildResult:
     """Read, render and write the deliverables of one workbook.
 
     ``pdf`` (LibreOffice, kept warm for a whole run) makes the Factur-X PDF of
-    issued invoices; without it the ``.docx`` are produced and a notice says so.
+    issued invoices and, ``with_pdf``, a PDF beside each ``.docx``; without it
+    the ``.docx`` are produced and a notice says so.
     """
     data = read_source(workbook)  # read once: these bytes are validated and kept
     engagement = read_workbook(data, workbook.name)  # -> validated model, or WorkbookError
@@ -119,15 +126,65 @@ def build(
     billing = bill(engagement, workspace, today, pdf, source=workbook.name)  # numbers once
     home = mission_folder(workspace.outbox, engagement.mission)
     placed = [Placed(home, d) for d in documents] + list(billing.documents)
+    placed, pdf_notices = with_pdf_copies(placed, pdf) if with_pdf else (placed, ())
     written, others = _write(placed, home, source=(workbook.name, data))  # the only writes
     return BuildResult(
         engagement,
         analysis,
         written,
-        notices=(*billing.pricing_warnings, *billing.notices),
+        notices=(*billing.pricing_warnings, *billing.notices, *pdf_notices),
         invoice_number=billing.number,
         other_commits=others,
     )
+
+
+def with_pdf_copies(
+    placed: list[Placed], pdf: PdfService | None
+) -> tuple[list[Placed], tuple[str, ...]]:
+    """Each ``.docx`` followed by its PDF, unless it has one (an issued invoice: Factur-X).
+
+    The PDFs are made from the rendered bytes, in one request to LibreOffice,
+    tables of contents updated; each follows its ``.docx`` in the outbox
+    (outbox.py says where when the ``.docx`` was edited by hand).
+    """
+    names = {(item.folder, item.document.name) for item in placed}
+    wanted = [
+        item
+        for item in placed
+        if item.document.name.endswith(".docx")
+        and (item.folder, _pdf_name(item.document.name)) not in names
+    ]
+    if not wanted:
+        return placed, ()
+    try:
+        pdfs = pdf.export([item.document.data for item in wanted]) if pdf is not None else None
+    except AmoorError as error:
+        return placed, (f"{error} Les .docx sont prêts.",)
+    if pdfs is None:
+        notice = pdf.export_notice if pdf is not None and pdf.export_notice else "PDF désactivé."
+        return placed, (notice,)
+    copies = {
+        id(item): Placed(
+            item.folder,
+            Document(
+                _pdf_name(item.document.name),
+                data,
+                keep_existing=item.document.keep_existing,
+                follows=item.document.name,
+            ),
+        )
+        for item, data in zip(wanted, pdfs, strict=True)
+    }
+    together = []
+    for item in placed:
+        together.append(item)
+        if id(item) in copies:
+            together.append(copies[id(item)])
+    return together, ()
+
+
+def _pdf_name(docx_name: str) -> str:
+    return docx_name.removesuffix(".docx") + ".pdf"
 
 
 def _write(

@@ -191,15 +191,28 @@ def init_command(dossier: Path) -> None:
 @click.argument(
     "fichiers", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FICHIER..."
 )
+@click.option(
+    "--pdf",
+    "with_pdf",
+    is_flag=True,
+    help="Produit aussi un PDF de chaque document Word, table des matières à jour "
+    "(avec LibreOffice).",
+)
 @_help_option
 @click.pass_context
-def build_command(ctx: click.Context, fichiers: tuple[Path, ...]) -> None:
+def build_command(ctx: click.Context, fichiers: tuple[Path, ...], with_pdf: bool) -> None:
     """Vérifie chaque classeur FICHIER et produit ses livrables dans outbox/.
 
     Les livrables vont dans outbox/<Collectivité> - <Référence>/, avec une
     copie du classeur. Un livrable modifié à la main n'est jamais écrasé :
     la nouvelle version est écrite à côté. Tous les problèmes d'un classeur
     sont signalés en une fois (feuille, cellule, correction à apporter).
+
+    Avec --pdf, chaque document Word reçoit son PDF à côté de lui, table des
+    matières à jour (numéros de page compris). Le PDF est fait à partir du
+    document produit par amoor : celui d'un document retouché à la main
+    s'exporte depuis Word. Sans LibreOffice, les .docx sont produits et un
+    message l'indique.
     """
     from pipeline.build import build
     from pipeline.invoicing.billing import PdfService
@@ -217,7 +230,7 @@ def build_command(ctx: click.Context, fichiers: tuple[Path, ...]) -> None:
                 failures += 1
                 continue
             try:
-                result = build(path, workspace, today=_today(), pdf=pdf)
+                result = build(path, workspace, today=_today(), pdf=pdf, with_pdf=with_pdf)
             except AmoorError as error:
                 click.echo(f"Erreur : {error}", err=True)
                 failures += 1
@@ -398,6 +411,68 @@ def analyse_command(fichier: Path, as_json: bool) -> None:
     from pipeline.render.report import analysis_report
 
     click.echo(analysis_report(engagement, analysis))
+
+
+@cli.group("templates", cls=_Group, short_help="Modèles Word : vérifier, personnaliser.")
+@_help_option
+def templates_group() -> None:
+    """Modèles Word des documents : les vérifier, en copier un pour le personnaliser.
+
+    Un modèle placé dans templates_docx/ de l'espace de travail remplace le
+    modèle fourni de même nom ; sans copie, les modèles fournis avec amoor
+    sont utilisés (et s'améliorent avec lui).
+    """
+
+
+@templates_group.command("check", short_help="Vérifie les modèles Word.")
+@_help_option
+@click.pass_context
+def templates_check(ctx: click.Context) -> None:
+    """Vérifie chaque modèle Word que l'espace de travail utilise.
+
+    Signale, avec le fichier et le paragraphe concernés : les balises
+    illisibles ({{ … }}, {% … %}), celles que Word a coupées en morceaux de
+    mises en forme différentes, et les données qu'aucun document ne fournit
+    (une faute de frappe dans le nom d'une balise). Les données sont vérifiées
+    sur les classeurs d'exemple. Code de sortie : 0 si tout va bien, 1 sinon.
+    """
+    from pipeline.render.templates import check_templates, describe
+
+    try:
+        workspace = _workspace(ctx)
+        reports = check_templates(workspace, _today())
+    except AmoorError as error:
+        _fail(error)
+    click.echo(f"Modèles Word de l'espace de travail {workspace.root} :")
+    for line in describe(reports):
+        click.echo(line)
+    if any(report.problems for report in reports):
+        sys.exit(1)
+
+
+@templates_group.command("copier", short_help="Copie un modèle fourni pour le personnaliser.")
+@click.argument("nom")
+@click.option("--force", is_flag=True, help="Remplace la copie déjà présente dans l'espace.")
+@_help_option
+@click.pass_context
+def templates_copy(ctx: click.Context, nom: str, force: bool) -> None:
+    """Copie le modèle fourni NOM dans templates_docx/ de l'espace de travail.
+
+    NOM : le nom du modèle, par exemple cahier_des_charges ou facture (avec ou
+    sans .docx ; « Cahier des charges » convient aussi). Modifiez ensuite la
+    copie dans Word, puis vérifiez-la avec « amoor templates check ».
+    """
+    from pipeline.workspace import copy_template
+
+    try:
+        target = copy_template(_workspace(ctx), nom, force=force)
+    except AmoorError as error:
+        _fail(error)
+    click.echo(f"Modèle copié : {target}")
+    click.echo(
+        "Modifiez-le dans Word (sans toucher aux balises {{ … }} et {% … %}), puis vérifiez-le "
+        "avec : amoor templates check"
+    )
 
 
 @cli.group("workbook", cls=_Group, short_help="Classeurs de mission (classeur vierge).")

@@ -15,8 +15,9 @@ problem is and what to do. The CLI (the only module that prints) shows
     ├── OutboxError             outbox.py: a deliverable could not be written
     ├── LedgerError             invoicing/ledger.py: the ledger refuses or is unusable
     ├── EInvoiceError           invoicing/facturx.py: the Factur-X XML or PDF is invalid
-    ├── LibreOfficeUnavailable  invoicing/facturx.py: no PDF, the .docx is still produced
-    └── PdfConversionError      invoicing/facturx.py: LibreOffice failed on a document
+    ├── LibreOfficeUnavailable  libreoffice.py: no PDF, the .docx is still produced
+    ├── UnoUnavailable          libreoffice.py: no Python to drive LibreOffice (deliverable PDFs)
+    └── PdfConversionError      libreoffice.py: LibreOffice failed on a document
 """
 
 from __future__ import annotations

@@ -5,6 +5,14 @@ a crash leaves the old file or the new one, never half of one. Each
 engagement folder keeps a manifest of what the pipeline wrote; a deliverable
 whose bytes differ from the manifest was edited by hand and is never
 overwritten: the new version is written beside it and the result says so.
+
+A PDF made from a deliverable (``amoor build --pdf``) *follows* it: it is made
+from the ``.docx`` amoor just rendered, never from the file on disk, and goes
+where that ``.docx`` goes. So when « Cahier.docx » was edited by hand, the new
+« Cahier (nouvelle version).docx » gets « Cahier (nouvelle version).pdf », and
+« Cahier.pdf » is left as it was: a PDF of the hand-edited document is the
+consultant's to export from Word. A PDF edited or re-exported by hand is
+protected like any deliverable.
 """
 
 from __future__ import annotations
@@ -41,6 +49,9 @@ class Document:
     data: bytes
     # An issued invoice never changes: once written, a rebuild leaves the file alone.
     keep_existing: bool = False
+    # The name of the document this one is made from (a PDF from its .docx): it goes
+    # where that document goes, « (nouvelle version) » included.
+    follows: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,8 +166,12 @@ def _commit(folder: Path, documents: list[Document], source: tuple[str, bytes] |
     manifest = _Manifest.read(folder)
     plan: list[tuple[Path, Document]] = []
     kept: list[tuple[Path, Path]] = []
+    placed_as: dict[str, Path] = {}
     for document in documents:
         target = folder / document.name
+        leader = placed_as.get(document.follows or "")
+        if leader is not None:
+            target = leader.with_name(leader.stem + target.suffix)
         if document.keep_existing and target.exists():
             continue
         if target.exists() and not manifest.ours(target):
@@ -164,6 +179,7 @@ def _commit(folder: Path, documents: list[Document], source: tuple[str, bytes] |
             kept.append((target, beside))
             log.info("%s was edited by hand: new version written to %s", target, beside.name)
             target = beside
+        placed_as[document.name] = target
         plan.append((target, document))
     source_copy = folder / safe_name(source[0]) if source else None
     if source is not None and source_copy is not None:

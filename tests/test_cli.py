@@ -86,7 +86,10 @@ def test_init_then_bad_workbook_reports_in_french(tmp_path: Path) -> None:
         "outbox",
         "templates_docx",
     }
-    assert (workspace / "templates_docx" / "cahier_des_charges.docx").is_file()
+    # No copy of the bundled templates: the improvements of a new amoor reach the workspace.
+    assert [p.name for p in (workspace / "templates_docx").iterdir()] == ["README.txt"]
+    readme = (workspace / "templates_docx" / "README.txt").read_text(encoding="utf-8")
+    assert "Copiez ici un modèle pour le personnaliser." in readme
     again = _amoor("init", "espace", cwd=tmp_path)
     assert again.returncode == 1 and "déjà un espace de travail" in again.stderr
 

@@ -32,15 +32,8 @@ from pipeline.invoicing.document import (
     Line,
     Pricing,
 )
-from pipeline.invoicing.facturx import (
-    EInvoiceError,
-    LibreOfficeUnavailable,
-    PdfConversionError,
-    PdfConverter,
-    check_xsd,
-    facturx_pdf,
-    invoice_xml,
-)
+from pipeline.invoicing.facturx import EInvoiceError, check_xsd, facturx_pdf, invoice_xml
+from pipeline.libreoffice import LibreOfficeUnavailable, PdfConversionError, PdfConverter
 from pipeline.workbook.reader import read_engagement
 from pipeline.workspace import load_config
 from tests.conftest import EXAMPLES

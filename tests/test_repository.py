@@ -20,6 +20,7 @@ def test_readme_gives_the_two_commands_and_ci_runs_the_test_one() -> None:
         "libreoffice-calc-nogui",
         "poppler-utils",
         "libsaxonhe-java",
+        "python3-uno",  # drives LibreOffice for the live tables of contents (build --pdf)
     ):
         assert package in ci
 

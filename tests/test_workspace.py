@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.errors import ConfigError, WorkspaceError
 from pipeline.model import Offer
-from pipeline.workspace import Workspace, bundled, load_config
+from pipeline.workspace import Workspace, bundled, copy_template, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,15 +34,34 @@ def test_the_bundled_configuration_is_the_demo_one() -> None:
     assert bundled("amoor.toml").read_bytes() == (ROOT / "amoor.toml").read_bytes()
 
 
-def test_init_creates_a_workspace_whose_templates_override_the_bundled_ones(
+def test_a_template_copied_into_the_workspace_overrides_the_bundled_one(
     workspace: Workspace,
 ) -> None:
-    own = workspace.templates / "cahier_des_charges.docx"
+    shipped = bundled("templates_docx") / "cahier_des_charges.docx"
+    assert workspace.template("cahier_des_charges.docx") == shipped
+    own = copy_template(workspace, "Cahier des charges")
+    assert own == workspace.templates / "cahier_des_charges.docx"
+    assert own.read_bytes() == shipped.read_bytes()
     assert workspace.template("cahier_des_charges.docx") == own
+    with pytest.raises(WorkspaceError, match="--force"):
+        copy_template(workspace, "cahier_des_charges.docx")
+    own.write_bytes(b"retouche")
+    copy_template(workspace, "cahier_des_charges", force=True)
+    assert own.read_bytes() == shipped.read_bytes()
     own.unlink()
-    assert workspace.template("cahier_des_charges.docx") == (
-        bundled("templates_docx") / "cahier_des_charges.docx"
-    )
+    assert workspace.template("cahier_des_charges.docx") == shipped
+
+
+def test_copying_an_unknown_template_lists_the_shipped_ones(workspace: Workspace) -> None:
+    with pytest.raises(WorkspaceError, match=r"Modèles fournis : .*cahier_des_charges.*facture"):
+        copy_template(workspace, "plaquette")
+
+
+def test_the_demo_workspace_ships_its_templates_and_copies_none() -> None:
+    demo = Workspace.open(ROOT)
+    assert demo.ships_templates
+    with pytest.raises(WorkspaceError, match="modèles fournis"):
+        copy_template(demo, "facture")
 
 
 def test_a_folder_without_configuration_is_not_a_workspace(tmp_path: Path) -> None:

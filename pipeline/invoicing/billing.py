@@ -11,6 +11,7 @@ out (a credit note, then a new invoice).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -29,7 +30,7 @@ from pipeline.workbook import schema
 from pipeline.workspace import Seller, Workspace
 
 if TYPE_CHECKING:
-    from pipeline.invoicing.facturx import PdfConverter
+    from pipeline.libreoffice import LibreOfficeUnavailable, PdfConverter
 
 log = logging.getLogger(__name__)
 
@@ -37,42 +38,81 @@ TEMPLATE = "facture.docx"
 
 
 class PdfService:
-    """LibreOffice for PDF/A-3, started on the first request and shared by a whole run.
+    """LibreOffice for the PDFs of a whole run, started on the first request.
 
-    When LibreOffice is missing, ``convert`` returns None and ``notice`` says so
-    once: the ``.docx`` deliverables are produced all the same.
+    ``convert`` makes the PDF/A-3 of e-invoices; ``export`` the PDFs of the
+    deliverables (``amoor build --pdf``), tables of contents up to date. When
+    LibreOffice is missing both return None, and ``notice`` (the invoices'
+    wording) and ``export_notice`` say so once: the ``.docx`` deliverables are
+    produced all the same. When only the Python that drives LibreOffice for
+    ``export`` is missing, the e-invoices are still made.
     """
 
     def __init__(self, profile: Path | None = None) -> None:
         self._converter: PdfConverter | None = None
         self._profile = profile  # kept between runs: LibreOffice starts faster
         self.notice: str | None = None
+        self.export_notice: str | None = None
 
     def convert(self, docx: bytes) -> bytes | None:
         # factur-x, lxml and pypdf load only when an e-invoice is made.
-        from pipeline.invoicing.facturx import LibreOfficeUnavailable, PdfConverter
+        from pipeline.libreoffice import LibreOfficeUnavailable
 
-        if self.notice is not None:
-            return None
         try:
-            if self._converter is None:
-                if self._profile is not None:
-                    self._profile.parent.mkdir(parents=True, exist_ok=True)
-                self._converter = PdfConverter(self._profile)
-            return self._converter.convert(docx)
+            converter = self._started()
+            return None if converter is None else converter.convert(docx)
         except LibreOfficeUnavailable as missing:
-            self.notice = str(missing)
-            log.warning("LibreOffice unavailable: %s", missing)
+            self._unavailable(missing)
             return None
         except AmoorError as failure:
             # One document failed: the caller says so; LibreOffice keeps running for the rest.
             log.warning("PDF conversion failed: %s", failure)
             raise
 
+    def export(self, documents: Sequence[bytes]) -> list[bytes] | None:
+        """The PDF of each Word document, its table of contents updated; None when impossible."""
+        from pipeline.libreoffice import LibreOfficeUnavailable, UnoUnavailable
+
+        try:
+            converter = None if self.export_notice else self._started()
+            return None if converter is None else converter.export_many(documents)
+        except LibreOfficeUnavailable as missing:
+            self._unavailable(missing)
+            return None
+        except UnoUnavailable as missing:
+            self.export_notice = _export_notice(missing.detail)
+            log.warning("No Python with uno: %s", missing)
+            return None
+        except AmoorError as failure:
+            log.warning("PDF export failed: %s", failure)
+            raise
+
+    def _started(self) -> PdfConverter | None:
+        from pipeline.libreoffice import PdfConverter
+
+        if self.notice is not None:
+            return None
+        if self._converter is None:
+            if self._profile is not None:
+                self._profile.parent.mkdir(parents=True, exist_ok=True)
+            self._converter = PdfConverter(self._profile)
+        return self._converter
+
+    def _unavailable(self, missing: LibreOfficeUnavailable) -> None:
+        from pipeline.libreoffice import INSTALL_HINT
+
+        self.notice = str(missing)
+        self.export_notice = _export_notice(f"{missing.detail}. {INSTALL_HINT}")
+        log.warning("LibreOffice unavailable: %s", missing)
+
     def close(self) -> None:
         if self._converter is not None:
             self._converter.close()
             self._converter = None
+
+
+def _export_notice(missing: str) -> str:
+    return f"Les PDF des documents ne sont pas produits, les .docx sont prêts : {missing}"
 
 
 @dataclass(frozen=True)

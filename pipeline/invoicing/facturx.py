@@ -46,34 +46,10 @@ CTC « BR-FR ») through Saxon. The mapping choices and the rule that forced eac
   lines is turned positive here, with the same cents.
 - A PROFORMA (no number) has no e-invoice: ``ValueError``.
 
-The PDF (LibreOffice kept warm)
--------------------------------
-performance.md asks for one LibreOffice process per worker, not one start per
-file. ``PdfConverter`` starts ``soffice --headless`` once with a private
-profile (``-env:UserInstallation``), listening on a named pipe, and keeps a
-tiny document open in it; each conversion is then an ordinary ``soffice
---convert-to`` command line, which LibreOffice hands to the running instance
-through its single-instance pipe (the one bound to the profile) and which
-waits until the PDF is written. The open document matters: without it the
-instance quits after the first handed-over conversion. The instance is ready
-when that document is loaded (LibreOffice's lock file beside it) or its pipe
-exists. It is restarted, and the request retried once, if it died or hung.
-
-Measured here (LibreOffice 7.4, 2 cores, warm disk cache): the first start
-with a new profile takes about 1.3 s; then a conversion costs about 0.08 s
-for a one-page document and 0.19 s for the 10-page cahier des charges
-template, against 0.32 s and 0.41 s when each file starts its own LibreOffice
-(about 1 s each when the disk cache is cold).
-
-Why not UNO: the ``uno`` module comes with Debian's ``python3-uno`` for
-Debian's own Python only (it is not importable from this virtualenv, nor from
-one made with another Python), and ``unoserver`` needs it as well. The
-approach here needs nothing but ``soffice``, so CI needs no extra package.
-
-The PDF is PDF/A-3b (export option ``SelectPdfVersion`` = 3, given as JSON,
-LibreOffice ≥ 7.4); the converter checks the result declares it. Without
-LibreOffice, ``LibreOfficeUnavailable`` carries a French notice: the ``.docx``
-is still produced.
+The PDF
+-------
+``PdfConverter`` (``pipeline/libreoffice.py``) makes it: a PDF/A-3b from a
+LibreOffice started once and kept warm for a whole run.
 
 The Factur-X PDF
 ----------------
@@ -92,24 +68,10 @@ dead objects inside the file).
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import shutil
-import signal
-import subprocess
-import tempfile
-import threading
-import time
-import uuid
-import weakref
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
-from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import facturx
@@ -129,6 +91,7 @@ from pipeline.invoicing.document import (
     legal_status,
     registration,
 )
+from pipeline.libreoffice import pdfa_part
 from pipeline.workspace import Seller
 
 log = logging.getLogger(__name__)
@@ -145,23 +108,8 @@ DIRECTORY_SCHEME = "0225"  # the French e-invoicing directory
 FRANCHISE_CODE = "VATEX-FR-FRANCHISE"
 
 
-PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"3"}}'
-INSTALL_HINT = (
-    "Installez LibreOffice (Debian ou Ubuntu : « sudo apt install libreoffice-writer-nogui » ; "
-    "Windows ou macOS : https://fr.libreoffice.org/download/) puis relancez."
-)
-
-
 class EInvoiceError(AmoorError):
     """The Factur-X XML or PDF could not be made valid."""
-
-
-class LibreOfficeUnavailable(AmoorError):
-    """LibreOffice is absent or cannot start: a notice, the .docx is still produced."""
-
-
-class PdfConversionError(AmoorError):
-    """LibreOffice runs but could not turn a document into a PDF/A-3."""
 
 
 # --------------------------------------------------------------------------- XML
@@ -383,302 +331,6 @@ def _decimal(value: Decimal, most: int, least: int = 0) -> str:
     return f"{value.quantize(Decimal(1).scaleb(-places)):f}"
 
 
-# --------------------------------------------------------------------------- PDF
-
-
-def _notice(detail: str) -> str:
-    return (
-        f"{detail} : la facture est produite au format Word (.docx), mais sans PDF/A-3 ni "
-        f"Factur-X. {INSTALL_HINT}"
-    )
-
-
-@dataclass
-class _Instance:
-    """The running LibreOffice: its process, the pipe it listens on, the document it keeps open."""
-
-    process: subprocess.Popen[bytes]
-    pipe: str
-    keep_open: Path
-
-    @property
-    def _lock_file(self) -> Path:
-        return self.keep_open.with_name(f".~lock.{self.keep_open.name}#")
-
-    def _pipe_files(self) -> list[Path]:
-        getuid = getattr(os, "getuid", None)  # POSIX: /tmp/OSL_PIPE_<uid>_<name>
-        if getuid is None:
-            return []
-        return [Path(folder, f"OSL_PIPE_{getuid()}_{self.pipe}") for folder in ("/tmp", "/var/tmp")]
-
-    def ready(self) -> bool:
-        """The kept-open document is loaded (LibreOffice locked it), or the pipe listens.
-
-        Both names are new at each start, so a leftover of a killed instance
-        never passes for a ready one.
-        """
-        return self._lock_file.exists() or any(path.exists() for path in self._pipe_files())
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def stop(self) -> None:
-        """End LibreOffice (its launcher and soffice.bin, one process group)."""
-        process = self.process
-        if process.poll() is None:
-            _signal_group(process, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                _signal_group(process, signal.SIGKILL)
-                process.wait(timeout=10)
-        for path in (*self._pipe_files(), self._lock_file, self.keep_open):
-            with contextlib.suppress(OSError):
-                path.unlink(missing_ok=True)
-
-
-def _signal_group(process: subprocess.Popen[bytes], signum: int) -> None:
-    killpg = getattr(os, "killpg", None)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        if killpg is not None:
-            killpg(process.pid, signum)  # the group of our own child, started with setsid
-        else:  # Windows
-            process.kill()
-
-
-class _State:
-    """What must be cleaned up, held apart from the converter for ``weakref.finalize``."""
-
-    def __init__(self, work: Path) -> None:
-        self.work = work
-        self.instance: _Instance | None = None
-
-    def stop(self) -> None:
-        if self.instance is not None:
-            self.instance.stop()
-            self.instance = None
-
-    def close(self) -> None:
-        self.stop()
-        shutil.rmtree(self.work, ignore_errors=True)
-
-
-class PdfConverter:
-    """Word → PDF/A-3b with one LibreOffice started once and kept warm.
-
-    Start it once per worker, convert many documents, close it (or use it as a
-    context manager; it is also closed when collected or at exit). LibreOffice
-    starts on the first conversion; ``starts`` counts how many times it did (it
-    is restarted once if it died or hung). Not for concurrent use from several
-    threads of one converter (calls are serialised), nor for several converters
-    on one ``profile``: give each worker its own.
-
-    ``profile`` is the LibreOffice user profile (kept between runs, the first
-    start is slower); by default a temporary one is made and removed at close.
-    """
-
-    def __init__(
-        self,
-        profile: Path | None = None,
-        *,
-        soffice: str | None = None,
-        timeout: float = 120.0,
-        startup_timeout: float = 60.0,
-    ) -> None:
-        found = soffice or shutil.which("soffice") or shutil.which("libreoffice")
-        if found is None:
-            raise LibreOfficeUnavailable(_notice("LibreOffice (soffice) est introuvable"))
-        self._soffice = found
-        self._state = _State(Path(tempfile.mkdtemp(prefix="amoor-libreoffice-")))
-        self._finalizer = weakref.finalize(self, self._state.close)
-        self.profile = (profile or self._state.work / "profile").resolve()
-        self.timeout = timeout
-        self.startup_timeout = startup_timeout
-        self.starts = 0
-        self._jobs = 0
-        self._lock = threading.Lock()
-
-    def __enter__(self) -> PdfConverter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Stop LibreOffice and remove the temporary files."""
-        with self._lock:
-            self._finalizer()
-
-    def convert(self, docx: bytes) -> bytes:
-        """The PDF/A-3b of one Word document."""
-        return self.convert_many([docx])[0]
-
-    def convert_many(self, documents: Sequence[bytes]) -> list[bytes]:
-        """The PDF/A-3b of each Word document, in order, in one request to LibreOffice."""
-        if not documents:
-            return []
-        with self._lock:
-            if not self._finalizer.alive:
-                raise RuntimeError("PdfConverter is closed")
-            try:
-                self._running()
-                return self._run(documents)
-            except _InstanceLost as lost:  # died or hung: once more with a new instance
-                log.warning("LibreOffice perdu (%s) : redémarrage", lost)
-                self._state.stop()
-            self._running()
-            try:
-                return self._run(documents)
-            except _InstanceLost as lost:
-                self._state.stop()
-                raise PdfConversionError(
-                    f"LibreOffice n'a pas pu convertir le document en PDF : {lost}."
-                ) from lost
-
-    # -- the instance
-
-    def _running(self) -> _Instance:
-        instance = self._state.instance
-        if instance is not None and instance.alive():
-            return instance
-        self._state.stop()
-        instance = self._start()
-        self._state.instance = instance
-        return instance
-
-    def _start(self) -> _Instance:
-        name = f"amoor-{os.getpid()}-{uuid.uuid4().hex[:12]}"
-        keep_open = self._state.work / f"{name}.txt"
-        keep_open.write_text("amoor\n", encoding="utf-8")
-        log_path = self._state.work / "soffice.log"
-        command = [
-            self._soffice,
-            f"-env:UserInstallation={self.profile.as_uri()}",
-            "--headless",
-            "--invisible",
-            "--nologo",
-            "--norestore",
-            f"--accept=pipe,name={name};urp;",
-            # An open document keeps the instance alive: without it, LibreOffice
-            # quits after the first conversion handed over to it.
-            str(keep_open),
-        ]
-        started = time.monotonic()
-        try:
-            with log_path.open("ab") as log_file:
-                process = subprocess.Popen(
-                    command,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log_file,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-        except OSError as exc:
-            raise LibreOfficeUnavailable(
-                _notice(f"LibreOffice ({self._soffice}) ne peut pas être lancé : {exc}")
-            ) from exc
-        self.starts += 1
-        instance = _Instance(process, name, keep_open)
-        while not instance.ready():
-            if not instance.alive():
-                raise LibreOfficeUnavailable(
-                    _notice(
-                        f"LibreOffice s'est arrêté au démarrage (code {process.returncode} ; "
-                        f"un autre LibreOffice utilise-t-il le profil {self.profile} ?) "
-                        f"{_tail(log_path)}"
-                    )
-                )
-            if time.monotonic() - started > self.startup_timeout:
-                instance.stop()
-                raise LibreOfficeUnavailable(
-                    _notice(f"LibreOffice n'a pas démarré en {self.startup_timeout:.0f} s")
-                )
-            time.sleep(0.05)
-        log.info("LibreOffice démarré en %.1f s", time.monotonic() - started)
-        return instance
-
-    # -- one request
-
-    def _run(self, documents: Sequence[bytes]) -> list[bytes]:
-        self._jobs += 1
-        job = self._state.work / f"job-{self._jobs}"
-        out = job / "pdf"
-        out.mkdir(parents=True)
-        try:
-            sources = []
-            for index, data in enumerate(documents, 1):
-                source = job / f"document-{index:03d}.docx"
-                source.write_bytes(data)
-                sources.append(source)
-            command = [
-                self._soffice,
-                f"-env:UserInstallation={self.profile.as_uri()}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                PDF_FILTER,
-                "--outdir",
-                str(out),
-                *map(str, sources),
-            ]
-            # This command line is handed to the running instance, and waits for it.
-            try:
-                subprocess.run(
-                    command,
-                    stdin=subprocess.DEVNULL,
-                    capture_output=True,
-                    timeout=self.timeout,
-                    check=False,
-                )
-            except subprocess.TimeoutExpired as exc:
-                raise _InstanceLost(f"pas de réponse en {self.timeout:.0f} s") from exc
-            pdfs = []
-            for index, source in enumerate(sources, 1):
-                target = out / f"{source.stem}.pdf"
-                if not target.is_file():
-                    instance = self._state.instance
-                    if instance is None or not instance.alive():
-                        raise _InstanceLost("LibreOffice s'est arrêté pendant la conversion")
-                    raise PdfConversionError(
-                        f"LibreOffice n'a pas pu convertir le document n° {index} en PDF "
-                        f"(fichier Word illisible ?). "
-                        f"{_tail(self._state.work / 'soffice.log')}"
-                    )
-                pdf = target.read_bytes()
-                if _pdfa_part(pdf) != "3":
-                    raise PdfConversionError(
-                        "LibreOffice a produit un PDF qui n'est pas un PDF/A-3 : "
-                        "LibreOffice 7.4 ou plus récent est nécessaire."
-                    )
-                pdfs.append(pdf)
-            return pdfs
-        finally:
-            shutil.rmtree(job, ignore_errors=True)
-
-
-class _InstanceLost(Exception):
-    """LibreOffice died or hung: restart it and try again once."""
-
-
-def _tail(path: Path, lines: int = 5) -> str:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-    last = [line for line in text.splitlines() if line.strip()][-lines:]
-    return f"(journal de LibreOffice : {' / '.join(last)})" if last else ""
-
-
-def _pdfa_part(pdf: bytes) -> str | None:
-    metadata = PdfReader(BytesIO(pdf)).xmp_metadata
-    return None if metadata is None else metadata.pdfaid_part
-
-
 # ---------------------------------------------------------------------- Factur-X
 
 
@@ -688,7 +340,7 @@ def facturx_pdf(pdf: bytes, xml: bytes) -> bytes:
     The XML is checked against the XSD again by factur-x; the PDF metadata
     (title, author, subject) are taken from the XML, in French.
     """
-    if _pdfa_part(pdf) != "3":
+    if pdfa_part(pdf) != "3":
         raise EInvoiceError(
             "Le PDF à compléter n'est pas un PDF/A-3 : il doit venir de LibreOffice "
             "(export PDF/A-3)."

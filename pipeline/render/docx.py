@@ -28,7 +28,8 @@ def _multiline(value: Any) -> Listing:
     return Listing(str(value))
 
 
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
+    """The Jinja environment of every render (and of the template check)."""
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     env.filters["multiline"] = _multiline
     return env
@@ -91,7 +92,7 @@ def render_docx(template: Path, context: Mapping[str, Any]) -> bytes:
             f"utiliser le modèle fourni avec amoor."
         ) from exc
     try:
-        document.render(_prepare(context, document), jinja_env=_environment(), autoescape=True)
+        document.render(_prepare(context, document), jinja_env=environment(), autoescape=True)
     except jinja2.UndefinedError as exc:
         raise RenderError(
             f"Le modèle « {template.name} » utilise une donnée inconnue ({exc.message}). "
