@@ -10,6 +10,7 @@ from __future__ import annotations
 from io import BytesIO
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 
@@ -21,12 +22,13 @@ from pipeline.workbook.reader import read_engagement, read_workbook
 from pipeline.workspace import Workspace
 from tests.conftest import EXAMPLES, TODAY
 from tests.libreoffice import convert, needs_libreoffice
-from tests.test_invoicing_flow import set_mission_field
+from tests.samples import set_mission_field
 
 STRATEGIE = next(p for p in EXAMPLES if "strategie" in p.name)
 FOLDER = "Communauté des Trois Vallées - 2026-021"
 GRID = "Kit R.O.I. citoyen - Grille de notation - 2026-021.xlsx"
 GUIDE = "Kit R.O.I. citoyen - Guide d'animation - 2026-021.docx"
+CAHIER = "Cahier des charges - 2026-021.docx"
 
 # What five participants said in the workshop. A grade applies to every criterion,
 # except Chloé's on D7: « Très bien » on INF, RET, EQU and JEU (weights 1,5 + 2 +
@@ -155,6 +157,10 @@ def test_the_filled_grid_ranks_the_dispositifs_and_issues_no_second_invoice(
 ) -> None:
     first = _issued(workspace, tmp_path)
     assert first.analysis.roi is not None and first.analysis.roi.ranking == ()
+    unrated = docx.Document(str(workspace.outbox / FOLDER / CAHIER))
+    assert not any(
+        "R.O.I. citoyen" in p.text for p in unrated.paragraphs if p.style.name == "Heading 1"
+    )
     folder = workspace.outbox / FOLDER
     filled = _fill(folder / GRID, tmp_path / "Grille remplie - atelier du 25 novembre.xlsx")
 
@@ -167,6 +173,13 @@ def test_the_filled_grid_ranks_the_dispositifs_and_issues_no_second_invoice(
     assert result.commit is not None
     written = [p.name for p in result.commit.written]
     assert {GUIDE, GRID} <= set(written)  # the Stratégie documents, rebuilt
+    # The cahier des charges now carries the kit's results, ranked as computed above.
+    cahier = docx.Document(str(folder / CAHIER))
+    headings = [p.text for p in cahier.paragraphs if p.style.name == "Heading 1"]
+    assert "Résultats du kit R.O.I. citoyen" in headings
+    ranking = next(t for t in cahier.tables if t.rows[0].cells[0].text == "Rang")
+    assert [r.cells[2].text for r in ranking.rows[1:]] == ["Bien⁺", "Bien⁻", "Passable⁻"]
+    assert [r.cells[1].text.split(" — ")[0] for r in ranking.rows[1:]] == ["D1", "D4", "D7"]
     # The grid rebuilt from the filled workbook carries its ratings.
     rebuilt = read_engagement(folder / GRID)
     assert rebuilt.ratings == read_engagement(filled).ratings

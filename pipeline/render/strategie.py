@@ -33,6 +33,7 @@ from pipeline.render.context import (
     value,
 )
 from pipeline.render.docx import Context, Picture
+from pipeline.render.roi_context import roi_context
 
 TITLE = "Cahier des charges"
 
@@ -108,6 +109,10 @@ def strategie_context(
         "workshops": _workshops(engagement),
         "devices": _devices(engagement, results),
         "lines": _lines_of_force(results),
+        # The Kit R.O.I. citoyen grid, once filled and built: the dispositifs ranked.
+        "roi": roi_context(engagement, analysis.roi)
+        if analysis.roi is not None and analysis.roi.ranking
+        else {"rated": False},
         # The means first, then any other rubrique of the sheet: every amount is shown.
         "means": parameter_groups(parameters, MEANS_RUBRIQUES)
         + parameter_groups(parameters, SETTING_RUBRIQUES),

@@ -9,16 +9,14 @@ from docx.document import Document as DocumentObject
 from docx.shared import Pt
 
 from templating.common import (
-    CENTER,
     HIGHLIGHT_STYLE,
     RIGHT,
     Row,
     add_table,
     build_cover,
+    build_roi_results,
     build_stakeholder_section,
     bullet,
-    figure,
-    grid_table,
     heading,
     keep,
     para,
@@ -208,81 +206,7 @@ def build_section_roi(doc: DocumentObject) -> None:
     tag(doc, "if not stopped")
     heading(doc, "Résultats de l'atelier R.O.I. citoyen", 1)
     tag(doc, "if roi.rated")
-    para(doc, "{{ roi.intro }}")
-    para(doc, "{{ roi.legend }}")
-    figure(
-        doc,
-        "roi.figure",
-        "Profil de mérite : part de chaque mention, scénario par scénario "
-        "(la mention majoritaire est celle qui franchit la ligne des 50 %)",
-    )
-
-    heading(doc, "Classement", 2)
-    keep(para(doc, "Classement des scénarios", "Caption"))
-    add_table(
-        doc,
-        [
-            ("Rang", 1.2),
-            ("Scénario", 4.6),
-            ("Mention majoritaire", 2.9),
-            ("Au moins cette mention", 2.3),
-            ("Équilibré", 1.9),
-            ("Consensus", 2.1),
-            ("Veto", 2.0),
-        ],
-        [
-            Row(
-                [
-                    "{{ r.rank }}",
-                    "{{ r.code }} — {{ r.title }}",
-                    "{% cellbg r.color %}{{ r.mention }}",
-                    "{{ r.at_least }}",
-                    "{{ r.balanced }}",
-                    "{{ r.consensus }}",
-                    "{{ r.veto }}",
-                ],
-                loop="r in roi.ranking",
-            )
-        ],
-        align=[CENTER, None, CENTER, CENTER, CENTER, CENTER, CENTER],
-        cell_margin=0.1,
-    )
-    tag(doc, "for sentence in roi.sentences")
-    bullet(doc, "{{ sentence }}")
-    tag(doc, "endfor")
-    tag(doc, "if roi.recommendation")
-    para(doc, "{{ roi.recommendation }}", HIGHLIGHT_STYLE)
-    tag(doc, "endif")
-
-    heading(doc, "Mentions majoritaires par critère", 2)
-    keep(
-        para(
-            doc,
-            "Pour chaque scénario, la mention majoritaire de chaque critère, tous "
-            "publics confondus.",
-        )
-    )
-    keep(para(doc, "Mentions majoritaires par scénario et par critère", "Caption"))
-    grid_table(doc, "roi.criteria", "{{ h.code }}", "roi.by_criterion", [])
-    para(doc, "{{ roi.criteria_legend }}", "Caption")
-
-    heading(doc, "Mentions majoritaires par public", 2)
-    keep(
-        para(
-            doc,
-            "La note globale de chaque participant, résumée par public : un scénario "
-            "équilibré obtient au moins Passable dans chaque public.",
-        )
-    )
-    keep(para(doc, "Mentions majoritaires par scénario et par public", "Caption"))
-    grid_table(doc, "roi.publics", "{{ h }}", "roi.by_public", [("Ensemble", "r.overall")])
-
-    tag(doc, "if roi.notes")
-    heading(doc, "Remarques", 2)
-    tag(doc, "for note in roi.notes")
-    bullet(doc, "{{ note }}")
-    tag(doc, "endfor")
-    tag(doc, "endif")
+    build_roi_results(doc, "scénario", "scénarios")
     tag(doc, "else")
     para(doc, "{{ roi.empty_text }}")
     tag(doc, "endif")

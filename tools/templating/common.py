@@ -791,3 +791,92 @@ def build_stakeholder_section(doc: DocumentObject) -> None:
     tag(doc, "else")
     para(doc, "Aucune partie prenante n'est encore recensée.")
     tag(doc, "endif")
+
+
+def build_roi_results(doc: DocumentObject, candidate: str, candidates: str) -> None:
+    """The R.O.I. citoyen results of rated ``candidates`` (« scénarios », « dispositifs »):
+    merit profile, ranking, sentences, recommendation, mentions by criterion and by
+    public, remarks. Context: ``roi`` (``pipeline.render.roi_context.roi_context``),
+    rated; the caller writes the heading and the guards."""
+    para(doc, "{{ roi.intro }}")
+    para(doc, "{{ roi.legend }}")
+    figure(
+        doc,
+        "roi.figure",
+        f"Profil de mérite : part de chaque mention, {candidate} par {candidate} "
+        "(la mention majoritaire est celle qui franchit la ligne des 50 %)",
+    )
+
+    heading(doc, "Classement", 2)
+    keep(para(doc, f"Classement des {candidates}", "Caption"))
+    add_table(
+        doc,
+        [
+            ("Rang", 1.2),
+            (candidate.capitalize(), 4.6),
+            ("Mention majoritaire", 2.9),
+            ("Au moins cette mention", 2.3),
+            ("Équilibré", 1.9),
+            ("Consensus", 2.1),
+            ("Veto", 2.0),
+        ],
+        [
+            Row(
+                [
+                    "{{ r.rank }}",
+                    "{{ r.code }} — {{ r.title }}",
+                    "{% cellbg r.color %}{{ r.mention }}",
+                    "{{ r.at_least }}",
+                    "{{ r.balanced }}",
+                    "{{ r.consensus }}",
+                    "{{ r.veto }}",
+                ],
+                loop="r in roi.ranking",
+            )
+        ],
+        align=[CENTER, None, CENTER, CENTER, CENTER, CENTER, CENTER],
+        cell_margin=0.1,
+    )
+    tag(doc, "for sentence in roi.sentences")
+    bullet(doc, "{{ sentence }}")
+    tag(doc, "endfor")
+    tag(doc, "if roi.recommendation")
+    para(doc, "{{ roi.recommendation }}", HIGHLIGHT_STYLE)
+    tag(doc, "endif")
+
+    heading(doc, "Mentions majoritaires par critère", 2)
+    keep(
+        para(
+            doc,
+            f"Pour chaque {candidate}, la mention majoritaire de chaque critère, tous "
+            "publics confondus.",
+        )
+    )
+    keep(para(doc, f"Mentions majoritaires par {candidate} et par critère", "Caption"))
+    grid_table(doc, "roi.criteria", "{{ h.code }}", "roi.by_criterion", [], candidate.capitalize())
+    para(doc, "{{ roi.criteria_legend }}", "Caption")
+
+    heading(doc, "Mentions majoritaires par public", 2)
+    keep(
+        para(
+            doc,
+            f"La note globale de chaque participant, résumée par public : un {candidate} "
+            "équilibré obtient au moins Passable dans chaque public.",
+        )
+    )
+    keep(para(doc, f"Mentions majoritaires par {candidate} et par public", "Caption"))
+    grid_table(
+        doc,
+        "roi.publics",
+        "{{ h }}",
+        "roi.by_public",
+        [("Ensemble", "r.overall")],
+        candidate.capitalize(),
+    )
+
+    tag(doc, "if roi.notes")
+    heading(doc, "Remarques", 2)
+    tag(doc, "for note in roi.notes")
+    bullet(doc, "{{ note }}")
+    tag(doc, "endfor")
+    tag(doc, "endif")

@@ -25,6 +25,7 @@ from templating.common import (
     Row,
     add_table,
     build_cover,
+    build_roi_results,
     build_stakeholder_section,
     bullet,
     figure,
@@ -305,6 +306,22 @@ def build_section_deliverables(doc: DocumentObject) -> None:
     doc.add_paragraph()
 
 
+def build_section_roi(doc: DocumentObject) -> None:
+    """Once the Kit R.O.I. citoyen grid is filled in a workshop: its results."""
+    tag(doc, "if roi.rated")
+    heading(doc, "Résultats du kit R.O.I. citoyen", 1)
+    keep(
+        para(
+            doc,
+            "Les dispositifs ont été notés avec la grille du kit R.O.I. citoyen, du point de "
+            "vue des citoyens : les participants y répondent à la question « les citoyens "
+            "s’y retrouveront-ils ? ».",
+        )
+    )
+    build_roi_results(doc, "dispositif", "dispositifs")
+    tag(doc, "endif")
+
+
 def build_cahier_strategie() -> DocumentObject:
     doc = start_document("stratégie globale opérationnelle; cahier des charges")
     build_cover(doc)
@@ -315,6 +332,7 @@ def build_cahier_strategie() -> DocumentObject:
     build_section_workshops(doc)
     build_section_devices(doc)
     build_section_lines_of_force(doc)
+    build_section_roi(doc)
     build_section_means(doc)
     build_section_governance(doc)
     build_section_deliverables(doc)
