@@ -604,7 +604,7 @@ def build_cover(doc: DocumentObject) -> None:
     the client, the reference and the date. No header or footer on it."""
     logo = doc.add_paragraph(style="Normal")
     logo.add_run().add_picture(str(LOGO), width=Cm(6))
-    _describe_last_picture(logo, "Logo du cabinet")
+    describe_picture(logo, "Logo du cabinet")
     logo.paragraph_format.space_after = Pt(6)
     firm = para(doc, "{{ firm.name }}")
     firm.runs[0].bold = True
@@ -632,7 +632,7 @@ def build_cover(doc: DocumentObject) -> None:
     date.add_run().add_break(WD_BREAK.PAGE)
 
 
-def _describe_last_picture(paragraph: Paragraph, description: str) -> None:
+def describe_picture(paragraph: Paragraph, description: str) -> None:
     """Alternative text on the paragraph's picture (read by screen readers)."""
     doc_pr = paragraph._p.findall(".//" + qn("wp:docPr"))[-1]
     doc_pr.set("descr", description)

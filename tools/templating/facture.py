@@ -25,6 +25,7 @@ from templating.common import (
     CENTER,
     GREY,
     HIGHLIGHT_STYLE,
+    LOGO,
     MARGIN,
     MID_BLUE,
     PAGE_HEIGHT,
@@ -37,6 +38,7 @@ from templating.common import (
     configure_settings,
     configure_styles,
     configure_theme_fonts,
+    describe_picture,
     heading,
     keep,
     para,
@@ -118,7 +120,11 @@ def configure_invoice_page(doc: DocumentObject) -> None:
     add_text(identity, "{{ seller.legal_line }}")
     pages = section.footer.add_paragraph(style="Footer")
     pages.alignment = RIGHT
-    add_text(pages, "{{ doc.heading }} — {{ buyer.name }} — page ")
+    add_text(
+        pages,
+        "{{ doc.heading }} — {{ buyer.name }}"
+        "{{ ' — réf. ' ~ object.reference if object.reference else '' }} — page ",
+    )
     add_field(pages, "PAGE", "1")
     add_text(pages, " / ")
     add_field(pages, "NUMPAGES", "1")
@@ -216,6 +222,11 @@ def build_invoice_parties(doc: DocumentObject) -> None:
         ],
     )
     name = seller.paragraphs[0]
+    # The firm's logo above its name: a picture the firm replaces in Word, as on the covers.
+    logo = name.insert_paragraph_before(style="Normal")
+    logo.add_run().add_picture(str(LOGO), width=Cm(4.5))
+    describe_picture(logo, "Logo du cabinet")
+    logo.paragraph_format.space_after = Pt(4)
     name.runs[0].bold = True
     name.runs[0].font.size = Pt(14)
     name.runs[0].font.color.rgb = MID_BLUE
