@@ -8,6 +8,7 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+import docx
 import pytest
 
 from pipeline import model as m
@@ -98,6 +99,13 @@ def test_stopped_concertation_gives_a_decision_note(workspace: Workspace) -> Non
         "Kit de communication - 2026-009.docx",  # about the information plan
         "Facture F-2026-0001 - 2026-009.docx",  # « À émettre »
     ]
+    # A decision note carries no workshop grid: no R.O.I. citoyen criteria table.
+    note = docx.Document(str(result.commit.written[0]))
+    headers = [[c.text for c in t.rows[0].cells] for t in note.tables]
+    assert ["Code", "Critère", "Définition"] not in headers
+    assert "la grille R.O.I. citoyen n’est pas employée" in "\n".join(
+        p.text for p in note.paragraphs
+    )
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)

@@ -231,7 +231,10 @@ def test_the_footer_carries_the_legal_identity_and_the_page(tmp_path: Path) -> N
     )
     assert "amoor SAS · SAS au capital de 10 000 € · RCS Paris 123 456 782" in footer
     assert "SIRET 123 456 782 00010 · TVA FR12123456782" in footer
-    assert "Facture n° F-2026-0001 — Commune de Saint-Aubin-des-Brumes — réf. CC-2026-007 — page 1 / 1" in footer
+    assert (
+        "Facture n° F-2026-0001 — Commune de Saint-Aubin-des-Brumes — réf. CC-2026-007 — page 1 / 1"
+        in footer
+    )
     properties = docx.Document(str(path)).core_properties
     assert properties.title == "Facture n° F-2026-0001"
     assert properties.author == "amoor SAS"
@@ -264,7 +267,10 @@ def test_proforma_has_no_number_and_says_so(tmp_path: Path) -> None:
     assert "Document sans valeur comptable : la facture définitive portera un numéro." in text
     assert "F-2026-" not in text
     assert "Référence à rappeler" not in text
-    assert "Facture proforma — Commune de Saint-Aubin-des-Brumes — réf. CC-2026-007 — page 1 / 1" in text
+    assert (
+        "Facture proforma — Commune de Saint-Aubin-des-Brumes — réf. CC-2026-007 — page 1 / 1"
+        in text
+    )
     assert "Net à payer 8 999,99 €" in text
     for mention in LEGAL_MENTIONS:
         assert mention in text, mention

@@ -304,6 +304,7 @@ def _sample(*, stopped: bool) -> dict[str, Any]:
             {"name": "Cahier des charges", "description": "Le présent document."},
             {"name": "Bilan de la concertation", "description": ""},
         ],
+        "evaluation_text": "",
         "evaluation": [
             {
                 "code": "EFF",

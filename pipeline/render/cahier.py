@@ -61,6 +61,12 @@ STOPPED_DELIVERABLES: tuple[tuple[str, str], ...] = (
     ),
 )
 
+STOPPED_EVALUATION = (
+    "Sans atelier, la grille R.O.I. citoyen n'est pas employée : le plan d'information est "
+    "évalué par son bilan (ce qui a été diffusé, à qui, les questions reçues et les réponses "
+    "apportées), présenté aux élus."
+)
+
 STOPPED_TEXT = (
     "La démarche de concertation a été arrêtée avant l'atelier R.O.I. citoyen, d'un commun "
     "accord entre la collectivité et amoor. Cette note consigne la décision et ses motifs "
@@ -103,10 +109,15 @@ def cahier_context(
             {"name": n, "description": d}
             for n, d in (STOPPED_DELIVERABLES if stopped else CONCERTATION_DELIVERABLES)
         ],
-        "evaluation": [
+        # A decision note has no workshop, so no R.O.I. citoyen grid: its plan is judged
+        # by the information's own record.
+        "evaluation": []
+        if stopped
+        else [
             {"code": c.code, "name": c.name, "definition": c.definition}
             for c in engagement.criteria
         ],
+        "evaluation_text": STOPPED_EVALUATION if stopped else "",
     }
 
 

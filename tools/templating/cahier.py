@@ -337,6 +337,8 @@ def build_section_deliverables(doc: DocumentObject) -> None:
             )
         ],
     )
+    tag(doc, "elif evaluation_text")
+    para(doc, "{{ evaluation_text }}")
     tag(doc, "else")
     para(doc, "Les critères d'évaluation restent à définir.")
     tag(doc, "endif")
