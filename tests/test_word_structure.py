@@ -74,6 +74,8 @@ def test_headings_and_lists_use_named_styles_only(documents: list[Path]) -> None
             if style == "Normal" and runs and all(r.bold for r in runs):
                 sizes = {r.font.size.pt for r in runs if r.font.size is not None}
                 assert not sizes or max(sizes) <= 16 or index < 12, (path.name, paragraph.text)
+        for name in HEADINGS:  # a heading never ends a page apart from what follows it
+            assert document.styles[name].paragraph_format.keep_with_next, (path.name, name)
         styles_used = {p.style.name for p in paragraphs}
         if not _is_invoice(path):
             assert "Heading 1" in styles_used, path.name
