@@ -809,34 +809,7 @@ def build_roi_results(doc: DocumentObject, candidate: str, candidates: str) -> N
 
     heading(doc, "Classement", 2)
     keep(para(doc, f"Classement des {candidates}", "Caption"))
-    add_table(
-        doc,
-        [
-            ("Rang", 1.2),
-            (candidate.capitalize(), 4.6),
-            ("Mention majoritaire", 2.9),
-            ("Au moins cette mention", 2.3),
-            ("Équilibré", 1.9),
-            ("Consensus", 2.1),
-            ("Veto", 2.0),
-        ],
-        [
-            Row(
-                [
-                    "{{ r.rank }}",
-                    "{{ r.code }} — {{ r.title }}",
-                    "{% cellbg r.color %}{{ r.mention }}",
-                    "{{ r.at_least }}",
-                    "{{ r.balanced }}",
-                    "{{ r.consensus }}",
-                    "{{ r.veto }}",
-                ],
-                loop="r in roi.ranking",
-            )
-        ],
-        align=[CENTER, None, CENTER, CENTER, CENTER, CENTER, CENTER],
-        cell_margin=0.1,
-    )
+    roi_ranking_table(doc, "roi", candidate)
     tag(doc, "for sentence in roi.sentences")
     bullet(doc, "{{ sentence }}")
     tag(doc, "endfor")
@@ -880,3 +853,36 @@ def build_roi_results(doc: DocumentObject, candidate: str, candidates: str) -> N
     bullet(doc, "{{ note }}")
     tag(doc, "endfor")
     tag(doc, "endif")
+
+
+def roi_ranking_table(doc: DocumentObject, key: str, candidate: str) -> Table:
+    """The ranking of an R.O.I. citoyen result (``key``: its context, e.g. ``roi``), one
+    row per ``candidate`` (« scénario », « dispositif ») with its shaded mention."""
+    return add_table(
+        doc,
+        [
+            ("Rang", 1.2),
+            (candidate.capitalize(), 4.6),
+            ("Mention majoritaire", 2.9),
+            ("Au moins cette mention", 2.3),
+            ("Équilibré", 1.9),
+            ("Consensus", 2.1),
+            ("Veto", 2.0),
+        ],
+        [
+            Row(
+                [
+                    "{{ r.rank }}",
+                    "{{ r.code }} — {{ r.title }}",
+                    "{% cellbg r.color %}{{ r.mention }}",
+                    "{{ r.at_least }}",
+                    "{{ r.balanced }}",
+                    "{{ r.consensus }}",
+                    "{{ r.veto }}",
+                ],
+                loop=f"r in {key}.ranking",
+            )
+        ],
+        align=[CENTER, None, CENTER, CENTER, CENTER, CENTER, CENTER],
+        cell_margin=0.1,
+    )

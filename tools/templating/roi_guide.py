@@ -25,6 +25,7 @@ from templating.common import (
     heading,
     keep,
     para,
+    roi_ranking_table,
     start_document,
     table_of_contents,
     tag,
@@ -420,34 +421,7 @@ def build_section_example(doc: DocumentObject) -> None:
         "Profil de mérite de l’exemple : part de chaque mention, dispositif par dispositif",
     )
     keep(para(doc, "Classement des dispositifs de l’exemple", "Caption"))
-    add_table(
-        doc,
-        [
-            ("Rang", 1.2),
-            ("Dispositif", 4.6),
-            ("Mention majoritaire", 2.9),
-            ("Au moins cette mention", 2.3),
-            ("Équilibré", 1.9),
-            ("Consensus", 2.1),
-            ("Veto", 2.0),
-        ],
-        [
-            Row(
-                [
-                    "{{ r.rank }}",
-                    "{{ r.code }} — {{ r.title }}",
-                    "{% cellbg r.color %}{{ r.mention }}",
-                    "{{ r.at_least }}",
-                    "{{ r.balanced }}",
-                    "{{ r.consensus }}",
-                    "{{ r.veto }}",
-                ],
-                loop="r in example.roi.ranking",
-            )
-        ],
-        align=[CENTER, None, CENTER, CENTER, CENTER, CENTER, CENTER],
-        cell_margin=0.1,
-    )
+    roi_ranking_table(doc, "example.roi", "dispositif")
     keep(para(doc, "Mentions majoritaires de l’exemple, par public", "Caption"))
     grid_table(
         doc,
