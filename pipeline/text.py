@@ -30,6 +30,10 @@ _PERCENT = re.compile(r"(\d) %")
 _GUILLEMET_OPEN = re.compile("«[ \u00a0\u202f]*")
 _GUILLEMET_CLOSE = re.compile("[ \u00a0\u202f]*»")
 _EURO = re.compile(r"(\d) €")
+_NUMERO = re.compile(r"\b([nN]°) (?=\w)")
+# « 31 000 habitants » typed with plain spaces: a figure never breaks across lines. One to
+# three digits, then groups of three (« 2026 100 » is not a number with a separator).
+_THOUSANDS = re.compile(r"(?<![\d,.])(\d{1,3})((?: \d{3})+)(?![\d,])")
 # A typewriter apostrophe between two letters (« l'atelier », « aujourd'hui »).
 _APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
 
@@ -49,12 +53,15 @@ def french_spacing(value: str) -> str:
     Only spaces already typed are made unbreakable (a colon in « 10:30 » or a web
     address is left alone): no-break space before « : », inside « » (added when
     missing) and before « € » after a figure; narrow no-break space before « ; ! ? »
-    and « % ». A ' between two letters becomes ’, except in an e-mail address.
+    and « % », and between the groups of a figure typed « 31 000 »; no-break space after
+    « n° ». A ' between two letters becomes ’, except in an e-mail address.
     """
     value = _BEFORE_COLON.sub("\u00a0\\1", value)
     value = _BEFORE_PUNCT.sub("\u202f\\1", value)
     value = _GUILLEMET_OPEN.sub("«\u00a0", value)
     value = _GUILLEMET_CLOSE.sub("\u00a0»", value)
     value = _EURO.sub("\\1\u00a0€", value)
+    value = _NUMERO.sub("\\1\u00a0", value)
+    value = _THOUSANDS.sub(lambda n: n.group(1) + n.group(2).replace(" ", "\u202f"), value)
     value = _WORD.sub(_typographic_apostrophe, value)
     return _PERCENT.sub("\\1\u202f%", value)

@@ -306,3 +306,17 @@ def _lists(sheet: Any) -> dict[str, str]:
         if dv.type == "list"
         for cell_range in dv.sqref.ranges
     }
+
+
+@pytest.mark.parametrize("offer", list(m.Offer), ids=lambda o: o.name)
+def test_every_sheet_prints_on_the_width_of_an_a4_page(offer: m.Offer) -> None:
+    book = openpyxl.load_workbook(BytesIO(blank_workbook(offer)))
+    for sheet in book.worksheets:
+        assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4, sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+        if sheet.title not in (README_SHEET,):
+            assert sheet.print_title_rows == "$1:$1", sheet.title  # headers on every page
+    notation = book["Notation ROI"] if "Notation ROI" in book.sheetnames else None
+    if notation is not None:  # not the 500 formatted rows: the blank ones worth printing
+        assert str(notation.print_area).endswith("$21")

@@ -236,7 +236,7 @@ def test_the_footer_carries_the_legal_identity_and_the_page(tmp_path: Path) -> N
         in footer
     )
     properties = docx.Document(str(path)).core_properties
-    assert properties.title == "Facture n° F-2026-0001"
+    assert properties.title == "Facture n°\u00a0F-2026-0001"  # French spacing there too
     assert properties.author == "amoor SAS"
 
 

@@ -61,7 +61,7 @@ def test_the_guide_explains_the_clients_own_grid() -> None:
     assert [(c["code"], c["weight"]) for c in criteria] == list(
         zip([c.code for c in engagement.criteria], weights, strict=True)
     )
-    assert "Critères ROI" in str(context["criteria_origin"])
+    assert "que la collectivité a retenus pour la mission" in str(context["criteria_origin"])
     assert "« Retour » (RET)" in str(context["weights_text"])  # the heaviest criterion
     devices = context["devices"]
     assert isinstance(devices, list)

@@ -25,9 +25,12 @@ NBSP, NNBSP = "\u00a0", "\u202f"
         ("Vraiment ? Oui ! Bien ; merci", f"Vraiment{NNBSP}? Oui{NNBSP}! Bien{NNBSP}; merci"),
         ("« Bonjour »", f"«{NBSP}Bonjour{NBSP}»"),
         ("«Bonjour»", f"«{NBSP}Bonjour{NBSP}»"),  # the missing spaces are added
-        ("50 % et 3 000 €", f"50{NNBSP}% et 3 000{NBSP}€"),
+        ("50 % et 3 000 €", f"50{NNBSP}% et 3{NNBSP}000{NBSP}€"),
         ("10:30, https://example.org", "10:30, https://example.org"),  # no space typed: as is
-        ("o'brien@example.org", "o'brien@example.org"),  # an e-mail address stays usable
+        ("o'brien@example.org", "o'brien@example.org"),
+        ("31 000 habitants, 1 200 000 €", f"31{NNBSP}000 habitants, 1{NNBSP}200{NNBSP}000{NBSP}€"),
+        ("en 2026 100 personnes", "en 2026 100 personnes"),  # not one figure
+        ("arrêté n° 87", f"arrêté n°{NBSP}87"),  # an e-mail address stays usable
         ("'cité' et l' ", "'cité' et l' "),  # a quote is not an elision
     ],
 )

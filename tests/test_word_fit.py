@@ -14,7 +14,6 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
-from docx.shared import Pt
 
 from pipeline.build import build
 from pipeline.workspace import init_workspace

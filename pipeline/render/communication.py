@@ -169,16 +169,15 @@ def _intro(mission: m.Mission, title: str, stopped: bool) -> str:
 def _source_note(engagement: m.Engagement, proposal: Proposal, derived: bool) -> str:
     if derived:
         return (
-            "Le classeur n'a pas de feuille « Communication » : le plan, les canaux et le "
-            f"calendrier ci-après sont proposés à partir {proposal.basis}. "
-            "C'est une proposition à compléter avec la collectivité (dates, responsables, "
-            "supports)."
+            "Le plan, les canaux et le calendrier ci-après sont une proposition à compléter, "
+            f"établie à partir {proposal.basis} : dates, responsables et supports sont à "
+            "arrêter ensemble avant toute diffusion."
         )
     count = plural(len(engagement.communication), "action")
     return (
-        f"Le plan reprend la feuille « Communication » du classeur ({count}) ; les cibles "
-        "viennent aussi du registre des parties prenantes, traitées selon leur place dans la "
-        "grille pouvoir / intérêt."
+        f"Le plan reprend le plan de communication arrêté avec la collectivité ({count}) ; les "
+        "cibles viennent aussi du registre des parties prenantes, traitées selon leur place "
+        "dans la grille pouvoir / intérêt."
     )
 
 
@@ -273,7 +272,7 @@ def _targets(
                         "name": s.name,
                         "quadrant": s.quadrant.value,
                         "role": s.role or "—",
-                        "contact": s.contact or "À compléter",
+                        "contact": s.contact,  # blank when unknown: the cell is there to fill
                     }
                     for s in members
                 ],
@@ -296,14 +295,13 @@ def _external(
     from_sheet = bool(engagement.communication and announced)
     return {
         "key_message": announced if from_sheet else proposal.key_message,
-        "key_message_note": "Le message de l'annonce, repris de la feuille « Communication » : "
-        "il ouvre chaque support, les autres messages le déclinent."
+        "key_message_note": "Le message de l'annonce, tel que le plan de communication le "
+        "prévoit : il ouvre chaque support, les autres messages le déclinent."
         if from_sheet
         else "Message proposé à partir de l'intitulé de la démarche et de son niveau de "
         "participation : à ajuster avec la collectivité, puis à reprendre sur chaque support.",
         "stakes_missing": "Ce qui est soumis au débat et ce qui ne l'est pas reste à écrire "
-        "avec la collectivité (champ « Enjeux » de la feuille « Mission »), avant toute "
-        "diffusion.",
+        "ensemble, avant toute diffusion.",
         "how_heading": "Comment s'informer et poser ses questions"
         if facts.stopped
         else "Comment participer",
@@ -370,7 +368,7 @@ def _calendar(
     missing = (
         "Aucune action n'est proposée à ce temps fort : à compléter."
         if derived
-        else "Aucune action n'est prévue à ce temps fort dans la feuille « Communication » : "
+        else "Aucune action n'est prévue à ce temps fort dans le plan de communication : "
         "à compléter."
     )
     return [
@@ -398,8 +396,7 @@ def _row(a: m.CommunicationAction) -> Context:
 def _calendar_note(derived: bool) -> str:
     if derived:
         return (
-            "Calendrier proposé, à compléter : le classeur n'a pas de feuille « Communication ». "
-            "Les temps forts et leurs moments découlent de la démarche ; les dates à fixer, les "
-            "supports et les responsables sont à arrêter avec la collectivité."
+            "Calendrier proposé, à compléter : les temps forts et leurs moments découlent de la "
+            "démarche ; les dates, les supports et les responsables sont à arrêter ensemble."
         )
-    return "Le calendrier reprend la feuille « Communication », par temps fort puis par date."
+    return "Le calendrier reprend le plan de communication, par temps fort puis par date."

@@ -149,12 +149,12 @@ def _devices(devices: tuple[m.Device, ...], opinions: tuple[DeviceResult, ...]) 
 def _criteria_origin(criteria: tuple[m.Criterion, ...]) -> str:
     if criteria == m.DEFAULT_CRITERIA:
         return (
-            "La feuille « Critères ROI » du classeur de la mission n’a pas été adaptée : la "
-            "grille reprend les huit critères du R.O.I. citoyen, tous de poids 1."
+            "La grille reprend les huit critères du R.O.I. citoyen, tous de poids 1 : ils "
+            "n’ont pas été adaptés pour la mission."
         )
     return (
-        "Les critères et leurs poids sont ceux que la collectivité a retenus (feuille "
-        "« Critères ROI » du classeur de la mission), tous formulés du point de vue du citoyen."
+        "Les critères et leurs poids sont ceux que la collectivité a retenus pour la mission, "
+        "tous formulés du point de vue du citoyen."
     )
 
 

@@ -35,6 +35,7 @@ from pipeline.workbook.kinds import CodeList, Date, Kind
 # Validations and formats reach this many rows, far beyond a real engagement.
 ROWS = 500
 HEADER_ROW = 1  # where a blank writes the headers of a table sheet
+PRINTED_BLANK_ROWS = 20  # an empty table prints this many rows, to fill in by hand
 README_WIDTH = 110  # the « Lisez-moi » column, in characters
 README_LINE = 95  # characters of 11 pt text that surely fit on one of its lines
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
@@ -106,6 +107,10 @@ def _book(
         for row, record in enumerate(records.get(use.sheet.attr, ()), start=HEADER_ROW + 1):
             for col, column in enumerate(columns, start=1):
                 _put(sheet.cell(row, col), column.kind, _field(record, column))
+        # Printed: the rows filled, and blank ones to write on (formats reach ROWS rows).
+        filled = len(records.get(use.sheet.attr, ()))
+        last_row = HEADER_ROW + max(filled, PRINTED_BLANK_ROWS)
+        sheet.print_area = f"A1:{get_column_letter(len(columns))}{last_row}"
     for sheet in book.worksheets[1:]:  # the « Lisez-moi » rows are sized as they are written
         _fit_heights(sheet)
     return book
@@ -221,6 +226,17 @@ def _validation(column: s.Column, layouts: dict[str, list[s.Column]]) -> DataVal
     return validation
 
 
+def _print_setup(sheet: Worksheet, *, landscape: bool) -> None:
+    """Printed on A4, all columns on the page's width, the header row on every page."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    if sheet.title != s.README_SHEET:
+        sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+
+
 def _style_header(sheet: Worksheet, row: int, count: int) -> None:
     for col in range(1, count + 1):
         cell = sheet.cell(row, col)
@@ -256,6 +272,7 @@ def _add_mission(
     sheet.column_dimensions["B"].width = 60
     sheet.column_dimensions["C"].width = 70
     sheet.freeze_panes = "B2"
+    _print_setup(sheet, landscape=True)
 
 
 def _add_table(
@@ -274,6 +291,7 @@ def _add_table(
         sheet.add_data_validation(validation)
         validation.add(f"{letter}{HEADER_ROW + 1}:{letter}{last}")
     sheet.freeze_panes = "A2"
+    _print_setup(sheet, landscape=True)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{HEADER_ROW}"
 
 
@@ -423,6 +441,7 @@ def _fill_readme(
         lines_count = -(-len(text) * size // (README_LINE * 11)) or 1
         sheet.row_dimensions[row].height = lines_count * size * 1.35
     sheet.column_dimensions["A"].width = README_WIDTH
+    _print_setup(sheet, landscape=False)
 
 
 def _criterion_line(criterion: m.Criterion) -> str:

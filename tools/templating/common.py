@@ -43,7 +43,8 @@ PAGE_HEIGHT = Cm(29.7)
 MARGIN = Cm(2)
 TEXT_WIDTH = Emu(PAGE_WIDTH - 2 * MARGIN)  # 17 cm
 
-TOC_INSTRUCTION = r'TOC \o "1-3" \h \z \u'
+# Two levels: a table of contents that fits its page (level 3 stays in the navigation pane).
+TOC_INSTRUCTION = r'TOC \o "1-2" \h \z \u'
 TOC_PLACEHOLDER = "Table des matières : dans Word, clic droit puis « Mettre à jour les champs »"
 
 # Successors of some w:settings children, in the schema order (CT_Settings), used to
@@ -423,7 +424,7 @@ def start_document(keywords: str) -> DocumentObject:
 
 
 def table_of_contents(doc: DocumentObject) -> None:
-    """The « Table des matières » heading and its TOC field (headings 1 to 3)."""
+    """The « Table des matières » heading and its TOC field (headings 1 and 2)."""
     para(doc, "Table des matières", "TOC Heading")
     add_field(doc.add_paragraph(), TOC_INSTRUCTION, TOC_PLACEHOLDER)
 
@@ -739,7 +740,7 @@ def build_stakeholder_section(doc: DocumentObject) -> None:
     tag(doc, "for g in stakeholders.groups")
     heading(doc, "{{ g.quadrant }} ({{ g.count }})", 2)
     tag(doc, "if g.explanation")
-    para(doc, "{{ g.explanation|multiline }}")
+    keep(para(doc, "{{ g.explanation|multiline }}"))
     tag(doc, "endif")
     keep(para(doc, "Registre des parties prenantes — {{ g.quadrant }}", "Caption"))
     add_table(

@@ -165,7 +165,7 @@ def build_section_internal(doc: DocumentObject) -> None:
     _targets(
         doc,
         "internal.targets",
-        "Aucun élu, service ou prestataire n'est recensé dans la feuille « Parties prenantes » : "
+        "Aucun élu, service ou prestataire n'est encore recensé parmi les parties prenantes : "
         "la liste des relais internes reste à établir.",
     )
 
@@ -228,7 +228,7 @@ def build_section_external(doc: DocumentObject) -> None:
     bullet(doc, " : {{ w.when }}", label="{{ w.moment }}")
     tag(doc, "endfor")
     tag(doc, "if external.calendar_parameters")
-    keep(para(doc, "Le calendrier de la démarche (feuille « Paramètres ») :"))
+    keep(para(doc, "Le calendrier de la démarche :"))
     _entries(doc, "external.calendar_parameters")
     tag(doc, "endif")
     tag(doc, "if external.places")
@@ -253,8 +253,8 @@ def build_section_external(doc: DocumentObject) -> None:
     _targets(
         doc,
         "external.targets",
-        "Aucun habitant, association ou institution n'est encore recensé dans la feuille "
-        "« Parties prenantes » : les publics à toucher restent à identifier.",
+        "Aucun habitant, association ou institution n'est encore recensé parmi les parties "
+        "prenantes : les publics à toucher restent à identifier.",
     )
     heading(doc, "Les cibles du plan de communication", 3)
     tag(doc, "for t in external.plan_targets")
@@ -283,7 +283,7 @@ def build_section_channels(doc: DocumentObject) -> None:
     tag(doc, "endif")
     tag(doc, "for p in channel_parameters")
     heading(doc, "Les moyens de communication prévus", 2)
-    keep(para(doc, "Ceux de la feuille « Paramètres », rubrique Communication (montants HT)."))
+    keep(para(doc, "Les moyens de communication prévus pour la démarche (montants HT)."))
     add_table(
         doc,
         [("Libellé", 5.5), ("Détail", 8.5), ("Montant HT", 3.0)],
@@ -302,9 +302,9 @@ def build_section_channels(doc: DocumentObject) -> None:
 def build_section_calendar(doc: DocumentObject) -> None:
     heading(doc, "Calendrier par temps fort", 1)
     tag(doc, "if derived")
-    para(doc, "{{ calendar_note }}", HIGHLIGHT_STYLE).paragraph_format.space_after = Pt(12)
+    keep(para(doc, "{{ calendar_note }}", HIGHLIGHT_STYLE)).paragraph_format.space_after = Pt(12)
     tag(doc, "else")
-    para(doc, "{{ calendar_note }}")
+    keep(para(doc, "{{ calendar_note }}"))
     tag(doc, "endif")
     tag(doc, "for c in calendar")
     heading(doc, "{{ c.moment }}", 2)

@@ -64,9 +64,9 @@ def build_section_kit(doc: DocumentObject) -> None:
     para(
         doc,
         "Ce kit sert à conduire l’atelier R.O.I. citoyen de la mission « {{ mission.title }} » "
-        "avec {{ mission.collectivite }} : des participants de quatre publics notent les "
-        "dispositifs de participation envisagés en se mettant à la place des habitants. À "
-        "chaque fois, une seule question : les citoyens en retireront-ils assez, au regard de "
+        "avec la collectivité « {{ mission.collectivite }} » : des participants de quatre "
+        "publics notent les dispositifs de participation envisagés en se mettant à la place "
+        "des habitants. À chaque fois, une seule question : les citoyens en retireront-ils assez, au regard de "
         "ce qu’on leur demande ?",
     )
     heading(doc, "Pourquoi un R.O.I. citoyen", 2)
@@ -457,15 +457,14 @@ def build_section_after(doc: DocumentObject) -> None:
         ),
         (
             "Produire",
-            " : le consultant lance « amoor build » sur le classeur. amoor vérifie les notes "
-            "(chaque erreur est signalée avec sa feuille et sa cellule), classe les dispositifs "
-            "et met à jour les livrables de la mission. Aucune nouvelle facture n’est émise : "
-            "la mission garde la sienne.",
+            " : le classeur rempli est remis au consultant d’amoor, qui vérifie les notes "
+            "(chaque erreur lui est signalée avec sa feuille et sa cellule), classe les "
+            "dispositifs et met à jour le cahier des charges de la mission avec le résultat.",
         ),
         (
             "Lire à chaud",
-            " : « amoor analyse » affiche le classement à l’écran sans rien écrire, pour la "
-            "lecture des résultats en fin d’atelier.",
+            " : le consultant peut afficher le classement dès la saisie terminée, pour une "
+            "première lecture des résultats en fin d’atelier.",
         ),
         (
             "Rendre compte",
