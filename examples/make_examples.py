@@ -105,7 +105,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "Coût estimé HT",
     ),
     "Critères ROI": ("Code", "Critère", "Définition", "Poids"),
-    # « Notation ROI »: the criteria columns are inserted before « Commentaire ».
+    # « Notation ROI »: the criteria columns are inserted before « Commentaire »; a
+    # Stratégie's code column is « Dispositif » (see RATED and rating_headers).
     "Notation ROI": ("Participant", "Public", "Scénario", "Commentaire"),
     "Ateliers": ("Code", "Public", "Date", "Lieu", "Participants"),
     "Dispositifs": ("Code", "Dispositif", "Techniques", "Niveau de participation", "Description"),
@@ -115,6 +116,19 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "Tests": ("Scénario", "Paramètres testés", "Cible", "Participant", "Réaction", "Verbatim"),
     "Pistes": ("Code", "Piste", "Conditions de réalisation", "Maturité", "Prochaine étape"),
 }
+
+# What « Notation ROI » rates, per offer: its code column, and the sheet of those codes.
+RATED: dict[str, tuple[str, str]] = {
+    "Concertation citoyenne": ("Scénario", "Scénarios"),
+    "Stratégie globale opérationnelle": ("Dispositif", "Dispositifs"),
+}
+
+
+def rating_headers(code_column: str, criteria: Sequence[str]) -> tuple[str, ...]:
+    """The headers of « Notation ROI »: who, which public, what is rated, the criteria."""
+    participant, public, _scenario, comment = HEADERS["Notation ROI"]
+    return (participant, public, code_column, *criteria, comment)
+
 
 OFFERS = ("Concertation citoyenne", "Stratégie globale opérationnelle", "Émergence de concepts")
 COLLECTIVITY_TYPES = ("Commune", "EPCI", "Département", "Région", "Autre")
@@ -1109,7 +1123,7 @@ def build_saint_aubin(rng: random.Random) -> Workbook:
         wb,
         Table(
             "Notation ROI",
-            (*HEADERS["Notation ROI"][:3], *DEFAULT_CRITERIA, HEADERS["Notation ROI"][3]),
+            rating_headers("Scénario", DEFAULT_CRITERIA),
             list(saint_aubin_ratings(rng)),
         ),
     )
@@ -1691,7 +1705,7 @@ def build_val_de_brume(rng: random.Random) -> Workbook:
         wb,
         Table(
             "Notation ROI",
-            (*HEADERS["Notation ROI"][:3], *DEFAULT_CRITERIA, HEADERS["Notation ROI"][3]),
+            rating_headers("Scénario", DEFAULT_CRITERIA),
             [],
         ),
     )
@@ -2366,6 +2380,126 @@ def trois_vallees_opinions(rng: random.Random) -> list[tuple[Any, ...]]:
     return rows
 
 
+TROIS_VALLEES_CRITERIA: tuple[tuple[Any, ...], ...] = (
+    (
+        "EFF",
+        "Effort raisonnable",
+        "Temps, déplacements et prérequis proportionnés à ce qu’on en retire",
+        1,
+    ),
+    (
+        "ACC",
+        "Accessibilité",
+        "Horaires, lieux, formats, langage, handicap, aller-vers",
+        1,
+    ),
+    (
+        "CLA",
+        "Clarté de l’enjeu",
+        "Je sais ce qui est en débat, ce qui ne l’est pas, et qui décide",
+        1,
+    ),
+    ("INF", "Influence réelle", "Ma contribution peut changer la décision", 1.5),
+    ("RET", "Retour", "On me dira ce qui a été retenu ou écarté, et pourquoi", 2),
+    ("REC", "Reconnaissance", "Écoute, considération, expertise d’usage valorisée", 1),
+    (
+        "EQU",
+        "Équité territoriale",
+        "Que j’habite le bourg-centre ou un hameau, j’ai la même possibilité de "
+        "participer et d’être entendu",
+        "1,5",
+    ),
+    (
+        "JEU",
+        "Place des jeunes",
+        "Les 15–25 ans y trouvent leur place, leurs horaires et leurs outils",
+        1,
+    ),
+)
+
+
+# The Kit R.O.I. citoyen workshop, held after the three workshops: who rated, and what.
+TROIS_VALLEES_ROI_DAY = date(2026, 3, 24)
+TROIS_VALLEES_RATERS = (
+    ("Hélène Sautereau", "Élu"),
+    ("Didier Krawczyk", "Élu"),
+    ("Nathalie Vidalenc", "Élu"),
+    ("Julien Ferrandi", "Agent"),
+    ("Sonia Haddou", "Agent"),
+    ("Thierry Blanchon", "Agent"),
+    ("Lucie Pommeret", "Citoyen"),
+    ("Kevin Lamarque", "Citoyen"),
+    ("Germaine Castaing", "Citoyen"),
+    ("Fabienne Delorme", "Partenaire"),  # centre social itinérant « La Roulotte »
+    ("Rachid Benali", "Partenaire"),  # conseil de développement
+)
+# The workshop rates the lines of force and the dispositifs still debated; D2 (the legal
+# conseil de développement, not open to debate) and D6 (écarté) are left out.
+TROIS_VALLEES_RATED = ("D1", "D3", "D4", "D5", "D7")
+# The Avis workshop whose opinions each R.O.I. public echoes (partners: all of them).
+ROI_PUBLIC_WORKSHOPS = {"Agent": ("A1",), "Élu": ("A2",), "Citoyen": ("A3",)}
+# What each dispositif does to each criterion (EFF ACC CLA INF RET REC EQU JEU), from the
+# verbatims: the hameaux have no network (D3), the jury weighs on the decision (D7)…
+TROIS_VALLEES_CRITERION_SHIFTS: dict[str, tuple[float, ...]] = {
+    "D1": (0.0, 0.0, 0.3, 0.7, 0.3, 0.0, -0.6, 0.4),
+    "D3": (0.6, -0.7, 0.0, -0.5, 0.3, -0.4, -0.8, 0.8),
+    "D4": (0.6, 0.8, 0.0, -0.4, 0.0, 0.5, 0.8, -0.4),
+    "D5": (-0.5, -0.2, 0.2, 0.5, 0.3, 0.6, -0.2, -0.3),
+    "D7": (-0.6, -0.3, 0.4, 0.6, 0.8, 0.4, 0.0, -0.2),
+}
+OPINION_SHIFTS = {"J'aime": 0.5, "Neutre": 0.0, "Je n'aime pas": -0.5}
+TROIS_VALLEES_ROI_COMMENTS: dict[tuple[str, str], str] = {
+    ("D1", "Citoyen"): "Il faudra réserver une part de l’enveloppe aux hameaux.",
+    ("D1", "Agent"): "Instruire les projets prend du temps d’agent : à chiffrer.",
+    ("D3", "Citoyen"): "Sans réseau dans les hameaux, la plateforme ne touche que le bourg.",
+    ("D3", "Élu"): "Utile pour suivre les projets, pas pour débattre.",
+    ("D4", "Citoyen"): "Le jour du marché, c’est là que les gens sont.",
+    ("D4", "Agent"): "À condition de repartir avec des réponses, pas seulement des questions.",
+    ("D4", "Partenaire"): "La Roulotte peut accompagner les tournées dans les hameaux.",
+    ("D5", "Agent"): "Associer les usagers avant le choix du bureau d’études, pas après.",
+    ("D7", "Élu"): "Le conseil communautaire doit garder le dernier mot.",
+    ("D7", "Citoyen"): "Enfin un engagement à répondre point par point.",
+    ("D7", "Partenaire"): "Quatre samedis, c’est beaucoup pour des parents seuls.",
+}
+
+
+def trois_vallees_ratings(
+    rng: random.Random, opinions: Sequence[Sequence[Any]]
+) -> list[tuple[Any, ...]]:
+    """Grades that echo « Avis »: a public grades a dispositif as its workshop liked it
+    (net score), a participant of that workshop as they said, criterion by criterion."""
+    said = {(person, device): opinion for _w, person, device, opinion, *_ in opinions}
+    nets: dict[tuple[str, str], float] = {}
+    for public in ROI_PUBLICS:
+        workshops = ROI_PUBLIC_WORKSHOPS.get(public, ("A1", "A2", "A3"))
+        for device in TROIS_VALLEES_RATED:
+            counts = [TROIS_VALLEES_OPINIONS[device][w] for w in workshops]
+            likes, dislikes = sum(c[0] for c in counts), sum(c[2] for c in counts)
+            nets[public, device] = (likes - dislikes) / sum(sum(c) for c in counts)
+    rows: list[list[Any]] = []
+    for name, public in TROIS_VALLEES_RATERS:
+        temper = rng.choice((-0.3, 0.0, 0.0, 0.3))
+        for device in TROIS_VALLEES_RATED:
+            mean = 2 + 1.5 * nets[public, device] + temper
+            mean += OPINION_SHIFTS.get(said.get((name, device), "Neutre"), 0.0)
+            grades = [
+                min(4, max(0, round(mean + shift + rng.gauss(0, 0.5))))
+                for shift in TROIS_VALLEES_CRITERION_SHIFTS[device]
+            ]
+            rows.append([name, public, device, *grades, ""])
+    for (device, public), text in TROIS_VALLEES_ROI_COMMENTS.items():
+        who = [r for r in rows if r[1] == public and r[2] == device]
+        rng.choice(who)[-1] = text
+    # A few grades typed as their label rather than as a number, a few left blank.
+    grade_cells = [(r, c) for r in range(len(rows)) for c in range(3, 3 + 8)]
+    picked = rng.sample(grade_cells, 13)
+    for r, c in picked[:8]:
+        rows[r][c] = GRADE_LABELS[rows[r][c]]
+    for r, c in picked[8:]:
+        rows[r][c] = None
+    return [tuple(row) for row in rows]
+
+
 def build_trois_vallees(rng: random.Random) -> Workbook:
     wb = new_workbook("Stratégie globale opérationnelle — participation citoyenne")
     add_mission(
@@ -2385,6 +2519,7 @@ def build_trois_vallees(rng: random.Random) -> Workbook:
             "Élu référent": "Hélène Sautereau, vice-présidente à la participation citoyenne",
             "Consultant": "Inès Roussel",
             "Date de début": date(2026, 1, 19),
+            "Date de l'atelier": TROIS_VALLEES_ROI_DAY,
             "Étape": "Atelier réalisé",
             "Contexte": para(
                 "La Communauté des Trois Vallées regroupe 22 communes et 31 000 habitants, d’un "
@@ -2434,49 +2569,17 @@ def build_trois_vallees(rng: random.Random) -> Workbook:
         ),
     )
     add_table(wb, Table("Dispositifs", HEADERS["Dispositifs"], list(TROIS_VALLEES_DEVICES)))
-    add_table(wb, Table("Avis", HEADERS["Avis"], trois_vallees_opinions(rng)))
+    opinions = trois_vallees_opinions(rng)
+    add_table(wb, Table("Avis", HEADERS["Avis"], opinions))
     add_table(wb, Table("Paramètres", HEADERS["Paramètres"], list(TROIS_VALLEES_MEANS)))
+    add_table(wb, Table("Critères ROI", HEADERS["Critères ROI"], list(TROIS_VALLEES_CRITERIA)))
+    criteria = tuple(code for code, *_ in TROIS_VALLEES_CRITERIA)
     add_table(
         wb,
         Table(
-            "Critères ROI",
-            HEADERS["Critères ROI"],
-            [
-                (
-                    "EFF",
-                    "Effort raisonnable",
-                    "Temps, déplacements et prérequis proportionnés à ce qu’on en retire",
-                    1,
-                ),
-                (
-                    "ACC",
-                    "Accessibilité",
-                    "Horaires, lieux, formats, langage, handicap, aller-vers",
-                    1,
-                ),
-                (
-                    "CLA",
-                    "Clarté de l’enjeu",
-                    "Je sais ce qui est en débat, ce qui ne l’est pas, et qui décide",
-                    1,
-                ),
-                ("INF", "Influence réelle", "Ma contribution peut changer la décision", 1.5),
-                ("RET", "Retour", "On me dira ce qui a été retenu ou écarté, et pourquoi", 2),
-                ("REC", "Reconnaissance", "Écoute, considération, expertise d’usage valorisée", 1),
-                (
-                    "EQU",
-                    "Équité territoriale",
-                    "Que j’habite le bourg-centre ou un hameau, j’ai la même possibilité de "
-                    "participer et d’être entendu",
-                    "1,5",
-                ),
-                (
-                    "JEU",
-                    "Place des jeunes",
-                    "Les 15–25 ans y trouvent leur place, leurs horaires et leurs outils",
-                    1,
-                ),
-            ],
+            "Notation ROI",
+            rating_headers("Dispositif", criteria),
+            trois_vallees_ratings(rng, opinions),
         ),
     )
     add_table(
@@ -3266,14 +3369,14 @@ def check(expectation: Expectation) -> list[str]:
     for name in expectation.sheets[1:]:
         ws = wb[name]
         required = HEADERS[name]
-        header_row, headers, rows = read_table(ws, required)
         if name == "Notation ROI":
             criteria = (
                 tuple(r["Code"] for r in tables["Critères ROI"])
                 if "Critères ROI" in tables
                 else DEFAULT_CRITERIA
             )
-            required = (*required[:3], *criteria, required[3])
+            required = rating_headers(RATED[mission["Offre"]][0], criteria)
+        header_row, headers, rows = read_table(ws, required)
         assert tuple(headers) == required, (name, headers)
         assert ws.freeze_panes == f"A{header_row + 1}", (name, ws.freeze_panes)
         assert len(rows) >= expectation.min_rows.get(name, 0), (name, len(rows))
@@ -3300,14 +3403,19 @@ def check(expectation: Expectation) -> list[str]:
         assert set(categories) == set(CATEGORIES), categories
     summary.append("  quadrants : " + ", ".join(f"{k} {v}" for k, v in sorted(quadrants.items())))
 
-    if "Scénarios" in tables:
-        codes = {r["Code"] for r in tables["Scénarios"]}
+    if "Notation ROI" in tables:
+        column, candidates = RATED[mission["Offre"]]
+        codes = [r["Code"] for r in tables[candidates]]
         ratings = tables["Notation ROI"]
-        assert {r["Scénario"] for r in ratings} <= codes
-        pairs = Counter((r["Participant"], r["Scénario"]) for r in ratings)
-        assert all(n == 1 for n in pairs.values()), "une personne note deux fois un scénario"
+        assert {r[column] for r in ratings} <= set(codes), (column, codes)
+        pairs = Counter((r["Participant"], r[column]) for r in ratings)
+        assert all(n == 1 for n in pairs.values()), f"une personne note deux fois un {column}"
         if ratings:
-            summary += roi_summary(ratings, sorted(codes))
+            if "Ateliers" in tables:  # the kit R.O.I. citoyen comes after the workshops
+                held = mission["Date de l'atelier"]
+                assert held and all(w["Date"] < held for w in tables["Ateliers"]), held
+            rated = [c for c in codes if any(r[column] == c for r in ratings)]
+            summary += roi_summary(ratings, column, criteria, rated)
     if "Avis" in tables:
         assert {r["Atelier"] for r in tables["Avis"]} <= {r["Code"] for r in tables["Ateliers"]}
         devices = {r["Code"] for r in tables["Dispositifs"]}
@@ -3321,23 +3429,27 @@ def check(expectation: Expectation) -> list[str]:
     return summary
 
 
-def roi_summary(ratings: list[dict], codes: list[str]) -> list[str]:
-    """Majority grade of the overall grades (lower median), per public and for everyone."""
-    labels = [c for c in DEFAULT_CRITERIA if c in ratings[0]]
+def roi_summary(
+    ratings: list[dict], column: str, labels: Sequence[str], codes: list[str]
+) -> list[str]:
+    """Majority grade of the overall grades (unweighted lower median), per public and for
+    everyone, of the ``codes`` rated in ``column``."""
     written_labels = sum(isinstance(r[c], str) for r in ratings for c in labels)
     blanks = sum(r[c] is None for r in ratings for c in labels)
     lines = [f"  notes saisies en mention : {written_labels}, critères non notés : {blanks}"]
     for code in codes:
         overall: dict[str, list[int]] = {}
         for row in ratings:
-            if row["Scénario"] != code:
+            if row[column] != code:
                 continue
             grades = [g for g in (grade_value(row[c]) for c in labels) if g is not None]
             overall.setdefault(row["Public"], []).append(lower_median(grades))
         everyone = sorted(g for grades in overall.values() for g in grades)
         quartile = len(everyone) // 4
         iqr = everyone[-1 - quartile] - everyone[quartile]
-        per_public = ", ".join(f"{p} {GRADE_LABELS[lower_median(overall[p])]}" for p in ROI_PUBLICS)
+        per_public = ", ".join(
+            f"{p} {GRADE_LABELS[lower_median(overall[p])]}" for p in ROI_PUBLICS if p in overall
+        )
         lines.append(
             f"  {code} : {GRADE_LABELS[lower_median(everyone)]} (écart interquartile "
             f"≈ {iqr}) — {per_public}"
@@ -3424,6 +3536,7 @@ EXAMPLES = (
                 "Avis",
                 "Paramètres",
                 "Critères ROI",
+                "Notation ROI",
                 "Options",
             ),
             {
@@ -3432,6 +3545,7 @@ EXAMPLES = (
                 "Dispositifs": 6,
                 "Avis": 100,
                 "Paramètres": 5,
+                "Notation ROI": 40,
                 "Options": 2,
             },
         ),

@@ -39,3 +39,13 @@ def set_mission_field(source: Path, target: Path, field: str, value: Any) -> Pat
     sheet.cell(row, 2).value = value
     book.save(target)
     return target
+
+
+def without_ratings(source: Path, target: Path) -> Path:
+    """``source`` with its « Notation ROI » sheet emptied (headers kept): the workbook as it
+    was before the Kit R.O.I. citoyen workshop."""
+    book = openpyxl.load_workbook(source)
+    sheet = book["Notation ROI"]
+    sheet.delete_rows(2, sheet.max_row)
+    book.save(target)
+    return target

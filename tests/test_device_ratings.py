@@ -22,9 +22,19 @@ from tests.conftest import EXAMPLES, TODAY
 STRATEGIE = next(p for p in EXAMPLES if "strategie" in p.name)
 
 
-def _with_ratings(tmp_path: Path, rows: list[tuple[Any, ...]], code_header: str) -> Path:
-    """The Stratégie example with a « Notation ROI » sheet rating on EFF and RET only."""
+def _without_sheet(tmp_path: Path) -> Path:
+    """The Stratégie example without its (optional) « Notation ROI » sheet."""
     book = openpyxl.load_workbook(STRATEGIE)
+    del book["Notation ROI"]
+    target = tmp_path / "sans notation.xlsx"
+    book.save(target)
+    return target
+
+
+def _with_ratings(tmp_path: Path, rows: list[tuple[Any, ...]], code_header: str) -> Path:
+    """The Stratégie example whose « Notation ROI » sheet rates on EFF and RET only."""
+    book = openpyxl.load_workbook(STRATEGIE)
+    del book["Notation ROI"]  # the example's own workshop grades
     sheet = book.create_sheet("Notation ROI")
     sheet.append(["Participant", "Public", code_header, "EFF", "RET", "Commentaire"])
     for row in rows:
@@ -34,8 +44,8 @@ def _with_ratings(tmp_path: Path, rows: list[tuple[Any, ...]], code_header: str)
     return target
 
 
-def test_without_the_sheet_a_strategie_has_no_rating_and_no_warning() -> None:
-    engagement = read_engagement(STRATEGIE)
+def test_without_the_sheet_a_strategie_has_no_rating_and_no_warning(tmp_path: Path) -> None:
+    engagement = read_engagement(_without_sheet(tmp_path))
     analysis = analyse(engagement)
     assert engagement.ratings == ()
     assert analysis.roi is not None and analysis.roi.ranking == ()
@@ -111,7 +121,7 @@ def test_amoor_analyse_shows_the_ranking_of_the_dispositifs(tmp_path: Path) -> N
     assert [r["code"] for r in data["ranking"]] == ["D4", "D2"]
     assert data["recommended"] == "D4" and "devices" in data
 
-    unrated = CliRunner().invoke(cli, ["analyse", str(STRATEGIE)]).output
+    unrated = CliRunner().invoke(cli, ["analyse", str(_without_sheet(tmp_path))]).output
     assert "Aucune notation pour l'instant" in unrated
 
 

@@ -2,7 +2,8 @@
 
 The grid is the engagement's own workbook plus a « Notation ROI » sheet; once
 filled and built it ranks the dispositifs, rebuilds the Stratégie documents and
-issues no second invoice.
+issues no second invoice. The Stratégie example holds its workshop's grades: these
+tests start from it with its « Notation ROI » emptied, as before the workshop.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pipeline.workbook.reader import read_engagement, read_workbook
 from pipeline.workspace import Workspace
 from tests.conftest import EXAMPLES, TODAY
 from tests.libreoffice import convert, needs_libreoffice
-from tests.samples import set_mission_field
+from tests.samples import set_mission_field, without_ratings
 
 STRATEGIE = next(p for p in EXAMPLES if "strategie" in p.name)
 FOLDER = "Communauté des Trois Vallées - 2026-021"
@@ -42,6 +43,11 @@ FILLED: dict[str, tuple[str, dict[str, object]]] = {
     "Driss": ("Citoyen", {"D1": "Très bien", "D4": "Bien", "D7": "Insuffisant"}),
     "Emma": ("Partenaire", {"D1": "Passable", "D4": "Passable", "D7": "Passable"}),
 }
+
+
+def _unrated(tmp_path: Path) -> Path:
+    """The Stratégie example before its Kit R.O.I. citoyen workshop: nothing rated."""
+    return without_ratings(STRATEGIE, tmp_path / STRATEGIE.name)
 
 
 def _fill(grid: Path, target: Path) -> Path:
@@ -69,7 +75,9 @@ def _fill(grid: Path, target: Path) -> Path:
 
 def _issued(workspace: Workspace, tmp_path: Path) -> BuildResult:
     """The Stratégie example built with « Facture » = « À émettre »: a number is issued."""
-    source = set_mission_field(STRATEGIE, tmp_path / STRATEGIE.name, "Facture", "À émettre")
+    source = set_mission_field(
+        _unrated(tmp_path), tmp_path / STRATEGIE.name, "Facture", "À émettre"
+    )
     result = build(source, workspace, today=TODAY)
     assert result.invoice_number == "F-2026-0001"
     return result
@@ -80,14 +88,18 @@ def test_a_strategie_gives_the_kit_guide_and_grid(workspace: Workspace) -> None:
     assert result.commit is not None
     written = [p.name for p in result.commit.written]
     assert {GUIDE, GRID, "Facture proforma - 2026-021.docx"} <= set(written)
+    # The example's workshop is held: its grid carries its grades, ready to be completed.
+    ratings = read_engagement(STRATEGIE).ratings
+    assert ratings and read_engagement(workspace.outbox / FOLDER / GRID).ratings == ratings
 
 
 def test_the_grid_is_the_engagement_with_a_rating_sheet_ready_to_fill(
-    workspace: Workspace,
+    workspace: Workspace, tmp_path: Path
 ) -> None:
-    build(STRATEGIE, workspace, today=TODAY)
+    unrated = _unrated(tmp_path)
+    build(unrated, workspace, today=TODAY)
     data = (workspace.outbox / FOLDER / GRID).read_bytes()
-    engagement = read_engagement(STRATEGIE)
+    engagement = read_engagement(unrated)
     assert read_workbook(data, GRID) == engagement  # every sheet carries the engagement's data
 
     book = openpyxl.load_workbook(BytesIO(data))
@@ -192,7 +204,7 @@ def test_the_filled_grid_ranks_the_dispositifs_and_issues_no_second_invoice(
 def test_the_grid_saved_by_libreoffice_gives_the_same_ranking(
     workspace: Workspace, tmp_path: Path, lo_profile: Path
 ) -> None:
-    build(STRATEGIE, workspace, today=TODAY)
+    build(_unrated(tmp_path), workspace, today=TODAY)
     filled = _fill(workspace.outbox / FOLDER / GRID, tmp_path / "remplie.xlsx")
     saved = convert(filled, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo", lo_profile)
     assert saved.read_bytes() != filled.read_bytes()
@@ -206,7 +218,7 @@ def test_the_grid_saved_by_libreoffice_gives_the_same_ranking(
 def test_a_blank_grade_is_not_rated_and_a_wrong_one_is_located(
     workspace: Workspace, tmp_path: Path
 ) -> None:
-    build(STRATEGIE, workspace, today=TODAY)
+    build(_unrated(tmp_path), workspace, today=TODAY)
     filled = _fill(workspace.outbox / FOLDER / GRID, tmp_path / "remplie.xlsx")
     book = openpyxl.load_workbook(filled)
     book["Notation ROI"]["E3"] = None  # Élodie leaves ACC of D4 blank

@@ -162,7 +162,10 @@ def _blocks(path: Path) -> list[tuple[str, int, str]]:
     ("emptied", "dropped"),
     [
         (("Avis",), ()),
-        (("Ateliers", "Dispositifs", "Avis", "Parties prenantes"), ("Paramètres", "Critères ROI")),
+        (
+            ("Ateliers", "Dispositifs", "Avis", "Parties prenantes", "Notation ROI"),
+            ("Paramètres", "Critères ROI"),
+        ),
     ],
     ids=["sans-avis", "presque-vide"],
 )
@@ -202,8 +205,9 @@ def test_cahier_opened_by_libreoffice_shows_everything(
     workspace: Workspace, tmp_path: Path, lo_profile: Path
 ) -> None:
     engagement = read_engagement(TROIS_VALLEES)
-    results = analyse(engagement).opinions
-    assert results is not None
+    analysis = analyse(engagement)
+    results, roi = analysis.opinions, analysis.roi
+    assert results is not None and roi is not None and roi.ranking
     build_result = build(TROIS_VALLEES, workspace, today=TODAY)
     assert build_result.commit is not None
     cahier = build_result.commit.written[0]
@@ -234,4 +238,13 @@ def test_cahier_opened_by_libreoffice_shows_everything(
     assert squash(money(total)) in flat
     for criterion in engagement.criteria:
         assert squash(f"{criterion.code} {criterion.name}") in flat, criterion.code
+    # The example's Kit R.O.I. citoyen workshop: the dispositifs ranked, with their mentions,
+    # in the ranking table (rank, code — title, mention), best first.
+    assert "Résultats du kit R.O.I. citoyen" in text
+    at = flat.index(squash("Classement des dispositifs"))
+    for result in roi.ranking:
+        row = squash(f"{result.rank}{result.code} — {result.title}{result.overall.mention}")
+        assert row in flat[at:], result.code
+        at = flat.index(row, at)
+    assert squash(f"Recommandation : le dispositif {roi.recommended} ") in flat
     assert "&amp;" not in text and "&lt;" not in text

@@ -811,6 +811,15 @@ def build_roi_results(doc: DocumentObject, candidate: str, candidates: str) -> N
     heading(doc, "Classement", 2)
     keep(para(doc, f"Classement des {candidates}", "Caption"))
     roi_ranking_table(doc, "roi", candidate)
+    # What the last columns mean; it also keeps the sentences below off the table's edge.
+    para(
+        doc,
+        "Équilibré : chaque public qui l’a noté lui donne au moins Passable. Consensus : "
+        "« consensuel » quand la moitié centrale des notes globales tient dans une mention "
+        "d’écart, « clivant » au-delà. Veto : un public dont un quart au moins des "
+        "participants donne « À rejeter ».",
+        "Caption",
+    )
     tag(doc, "for sentence in roi.sentences")
     bullet(doc, "{{ sentence }}")
     tag(doc, "endfor")

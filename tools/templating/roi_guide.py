@@ -66,8 +66,8 @@ def build_section_kit(doc: DocumentObject) -> None:
         "Ce kit sert à conduire l’atelier R.O.I. citoyen de la mission « {{ mission.title }} » "
         "avec la collectivité « {{ mission.collectivite }} » : des participants de quatre "
         "publics notent les dispositifs de participation envisagés en se mettant à la place "
-        "des habitants. À chaque fois, une seule question : les citoyens en retireront-ils assez, au regard de "
-        "ce qu’on leur demande ?",
+        "des habitants. À chaque fois, une seule question : les citoyens en retireront-ils "
+        "assez, au regard de ce qu’on leur demande ?",
     )
     heading(doc, "Pourquoi un R.O.I. citoyen", 2)
     keep(para(doc, "Un dialogue citoyen ne dure que si trois conditions tiennent ensemble :"))
