@@ -17,8 +17,10 @@ from templating.common import (
     build_roi_results,
     build_stakeholder_section,
     bullet,
+    expected_deliverables,
     heading,
     keep,
+    mission_card,
     para,
     start_document,
     table_of_contents,
@@ -46,27 +48,20 @@ def build_section_context(doc: DocumentObject, *, workshop_date: bool = True) ->
     para(doc, "{{ purpose }}")
     keep(para(doc, "Fiche d'identité de la mission", "Caption"))
 
-    def field(label: str, key: str, *, optional: bool = True) -> Row:
-        guard = f"mission.{key}" if optional else None
-        return Row([label, f"{{{{ mission.{key} }}}}"], guard=guard)
-
-    add_table(
+    mission_card(
         doc,
-        [("", 4.5), ("", 12.5)],
         [
-            field("Collectivité", "collectivite", optional=False),
-            field("Type de collectivité", "collectivite_type"),
-            field("Offre", "offer", optional=False),
-            field("Référence", "reference", optional=False),
-            field("Étape", "stage", optional=False),
-            field("Pilote", "pilot"),
-            field("Élu référent", "elected_official"),
-            field("Consultant", "consultant"),
-            field("Date de début", "start_date"),
-            *([field("Date de l'atelier", "workshop_date")] if workshop_date else []),
+            ("Collectivité", "collectivite", False),
+            ("Type de collectivité", "collectivite_type", True),
+            ("Offre", "offer", False),
+            ("Référence", "reference", False),
+            ("Étape", "stage", False),
+            ("Pilote", "pilot", True),
+            ("Élu référent", "elected_official", True),
+            ("Consultant", "consultant", True),
+            ("Date de début", "start_date", True),
+            *([("Date de l'atelier", "workshop_date", True)] if workshop_date else []),
         ],
-        header=False,
-        label_column=True,
     )
     heading(doc, "Contexte", 2)
     tag(doc, "if mission.context")
@@ -310,18 +305,7 @@ def build_section_governance(doc: DocumentObject) -> None:
 
 def build_section_deliverables(doc: DocumentObject) -> None:
     heading(doc, "Livrables attendus et évaluation", 1)
-    heading(doc, "Livrables attendus", 2)
-    tag(doc, "if deliverables")
-    tag(doc, "for d in deliverables")
-    bullet(
-        doc,
-        "{{ ' : ' if d.description else '' }}{{ d.description|multiline }}",
-        label="{{ d.name }}",
-    )
-    tag(doc, "endfor")
-    tag(doc, "else")
-    para(doc, "Les livrables attendus restent à préciser.")
-    tag(doc, "endif")
+    expected_deliverables(doc)
 
     heading(doc, "Évaluation", 2)
     tag(doc, "if evaluation")

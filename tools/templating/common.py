@@ -908,3 +908,34 @@ def roi_ranking_table(doc: DocumentObject, key: str, candidate: str) -> Table:
         align=[CENTER, None, CENTER, CENTER, CENTER, CENTER, CENTER],
         cell_margin=0.1,
     )
+
+
+def mission_card(doc: DocumentObject, fields: Sequence[tuple[str, str, bool]]) -> Table:
+    """The mission's identity card: (label, ``mission`` key, optional) per row, an
+    optional row left out when its value is empty."""
+    return add_table(
+        doc,
+        [("", 4.5), ("", 12.5)],
+        [
+            Row([label, f"{{{{ mission.{key} }}}}"], guard=f"mission.{key}" if optional else None)
+            for label, key, optional in fields
+        ],
+        header=False,
+        label_column=True,
+    )
+
+
+def expected_deliverables(doc: DocumentObject) -> None:
+    """« Livrables attendus »: each of ``deliverables`` (name, description) as a bullet."""
+    heading(doc, "Livrables attendus", 2)
+    tag(doc, "if deliverables")
+    tag(doc, "for d in deliverables")
+    bullet(
+        doc,
+        "{{ ' : ' if d.description else '' }}{{ d.description|multiline }}",
+        label="{{ d.name }}",
+    )
+    tag(doc, "endfor")
+    tag(doc, "else")
+    para(doc, "Les livrables attendus restent à préciser.")
+    tag(doc, "endif")

@@ -21,6 +21,7 @@ from templating.common import (
     bullet,
     heading,
     keep,
+    mission_card,
     para,
     start_document,
     table_of_contents,
@@ -51,27 +52,19 @@ def build_section_presentation(doc: DocumentObject) -> None:
     tag(doc, "endif")
     keep(para(doc, "La démarche en bref", "Caption"))
 
-    def field(label: str, key: str, *, optional: bool = True) -> Row:
-        return Row(
-            [label, f"{{{{ mission.{key} }}}}"], guard=f"mission.{key}" if optional else None
-        )
-
-    add_table(
+    mission_card(
         doc,
-        [("", 4.5), ("", 12.5)],
         [
-            field("Collectivité", "collectivite", optional=False),
-            field("Démarche", "title", optional=False),
-            field("Offre", "offer", optional=False),
-            field("Référence", "reference", optional=False),
-            field("Étape", "stage", optional=False),
-            field("Niveau de participation", "participation_level"),
-            field("Élu référent", "elected_official"),
-            field("Pilote", "pilot"),
-            field("Consultant", "consultant"),
+            ("Collectivité", "collectivite", False),
+            ("Démarche", "title", False),
+            ("Offre", "offer", False),
+            ("Référence", "reference", False),
+            ("Étape", "stage", False),
+            ("Niveau de participation", "participation_level", True),
+            ("Élu référent", "elected_official", True),
+            ("Pilote", "pilot", True),
+            ("Consultant", "consultant", True),
         ],
-        header=False,
-        label_column=True,
     )
     heading(doc, "Mode d'emploi", 2)
     for text in (

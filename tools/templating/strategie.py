@@ -28,6 +28,7 @@ from templating.common import (
     build_roi_results,
     build_stakeholder_section,
     bullet,
+    expected_deliverables,
     figure,
     heading,
     keep,
@@ -263,14 +264,7 @@ def build_section_lines_of_force(doc: DocumentObject) -> None:
 def build_section_deliverables(doc: DocumentObject) -> None:
     """Section 9: the expected deliverables, and the R.O.I. citoyen criteria with weights."""
     heading(doc, "Livrables attendus et évaluation", 1)
-    heading(doc, "Livrables attendus", 2)
-    tag(doc, "for d in deliverables")
-    bullet(
-        doc,
-        "{{ ' : ' if d.description else '' }}{{ d.description|multiline }}",
-        label="{{ d.name }}",
-    )
-    tag(doc, "endfor")
+    expected_deliverables(doc)
 
     heading(doc, "Évaluation", 2)
     tag(doc, "if evaluation")
