@@ -59,22 +59,17 @@ PDF/A-3 are not affected.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 import uuid
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from functools import cache
 from io import BytesIO
 from pathlib import Path
 from types import TracebackType
@@ -82,6 +77,8 @@ from types import TracebackType
 from pypdf import PdfReader
 
 from pipeline.errors import AmoorError
+from pipeline.office_processes import Instance
+from pipeline.uno_python import clean_environment, find_uno_python
 
 log = logging.getLogger(__name__)
 
@@ -122,65 +119,12 @@ class PdfConversionError(AmoorError):
     """LibreOffice runs but could not turn a document into a PDF."""
 
 
-@dataclass
-class _Instance:
-    """The running LibreOffice: its process, the pipe it listens on, the document it keeps open."""
-
-    process: subprocess.Popen[bytes]
-    pipe: str
-    keep_open: Path
-
-    @property
-    def _lock_file(self) -> Path:
-        return self.keep_open.with_name(f".~lock.{self.keep_open.name}#")
-
-    def _pipe_files(self) -> list[Path]:
-        getuid = getattr(os, "getuid", None)  # POSIX: /tmp/OSL_PIPE_<uid>_<name>
-        if getuid is None:
-            return []
-        return [Path(folder, f"OSL_PIPE_{getuid()}_{self.pipe}") for folder in ("/tmp", "/var/tmp")]
-
-    def ready(self) -> bool:
-        """The kept-open document is loaded (LibreOffice locked it), or the pipe listens.
-
-        Both names are new at each start, so a leftover of a killed instance
-        never passes for a ready one.
-        """
-        return self._lock_file.exists() or any(path.exists() for path in self._pipe_files())
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def stop(self) -> None:
-        """End LibreOffice (its launcher and soffice.bin, one process group)."""
-        process = self.process
-        if process.poll() is None:
-            _signal_group(process, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                _signal_group(process, signal.SIGKILL)
-                process.wait(timeout=10)
-        for path in (*self._pipe_files(), self._lock_file, self.keep_open):
-            with contextlib.suppress(OSError):
-                path.unlink(missing_ok=True)
-
-
-def _signal_group(process: subprocess.Popen[bytes], signum: int) -> None:
-    killpg = getattr(os, "killpg", None)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        if killpg is not None:
-            killpg(process.pid, signum)  # the group of our own child, started with setsid
-        else:  # Windows
-            process.kill()
-
-
 class _State:
     """What must be cleaned up, held apart from the converter for ``weakref.finalize``."""
 
     def __init__(self, work: Path) -> None:
         self.work = work
-        self.instance: _Instance | None = None
+        self.instance: Instance | None = None
 
     def stop(self) -> None:
         if self.instance is not None:
@@ -283,13 +227,13 @@ class PdfConverter:
             try:
                 self._running()
                 return run(documents)
-            except _InstanceLost as lost:  # died or hung: once more with a new instance
+            except InstanceLost as lost:  # died or hung: once more with a new instance
                 log.warning("LibreOffice perdu (%s) : redémarrage", lost)
                 self._state.stop()
             self._running()
             try:
                 return run(documents)
-            except _InstanceLost as lost:
+            except InstanceLost as lost:
                 self._state.stop()
                 raise PdfConversionError(
                     f"LibreOffice n'a pas pu convertir le document en PDF : {lost}."
@@ -297,7 +241,7 @@ class PdfConverter:
 
     # -- the instance
 
-    def _running(self) -> _Instance:
+    def _running(self) -> Instance:
         instance = self._state.instance
         if instance is not None and instance.alive():
             return instance
@@ -306,7 +250,7 @@ class PdfConverter:
         self._state.instance = instance
         return instance
 
-    def _start(self) -> _Instance:
+    def _start(self) -> Instance:
         name = f"amoor-{os.getpid()}-{uuid.uuid4().hex[:12]}"
         keep_open = self._state.work / f"{name}.txt"
         keep_open.write_text("amoor\n", encoding="utf-8")
@@ -338,7 +282,7 @@ class PdfConverter:
                 f"LibreOffice ({self._soffice}) ne peut pas être lancé : {exc}"
             ) from exc
         self.starts += 1
-        instance = _Instance(process, name, keep_open)
+        instance = Instance(process, name, keep_open)
         while not instance.ready():
             if not instance.alive():
                 raise LibreOfficeUnavailable(
@@ -394,7 +338,7 @@ class PdfConverter:
                     check=False,
                 )
             except subprocess.TimeoutExpired as exc:
-                raise _InstanceLost(f"pas de réponse en {self.timeout:.0f} s") from exc
+                raise InstanceLost(f"pas de réponse en {self.timeout:.0f} s") from exc
             pdfs = []
             for index, source in enumerate(sources, 1):
                 target = out / f"{source.stem}.pdf"
@@ -435,10 +379,10 @@ class PdfConverter:
                     capture_output=True,
                     timeout=self.timeout,
                     check=False,
-                    env=_clean_environment(),
+                    env=clean_environment(),
                 )
             except subprocess.TimeoutExpired as exc:
-                raise _InstanceLost(f"pas de réponse en {self.timeout:.0f} s") from exc
+                raise InstanceLost(f"pas de réponse en {self.timeout:.0f} s") from exc
             if done.returncode != 0:
                 self._check_alive()
                 detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
@@ -466,10 +410,10 @@ class PdfConverter:
     def _check_alive(self) -> None:
         instance = self._state.instance
         if instance is None or not instance.alive():
-            raise _InstanceLost("LibreOffice s'est arrêté pendant la conversion")
+            raise InstanceLost("LibreOffice s'est arrêté pendant la conversion")
 
 
-class _InstanceLost(Exception):
+class InstanceLost(Exception):
     """LibreOffice died or hung: restart it and try again once."""
 
 
@@ -485,53 +429,3 @@ def _tail(path: Path, lines: int = 5) -> str:
 def pdfa_part(pdf: bytes) -> str | None:
     metadata = PdfReader(BytesIO(pdf)).xmp_metadata
     return None if metadata is None else metadata.pdfaid_part
-
-
-# ------------------------------------------------------------------- the UNO Python
-
-
-def find_uno_python(soffice: str) -> str | None:
-    """A Python interpreter that can ``import uno`` for this LibreOffice, or None.
-
-    LibreOffice's own first (Windows: ``program/python.exe``; macOS:
-    ``Contents/Resources/python``), then the system's (Debian: ``python3-uno``).
-    """
-    program = Path(soffice).resolve().parent
-    candidates: list[Path] = [
-        program / "python.exe",
-        program / "python",
-        program.parent / "Resources" / "python",
-    ]
-    on_path = shutil.which("python3")
-    if on_path:
-        candidates.append(Path(on_path))
-    candidates += [Path(sys.base_prefix) / "bin" / "python3", Path("/usr/bin/python3")]
-    seen: set[Path] = set()
-    for candidate in candidates:
-        if candidate in seen or not candidate.is_file():
-            continue
-        seen.add(candidate)
-        if _imports_uno(str(candidate)):
-            return str(candidate)
-    return None
-
-
-@cache
-def _imports_uno(python: str) -> bool:
-    try:
-        done = subprocess.run(
-            [python, "-c", "import uno"],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=30,
-            check=False,
-            env=_clean_environment(),
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return done.returncode == 0
-
-
-def _clean_environment() -> dict[str, str]:
-    """Our environment without what would make another Python load our packages."""
-    return {k: v for k, v in os.environ.items() if k not in ("PYTHONHOME", "PYTHONPATH")}
