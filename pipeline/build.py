@@ -6,10 +6,13 @@ pure (contexts) or confined to one stage (reading, rendering, writing).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+from filelock import Timeout
 
 from pipeline import model as m
 from pipeline.analysis.overview import Analysis, analyse
@@ -123,11 +126,12 @@ def build(
     engagement = read_workbook(data, workbook.name)  # -> validated model, or WorkbookError
     analysis = analyse(engagement)  # pure: R.O.I. citoyen, opinions, concept tests
     documents = render_all(engagement, analysis, workspace, today)  # bytes in memory
-    billing = bill(engagement, workspace, today, pdf, source=workbook.name)  # numbers once
-    home = mission_folder(workspace.outbox, engagement.mission)
-    placed = [Placed(home, d) for d in documents] + list(billing.documents)
-    placed, pdf_notices = with_pdf_copies(placed, pdf) if with_pdf else (placed, ())
-    written, others = _write(placed, home, source=(workbook.name, data))  # the only writes
+    with _turn(workspace, engagement.mission.reference):  # one process per engagement
+        billing = bill(engagement, workspace, today, pdf, source=workbook.name)  # numbers once
+        home = mission_folder(workspace.outbox, engagement.mission)
+        placed = [Placed(home, d) for d in documents] + list(billing.documents)
+        placed, pdf_notices = with_pdf_copies(placed, pdf) if with_pdf else (placed, ())
+        written, others = _write(placed, home, source=(workbook.name, data))  # the only writes
     return BuildResult(
         engagement,
         analysis,
@@ -136,6 +140,23 @@ def build(
         invoice_number=billing.number,
         other_commits=others,
     )
+
+
+@contextmanager
+def _turn(workspace: Workspace, reference: str) -> Iterator[None]:
+    """The engagement's lock, from its invoice number to its last file written.
+
+    Another build of the same engagement waits its turn; the start-up recovery
+    of another process leaves the engagement alone meanwhile.
+    """
+    try:
+        with workspace.engagement_lock(reference):
+            yield
+    except Timeout:
+        raise AmoorError(
+            f"La mission {reference} est en cours de traitement par un autre amoor depuis "
+            f"plus de dix minutes : relancez quand il aura fini."
+        ) from None
 
 
 def with_pdf_copies(

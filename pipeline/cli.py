@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -20,6 +23,8 @@ from pipeline.errors import AmoorError
 
 if TYPE_CHECKING:
     from pipeline.build import BuildResult
+    from pipeline.invoicing.billing import PdfService
+    from pipeline.recovery import Recovery
     from pipeline.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -94,15 +99,6 @@ def _save(path: Path, data: bytes) -> None:
         )
 
 
-def _existing_file(path: Path) -> None:
-    if path.is_dir():
-        click.echo(f"Erreur : « {path} » est un dossier ; indiquez un fichier .xlsx.", err=True)
-        sys.exit(1)
-    if not path.is_file():
-        click.echo(f"Erreur : fichier introuvable : {path}", err=True)
-        sys.exit(1)
-
-
 @click.group(cls=_Group, context_settings=_HELP)
 @click.option(
     "--workspace",
@@ -130,12 +126,16 @@ def cli(ctx: click.Context, workspace: Path | None, verbose: bool) -> None:
       amoor workbook new "Concertation citoyenne" ma-mission.xlsx
       amoor build ma-mission.xlsx
     """
-    # The log is the developers' trace, in English: shown with -v only. What a
-    # consultant needs to know is printed in French by the commands themselves.
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.CRITICAL,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    # The log is the developers' trace, in English: on the terminal with -v only,
+    # and in the workspace's .amoor/amoor.log. Third-party warnings (matplotlib's
+    # « Glyph … missing from font ») go there too. What a consultant needs to know
+    # is printed in French by the commands themselves.
+    logging.captureWarnings(True)
+    console = logging.StreamHandler()
+    console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    console.setLevel(logging.INFO if verbose else logging.CRITICAL + 1)
+    _install(console, "amoor-console")
+    logging.getLogger().setLevel(logging.INFO)
     ctx.obj = workspace
 
 
@@ -160,11 +160,84 @@ def _today() -> date:
         ) from None
 
 
+_LOG_NAME = ".amoor/amoor.log"
+
+
 def _workspace(ctx: click.Context) -> Workspace:
+    """The workspace of the command; from here on, the developers' log goes to its file."""
     from pipeline.workspace import Workspace
 
     root = ctx.find_root().obj or Path.cwd()
-    return Workspace.open(root)
+    workspace = Workspace.open(root)
+    _log_to_file(workspace.root / _LOG_NAME)
+    return workspace
+
+
+def _log_to_file(path: Path) -> None:
+    """The developers' log (English, third-party warnings included), kept in the workspace."""
+    from logging.handlers import RotatingFileHandler
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    except OSError:
+        return  # a read-only workspace: the log is a convenience, never a reason to fail
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
+    )
+    handler.setLevel(logging.INFO)
+    _install(handler, "amoor-file")
+
+
+def _install(handler: logging.Handler, name: str) -> None:
+    """Add ``handler`` to the root logger in place of the one of the previous command, if any."""
+    root = logging.getLogger()
+    for previous in [h for h in root.handlers if h.get_name() == name]:
+        root.removeHandler(previous)
+        previous.close()
+    handler.set_name(name)
+    root.addHandler(handler)
+
+
+@contextmanager
+def _session(workspace: Workspace) -> Iterator[PdfService]:
+    """A command's time in the workspace: recovery first, LibreOffice ended last.
+
+    What an interrupted run left (an issued piece without its documents, temp
+    files, a LibreOffice still running) is finished or cleared, and said.
+    """
+    from pipeline.invoicing.billing import PdfService
+    from pipeline.recovery import recover
+
+    pdf = PdfService(workspace.libreoffice_slots)
+    try:
+        _report_recovery(recover(workspace, pdf))
+        yield pdf
+    finally:
+        pdf.close()
+
+
+def _report_recovery(recovery: Recovery) -> None:
+    for piece in recovery.restored:
+        click.echo(
+            f"Reprise : la pièce {piece.number} (mission {piece.reference}) était enregistrée "
+            f"sans ses documents, interrompue avant leur écriture ; ils ont été refaits depuis le "
+            f"registre des factures :"
+        )
+        for path in piece.written:
+            click.echo(f"  écrit : {path}")
+        for notice in piece.notices:
+            click.echo(f"  À noter : {notice}")
+    if recovery.temp_files:
+        click.echo(
+            f"Reprise : {recovery.temp_files} fichier(s) temporaire(s) laissé(s) par une "
+            f"exécution interrompue supprimé(s) dans outbox/."
+        )
+    if recovery.libreoffice_ended:
+        click.echo(
+            f"Reprise : {recovery.libreoffice_ended} processus LibreOffice laissé(s) par une "
+            f"exécution interrompue arrêté(s)."
+        )
 
 
 @cli.command("init", short_help="Crée un espace de travail.")
@@ -189,7 +262,12 @@ def init_command(dossier: Path) -> None:
 
 @cli.command("build", short_help="Vérifie des classeurs et produit leurs livrables.")
 @click.argument(
-    "fichiers", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FICHIER..."
+    "fichiers",
+    nargs=-1,
+    required=True,
+    # Checked by the build, path by path, so that one bad path never stops the batch.
+    type=click.Path(path_type=Path, readable=False),
+    metavar="FICHIER...",
 )
 @click.option(
     "--pdf",
@@ -215,23 +293,17 @@ def build_command(ctx: click.Context, fichiers: tuple[Path, ...], with_pdf: bool
     message l'indique.
     """
     from pipeline.build import build
-    from pipeline.invoicing.billing import PdfService
 
     try:
         workspace = _workspace(ctx)
     except AmoorError as error:
         _fail(error)
     failures = 0
-    pdf = PdfService(workspace.libreoffice_profile)  # started once, on the first e-invoice
-    try:
+    with _session(workspace) as pdf:  # LibreOffice started once, on the first PDF
         for path in fichiers:
-            if not path.is_file():
-                click.echo(f"Erreur : fichier introuvable : {path}", err=True)
-                failures += 1
-                continue
             try:
                 result = build(path, workspace, today=_today(), pdf=pdf, with_pdf=with_pdf)
-            except AmoorError as error:
+            except AmoorError as error:  # each path for itself: the others go on
                 click.echo(f"Erreur : {error}", err=True)
                 failures += 1
                 continue
@@ -239,15 +311,13 @@ def build_command(ctx: click.Context, fichiers: tuple[Path, ...], with_pdf: bool
                 log.exception("unexpected failure on %s", path)
                 click.echo(
                     f"Erreur : « {path.name} » n'a pas pu être traité à cause d'une erreur "
-                    f"interne d'amoor. Relancez avec -v pour le détail et transmettez-le à "
-                    f"l'équipe technique ; les autres classeurs sont traités.",
+                    f"interne d'amoor. Le détail est dans {_LOG_NAME} ; transmettez-le à "
+                    f"l'équipe technique. Les autres classeurs sont traités.",
                     err=True,
                 )
                 failures += 1
                 continue
             _report_build(path, result)
-    finally:
-        pdf.close()
     if failures:
         click.echo(f"{failures} classeur(s) sur {len(fichiers)} non traité(s).", err=True)
         sys.exit(1)
@@ -299,21 +369,19 @@ def credit_note_command(ctx: click.Context, numero: str, motif: str) -> None:
     écrit dans le dossier de la mission, dans outbox/.
     """
     from pipeline.formats import short_date
-    from pipeline.invoicing.billing import PdfService, credit_note
+    from pipeline.invoicing.billing import credit_note
     from pipeline.outbox import commit
 
     try:
         workspace = _workspace(ctx)
     except AmoorError as error:
         _fail(error)
-    pdf = PdfService(workspace.libreoffice_profile)
     try:
-        record, placed, notices = credit_note(numero, motif, workspace, _today(), pdf)
-        written = commit(placed[0].folder, [p.document for p in placed])
+        with _session(workspace) as pdf:
+            record, placed, notices = credit_note(numero, motif, workspace, _today(), pdf)
+            written = commit(placed[0].folder, [p.document for p in placed])
     except AmoorError as error:
         _fail(error)
-    finally:
-        pdf.close()
     click.echo(
         f"Avoir {record.number} émis : il annule la facture {numero} "
         f"({short_date(record.preceding_date)})."
@@ -349,7 +417,9 @@ def invoices_command(ctx: click.Context, csv_path: Path | None) -> None:
     from pipeline.render.report import table
 
     try:
-        records = Ledger.of(_workspace(ctx)).list_invoices()
+        workspace = _workspace(ctx)
+        with _session(workspace):
+            records = Ledger.of(workspace).list_invoices()
     except AmoorError as error:
         _fail(error)
     if not records:
@@ -399,7 +469,6 @@ def analyse_command(fichier: Path, as_json: bool) -> None:
     from pipeline.analysis.overview import analyse, analysis_json
     from pipeline.workbook.reader import read_engagement
 
-    _existing_file(fichier)
     try:
         engagement = read_engagement(fichier)
     except AmoorError as error:
@@ -440,7 +509,8 @@ def templates_check(ctx: click.Context) -> None:
 
     try:
         workspace = _workspace(ctx)
-        reports = check_templates(workspace, _today())
+        with _session(workspace):
+            reports = check_templates(workspace, _today())
     except AmoorError as error:
         _fail(error)
     click.echo(f"Modèles Word de l'espace de travail {workspace.root} :")
@@ -541,8 +611,16 @@ def _french_usage_error(error: click.UsageError) -> str:
     return message
 
 
+def _stop_on_signal(signum: int, frame: object) -> None:
+    # An exception, so that every ``finally`` runs: LibreOffice ended, locks freed.
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Entry point of the ``amoor`` console script."""
+    for name in ("SIGTERM", "SIGHUP"):  # what a closed terminal or a service stop sends
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop_on_signal)
     try:
         cli.main(prog_name="amoor", standalone_mode=False)
     except click.UsageError as error:

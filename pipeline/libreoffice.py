@@ -77,7 +77,7 @@ from types import TracebackType
 from pypdf import PdfReader
 
 from pipeline.errors import AmoorError
-from pipeline.office_processes import Instance
+from pipeline.office_processes import Instance, profile_argument
 from pipeline.uno_python import clean_environment, find_uno_python
 
 log = logging.getLogger(__name__)
@@ -90,21 +90,35 @@ INSTALL_HINT = (
     "Installez LibreOffice (Debian ou Ubuntu : « sudo apt install libreoffice-writer-nogui » ; "
     "Windows ou macOS : https://fr.libreoffice.org/download/) puis relancez."
 )
+START_HINT = (
+    "Relancez la commande ; si l'erreur se reproduit, transmettez à l'équipe technique le "
+    "journal .amoor/amoor.log de l'espace de travail (LibreOffice est bien installé : inutile de "
+    "le réinstaller)."
+)
 
 
 class LibreOfficeUnavailable(AmoorError):
-    """LibreOffice is absent or cannot start: a notice, the .docx is still produced.
+    """No PDF can be made in this run: a notice, the .docx is still produced.
 
-    ``str()`` is the invoices' notice; ``detail`` says only what went wrong, for
-    other notices (the deliverables' PDF).
+    LibreOffice is not installed. ``str()`` is the invoices' notice; ``detail``
+    says only what went wrong and ``hint`` what to do, for other notices (the
+    deliverables' PDF).
     """
+
+    hint = INSTALL_HINT
 
     def __init__(self, detail: str) -> None:
         super().__init__(
             f"{detail} : la facture est produite au format Word (.docx), mais sans PDF/A-3 ni "
-            f"Factur-X. {INSTALL_HINT}"
+            f"Factur-X. {self.hint}"
         )
         self.detail = detail
+
+
+class LibreOfficeStartFailed(LibreOfficeUnavailable):
+    """LibreOffice is installed but did not start: never « install LibreOffice »."""
+
+    hint = START_HINT
 
 
 class UnoUnavailable(AmoorError):
@@ -117,6 +131,11 @@ class UnoUnavailable(AmoorError):
 
 class PdfConversionError(AmoorError):
     """LibreOffice runs but could not turn a document into a PDF."""
+
+
+def find_soffice() -> str | None:
+    """LibreOffice's command on this machine, or None."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 class _State:
@@ -152,6 +171,8 @@ class PdfConverter:
 
     ``profile`` is the LibreOffice user profile (kept between runs, the first
     start is slower); by default a temporary one is made and removed at close.
+    ``work`` is the folder in which its working files go (a temporary folder
+    by default); a :class:`~pipeline.office_processes.Slot` gives both.
     """
 
     def __init__(
@@ -162,12 +183,15 @@ class PdfConverter:
         timeout: float = 120.0,
         startup_timeout: float = 60.0,
         uno_python: str | None = None,
+        work: Path | None = None,
     ) -> None:
-        found = soffice or shutil.which("soffice") or shutil.which("libreoffice")
+        found = soffice or find_soffice()
         if found is None:
             raise LibreOfficeUnavailable("LibreOffice (soffice) est introuvable")
         self._soffice = found
-        self._state = _State(Path(tempfile.mkdtemp(prefix="amoor-libreoffice-")))
+        if work is not None:
+            work.mkdir(parents=True, exist_ok=True)
+        self._state = _State(Path(tempfile.mkdtemp(prefix="amoor-libreoffice-", dir=work)))
         self._finalizer = weakref.finalize(self, self._state.close)
         self.profile = (profile or self._state.work / "profile").resolve()
         self.timeout = timeout
@@ -228,7 +252,7 @@ class PdfConverter:
                 self._running()
                 return run(documents)
             except InstanceLost as lost:  # died or hung: once more with a new instance
-                log.warning("LibreOffice perdu (%s) : redémarrage", lost)
+                log.warning("LibreOffice lost (%s): restarting it", lost)
                 self._state.stop()
             self._running()
             try:
@@ -257,7 +281,7 @@ class PdfConverter:
         log_path = self._state.work / "soffice.log"
         command = [
             self._soffice,
-            f"-env:UserInstallation={self.profile.as_uri()}",
+            profile_argument(self.profile),
             "--headless",
             "--invisible",
             "--nologo",
@@ -278,25 +302,24 @@ class PdfConverter:
                     start_new_session=True,
                 )
         except OSError as exc:
-            raise LibreOfficeUnavailable(
-                f"LibreOffice ({self._soffice}) ne peut pas être lancé : {exc}"
+            raise LibreOfficeStartFailed(
+                f"LibreOffice ({self._soffice}) ne peut pas être lancé ({exc.strerror or exc})"
             ) from exc
         self.starts += 1
         instance = Instance(process, name, keep_open)
         while not instance.ready():
             if not instance.alive():
-                raise LibreOfficeUnavailable(
-                    f"LibreOffice s'est arrêté au démarrage (code {process.returncode} ; "
-                    f"un autre LibreOffice utilise-t-il le profil {self.profile} ?) "
-                    f"{_tail(log_path)}"
+                log.warning("LibreOffice exited at start: %s", _tail(log_path))
+                raise LibreOfficeStartFailed(
+                    f"LibreOffice s'est arrêté dès son démarrage (code {process.returncode})"
                 )
             if time.monotonic() - started > self.startup_timeout:
                 instance.stop()
-                raise LibreOfficeUnavailable(
+                raise LibreOfficeStartFailed(
                     f"LibreOffice n'a pas démarré en {self.startup_timeout:.0f} s"
                 )
             time.sleep(0.05)
-        log.info("LibreOffice démarré en %.1f s", time.monotonic() - started)
+        log.info("LibreOffice started in %.1f s", time.monotonic() - started)
         return instance
 
     # -- one request
@@ -319,7 +342,7 @@ class PdfConverter:
         try:
             command = [
                 self._soffice,
-                f"-env:UserInstallation={self.profile.as_uri()}",
+                profile_argument(self.profile),
                 "--headless",
                 "--norestore",
                 "--convert-to",

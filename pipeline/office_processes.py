@@ -1,18 +1,46 @@
-"""The LibreOffice processes amoor starts: how they are told ready, how they end.
+"""The LibreOffice processes amoor starts: their profiles, how they are told ready, how they end.
 
 ``Instance`` is one running ``soffice --headless``: its launcher and
 ``soffice.bin`` form one process group (started with ``start_new_session``),
 ended together.
+
+One profile per process
+-----------------------
+LibreOffice binds its single-instance pipe to the user profile: a second
+``soffice`` on a profile already in use hands its request to the first one
+and quits, so two builds sharing a profile lose each other's e-invoices. A
+process therefore *takes a slot* before starting LibreOffice: the first of
+``<workspace>/.amoor/libreoffice/1``, ``2``… whose lock file it can lock
+(``filelock``: the operating system releases it when the process ends, even
+killed). The slot holds the profile, kept between runs (a warm profile starts
+faster), and the converter's working files.
+
+Nothing left running
+--------------------
+A process killed with SIGKILL cannot stop its LibreOffice. The slot's free
+lock tells it: any LibreOffice still running on the profile of a free slot
+(found by its ``-env:UserInstallation`` argument, with psutil) was started by
+a process that is gone, and is ended by :func:`sweep` — which every command
+runs at start — or by the next process that takes the slot.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import shutil
 import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+import psutil
+from filelock import FileLock, Timeout
+
+log = logging.getLogger(__name__)
+
+MAX_SLOTS = 64  # far more than concurrent builds in one workspace
 
 
 @dataclass
@@ -66,3 +94,93 @@ def signal_group(process: subprocess.Popen[bytes], signum: int) -> None:
             killpg(process.pid, signum)  # the group of our own child, started with setsid
         else:  # Windows
             process.kill()
+
+
+def profile_argument(profile: Path) -> str:
+    """The command-line argument that binds LibreOffice to ``profile``."""
+    return f"-env:UserInstallation={profile.resolve().as_uri()}"
+
+
+class Slot:
+    """A LibreOffice profile and working folder that this process alone uses, while held."""
+
+    def __init__(self, folder: Path, lock: FileLock) -> None:
+        self.folder = folder
+        self._lock = lock
+
+    @property
+    def profile(self) -> Path:
+        return self.folder / "profile"
+
+    @property
+    def work(self) -> Path:
+        """Where the converter keeps the documents being converted (emptied at each take)."""
+        return self.folder / "work"
+
+    def release(self) -> None:
+        self._lock.release()
+
+
+def take_slot(root: Path) -> Slot:
+    """The first free slot under ``root``, locked for this process until ``release``.
+
+    What a dead holder left in it (a LibreOffice still running, working files)
+    is cleared first.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    for index in range(1, MAX_SLOTS + 1):
+        folder = root / str(index)
+        lock = FileLock(root / f"{index}.lock", timeout=0, is_singleton=False)
+        try:
+            lock.acquire()
+        except Timeout:
+            continue
+        _clear(folder)
+        folder.mkdir(exist_ok=True)
+        return Slot(folder, lock)
+    raise OSError(f"all {MAX_SLOTS} LibreOffice profiles of {root} are in use")
+
+
+def sweep(root: Path) -> int:
+    """End the LibreOffice processes left running on free slots; how many were ended."""
+    if not root.is_dir():
+        return 0
+    ended = 0
+    for lock_path in sorted(root.glob("*.lock")):
+        lock = FileLock(lock_path, timeout=0, is_singleton=False)
+        try:
+            lock.acquire()
+        except Timeout:
+            continue  # its process is alive: its LibreOffice is its own business
+        try:
+            ended += _clear(root / lock_path.stem)
+        finally:
+            lock.release()
+    return ended
+
+
+def _clear(folder: Path) -> int:
+    ended = end_processes_using(folder / "profile")
+    shutil.rmtree(folder / "work", ignore_errors=True)
+    return ended
+
+
+def end_processes_using(profile: Path) -> int:
+    """End every process started on ``profile`` (LibreOffice's launcher and soffice.bin)."""
+    argument = profile_argument(profile)
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        with contextlib.suppress(psutil.Error):
+            if argument in (process.info["cmdline"] or ()):
+                found.append(process)
+    for process in found:
+        with contextlib.suppress(psutil.Error):
+            process.terminate()
+    _, alive = psutil.wait_procs(found, timeout=5)
+    for process in alive:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
+    psutil.wait_procs(alive, timeout=5)
+    if found:
+        log.warning("ended %d LibreOffice process(es) left running on %s", len(found), profile)
+    return len(found)

@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,8 @@ from pipeline.model import Mission
 log = logging.getLogger(__name__)
 
 MANIFEST = ".amoor-manifest.json"
+# « .~amoor-<pid>-<random>.tmp »: a file being written; its writer's pid tells a leftover.
+TEMP_PREFIX = ".~amoor-"
 MAX_NAME = 120
 
 
@@ -93,7 +96,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old or the new bytes only."""
     # Created like any file (the umask applies: shared deliverables stay readable),
     # exclusively, under a name no one else uses, in the target's folder.
-    temp = path.with_name(f".~amoor-{secrets.token_hex(8)}.tmp")
+    temp = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(8)}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -105,6 +108,34 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
         raise
+
+
+def remove_stale_temp_files(root: Path) -> int:
+    """Remove the temp files that writers killed half-way left under ``root``; how many.
+
+    A temp file is stale when the process that wrote it is gone (its pid is in
+    its name), or when it is a day old (a pid can be reused, and older
+    versions did not write it).
+    """
+    import psutil
+
+    removed = 0
+    for folder, _, names in os.walk(root):
+        for name in names:
+            if not (name.startswith(TEMP_PREFIX) and name.endswith(".tmp")):
+                continue
+            path = Path(folder, name)
+            writer = name.removeprefix(TEMP_PREFIX).split("-", 1)[0]
+            try:
+                old = time.time() - path.stat().st_mtime > 86_400
+                if old or not writer.isdigit() or not psutil.pid_exists(int(writer)):
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+    if removed:
+        log.warning("removed %d stale temp file(s) under %s", removed, root)
+    return removed
 
 
 def digest(data: bytes) -> str:

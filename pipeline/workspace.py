@@ -20,6 +20,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
+
 from pipeline.errors import ConfigError, WorkspaceError
 from pipeline.model import Offer
 from pipeline.workbook.kinds import fold, luhn_ok
@@ -99,9 +101,20 @@ class Workspace:
         return self.root / ".amoor"
 
     @property
-    def libreoffice_profile(self) -> Path:
-        """LibreOffice's user profile, kept between runs: it starts faster."""
+    def libreoffice_slots(self) -> Path:
+        """LibreOffice profiles, one per running process, kept between runs (office_processes)."""
         return self.state / "libreoffice"
+
+    def engagement_lock(self, reference: str, timeout: float = 600) -> FileLock:
+        """Held while one process numbers and writes an engagement's pieces.
+
+        Two builds of one engagement take turns; the start-up recovery skips an
+        engagement whose lock is held (its process is writing it right now).
+        The operating system releases it when the process ends, even killed.
+        """
+        folder = self.state / "locks"
+        folder.mkdir(parents=True, exist_ok=True)
+        return FileLock(folder / f"{reference.casefold()}.lock", timeout=timeout)
 
     @classmethod
     def open(cls, root: Path) -> Workspace:

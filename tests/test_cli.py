@@ -104,7 +104,7 @@ def test_init_then_bad_workbook_reports_in_french(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "Erreur : Le fichier « notes.xlsx » est un fichier texte (CSV ?)" in result.stderr
-    assert "Erreur : fichier introuvable : absent.xlsx" in result.stderr
+    assert "Erreur : Fichier introuvable : « absent.xlsx »" in result.stderr
     assert "2 classeur(s) sur 2 non traité(s)." in result.stderr
     assert "Traceback" not in result.stderr
 

@@ -31,6 +31,7 @@ from pipeline.workspace import Seller, Workspace
 
 if TYPE_CHECKING:
     from pipeline.libreoffice import LibreOfficeUnavailable, PdfConverter
+    from pipeline.office_processes import Slot
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +49,12 @@ class PdfService:
     ``export`` is missing, the e-invoices are still made.
     """
 
-    def __init__(self, profile: Path | None = None) -> None:
+    def __init__(self, slots: Path | None = None) -> None:
         self._converter: PdfConverter | None = None
-        self._profile = profile  # kept between runs: LibreOffice starts faster
+        # Where this process takes its own LibreOffice profile, kept between runs
+        # (a warm profile starts faster); a temporary one when None.
+        self._slots = slots
+        self._slot: Slot | None = None
         self.notice: str | None = None
         self.export_notice: str | None = None
 
@@ -87,28 +91,48 @@ class PdfService:
             log.warning("PDF export failed: %s", failure)
             raise
 
+    @property
+    def installed(self) -> bool:
+        """LibreOffice is on this machine and did not fail in this run (not started yet)."""
+        from pipeline.libreoffice import find_soffice
+
+        return self.notice is None and find_soffice() is not None
+
     def _started(self) -> PdfConverter | None:
-        from pipeline.libreoffice import PdfConverter
+        from pipeline.libreoffice import LibreOfficeStartFailed, PdfConverter
+        from pipeline.office_processes import take_slot
 
         if self.notice is not None:
             return None
         if self._converter is None:
-            if self._profile is not None:
-                self._profile.parent.mkdir(parents=True, exist_ok=True)
-            self._converter = PdfConverter(self._profile)
+            if self._slots is None:
+                self._converter = PdfConverter()
+                return self._converter
+            if self._slot is None:
+                try:
+                    self._slot = take_slot(self._slots)
+                except OSError as error:
+                    raise LibreOfficeStartFailed(
+                        f"aucun profil LibreOffice n'est libre dans {self._slots} ({error})"
+                    ) from error
+            self._converter = PdfConverter(self._slot.profile, work=self._slot.work)
         return self._converter
 
     def _unavailable(self, missing: LibreOfficeUnavailable) -> None:
-        from pipeline.libreoffice import INSTALL_HINT
-
         self.notice = str(missing)
-        self.export_notice = _export_notice(f"{missing.detail}. {INSTALL_HINT}")
+        self.export_notice = _export_notice(f"{missing.detail}. {missing.hint}")
         log.warning("LibreOffice unavailable: %s", missing)
 
     def close(self) -> None:
-        if self._converter is not None:
-            self._converter.close()
-            self._converter = None
+        """Stop LibreOffice, then free this process's profile for the next one."""
+        try:
+            if self._converter is not None:
+                self._converter.close()
+                self._converter = None
+        finally:
+            if self._slot is not None:
+                self._slot.release()
+                self._slot = None
 
 
 def _export_notice(missing: str) -> str:
@@ -277,17 +301,23 @@ def _stem(record: InvoiceRecord) -> str:
     return safe_name(f"{title} {record.number} - {record.reference}")
 
 
+def missing_files(record: InvoiceRecord, workspace: Workspace, with_pdf: bool) -> list[str]:
+    """The files of an issued piece missing from its folder (its PDF and XML: ``with_pdf``)."""
+    folder = record_folder(workspace, record)
+    stem = _stem(record)
+    wanted = [f"{stem}.docx"]
+    if with_pdf:
+        wanted += [f"{stem}.pdf", f"{stem} (Factur-X).xml"]
+    return [name for name in wanted if not (folder / name).exists()]
+
+
 def restore_missing(
     record: InvoiceRecord, workspace: Workspace, pdf: PdfService | None, notices: list[str]
 ) -> list[Placed]:
     """The documents of an issued piece whose files are missing (lost, or made without PDF)."""
-    folder = record_folder(workspace, record)
-    stem = _stem(record)
-    wanted = [f"{stem}.docx"]
-    if pdf is not None and pdf.notice is None:
-        wanted += [f"{stem}.pdf", f"{stem} (Factur-X).xml"]
-    if all((folder / name).exists() for name in wanted):
+    if not missing_files(record, workspace, with_pdf=pdf is not None and pdf.notice is None):
         return []
+    folder = record_folder(workspace, record)
     return [Placed(folder, d) for d in issued_documents(record, workspace, pdf, notices)]
 
 

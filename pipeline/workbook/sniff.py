@@ -8,6 +8,7 @@ refused before anything is decompressed.
 
 from __future__ import annotations
 
+import errno
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -27,14 +28,58 @@ _SAVE_AS = "Enregistrez-le au format « Classeur Excel (.xlsx) » puis déposez-
 
 
 def read_source(path: Path) -> bytes:
-    """The bytes of a dropped file, or a French message saying why it cannot be read."""
+    """The bytes of a dropped file, or a French message saying why it cannot be read.
+
+    Each way a path can fail gets its own message: missing, a folder, a broken
+    shortcut, not a regular file, no right to read it, a read error.
+    """
+    if path.is_symlink() and not path.exists():
+        raise NotAWorkbookError(
+            f"« {path} » est un raccourci (lien) vers un fichier qui n'existe plus : indiquez "
+            f"le classeur lui-même."
+        )
+    if path.is_dir():
+        raise NotAWorkbookError(
+            f"« {path} » est un dossier, pas un classeur : indiquez les classeurs .xlsx qu'il "
+            f"contient (par exemple « {path / '*.xlsx'} »)."
+        )
+    if not path.exists():
+        raise NotAWorkbookError(
+            f"Fichier introuvable : « {path} ». Vérifiez son nom et son dossier (un classeur "
+            f"déplacé ou renommé entre-temps ?)."
+        )
+    if not path.is_file():
+        raise NotAWorkbookError(
+            f"« {path} » n'est pas un fichier ordinaire (périphérique, tube ou socket) : "
+            f"indiquez un classeur .xlsx."
+        )
     try:
         return path.read_bytes()
+    except PermissionError as exc:
+        raise NotAWorkbookError(
+            f"Lecture de « {path} » refusée : vous n'avez pas le droit de lire ce fichier. "
+            f"Demandez l'accès en lecture à son propriétaire, ou enregistrez-en une copie dans "
+            f"un dossier à vous, puis relancez."
+        ) from exc
     except OSError as exc:
         raise NotAWorkbookError(
-            f"Impossible de lire « {path.name} » : {exc.strerror or exc}. Vérifiez qu'il n'est "
-            f"pas en cours de copie ou de synchronisation, puis déposez-le à nouveau."
+            f"Impossible de lire « {path} » ({_read_failure(exc)}). Vérifiez qu'il n'est pas en "
+            f"cours de copie ou de synchronisation, puis déposez-le à nouveau."
         ) from exc
+
+
+def _read_failure(error: OSError) -> str:
+    """What went wrong, in French (strerror is in the system's language, often English)."""
+    known = {
+        errno.EIO: "erreur de lecture du disque ou du partage réseau",
+        errno.ENAMETOOLONG: "nom de fichier trop long",
+        errno.ELOOP: "trop de raccourcis (liens) imbriqués",
+        errno.ETIMEDOUT: "le partage réseau ne répond pas",
+        errno.EBUSY: "fichier verrouillé par un autre programme",
+        errno.ENXIO: "fichier inaccessible",
+    }
+    code = error.errno or 0
+    return known.get(code) or f"erreur système {errno.errorcode.get(code, code)}"
 
 
 def check_xlsx(data: bytes, name: str, max_uncompressed: int = MAX_UNCOMPRESSED) -> None:
