@@ -16,6 +16,7 @@ problem is and what to do. The CLI (the only module that prints) shows
     ├── LedgerError             invoicing/ledger.py: the ledger refuses or is unusable
     ├── EInvoiceError           invoicing/facturx.py: the Factur-X XML or PDF is invalid
     ├── LibreOfficeUnavailable  libreoffice.py: no PDF, the .docx is still produced
+    │   └── LibreOfficeStartFailed  installed, but it did not start (never « install it »)
     ├── UnoUnavailable          libreoffice.py: no Python to drive LibreOffice (deliverable PDFs)
     └── PdfConversionError      libreoffice.py: LibreOffice failed on a document
 """
