@@ -131,7 +131,8 @@ def build(
         home = mission_folder(workspace.outbox, engagement.mission)
         placed = [Placed(home, d) for d in documents] + list(billing.documents)
         placed, pdf_notices = with_pdf_copies(placed, pdf) if with_pdf else (placed, ())
-        written, others = _write(placed, home, source=(workbook.name, data))  # the only writes
+        reference = engagement.mission.reference
+        written, others = _write(placed, home, (workbook.name, data), reference)  # the writes
     return BuildResult(
         engagement,
         analysis,
@@ -209,16 +210,17 @@ def _pdf_name(docx_name: str) -> str:
 
 
 def _write(
-    placed: list[Placed], home: Path, source: tuple[str, bytes]
+    placed: list[Placed], home: Path, source: tuple[str, bytes], reference: str
 ) -> tuple[Commit | None, tuple[Commit, ...]]:
     """Commit each folder's documents; the workbook copy goes with the mission's own.
 
     An issued invoice keeps the folder of the buyer it was issued to, which may
-    not be the mission's folder any more.
+    not be the mission's folder any more; every folder is this Référence's own.
     """
     by_folder: dict[Path, list[Document]] = {}
     for item in placed:
         by_folder.setdefault(item.folder, []).append(item.document)
     mine = by_folder.pop(home, [])
-    written = commit(home, mine, source=source) if mine else None
-    return written, tuple(commit(folder, docs) for folder, docs in by_folder.items())
+    written = commit(home, mine, source=source, reference=reference) if mine else None
+    others = tuple(commit(f, docs, reference=reference) for f, docs in by_folder.items())
+    return written, others

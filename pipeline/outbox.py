@@ -13,6 +13,16 @@ where that ``.docx`` goes. So when « Cahier.docx » was edited by hand, the new
 « Cahier.pdf » is left as it was: a PDF of the hand-edited document is the
 consultant's to export from Word. A PDF edited or re-exported by hand is
 protected like any deliverable.
+
+One folder per engagement, ``<Collectivité> - <Référence>``, and the Référence
+decides whose it is: the manifest records it, a build finds the folder of its
+own Référence and never writes into, nor deletes from, another's. Two names
+that would be one folder once sanitised, or on a file system that ignores case
+(Windows, macOS: « a1 » and « A1 »), get distinct folders, the later one
+numbered « (2) ». The Référence is shown as typed (« CON » is reserved on
+Windows only as a whole name); folders named by earlier versions of amoor
+(« CON_ » for « CON ») are still found, their owner read from the names of the
+deliverables they hold.
 """
 
 from __future__ import annotations
@@ -27,17 +37,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pathvalidate import sanitize_filename
-
+from pipeline import names
 from pipeline.errors import AmoorError
 from pipeline.model import Mission
+from pipeline.names import MAX_NAME as MAX_NAME
+from pipeline.names import deliverable_name as deliverable_name
+from pipeline.names import safe_name as safe_name
 
 log = logging.getLogger(__name__)
 
 MANIFEST = ".amoor-manifest.json"
 # « .~amoor-<pid>-<random>.tmp »: a file being written; its writer's pid tells a leftover.
 TEMP_PREFIX = ".~amoor-"
-MAX_NAME = 120
 
 
 class OutboxError(AmoorError):
@@ -68,28 +79,72 @@ class Commit:
     source: Path | None  # the copy of the workbook beside the deliverables
 
 
-def safe_name(name: str, max_len: int = MAX_NAME) -> str:
-    """A file or folder name valid on Windows, macOS and Linux, still readable."""
-    cleaned = sanitize_filename(
-        " ".join(name.split()), replacement_text="-", platform="windows", max_len=max_len
-    )
-    cleaned = cleaned.rstrip(". ")
-    return cleaned or "sans-nom"
-
-
-def deliverable_name(title: str, reference: str, extension: str) -> str:
-    """« Cahier des charges - 2026-014.docx »: the file of an engagement's deliverable."""
-    return safe_name(f"{title} - {reference}.{extension}")
-
-
 def engagement_folder(outbox: Path, collectivite: str, reference: str) -> Path:
-    """``outbox/<Collectivité> - <Référence>/``; a long name is shortened, never the reference."""
-    suffix = f" - {safe_name(reference, max_len=40)}"
-    return outbox / (safe_name(collectivite, max_len=MAX_NAME - len(suffix)) + suffix)
+    """``outbox/<Collectivité> - <Référence>/``, the folder of this Référence.
+
+    A long Collectivité is shortened, never the Référence. The folder already
+    holding this Référence's deliverables is kept, under its name on disk;
+    otherwise the name is taken unless a folder of another Référence has it
+    (compared the way Windows and macOS compare names), and the next free
+    « … (2) », « … (3) » is used instead.
+    """
+    shown = names.reference_shown(reference)
+    first = names.folder_name(collectivite, shown)
+    legacy = names.folder_name(collectivite, safe_name(reference, max_len=names.MAX_REFERENCE))
+    numbered = names.folder_name(collectivite, shown, numbered=True)
+    on_disk = _folders(outbox)
+    candidates = [first, legacy] + [
+        f"{numbered}{n})" for n in sorted(names.numbers(on_disk, numbered)) if n > 1
+    ]
+    for candidate in dict.fromkeys(candidates):
+        same = sorted(on_disk.get(names.folded(candidate), ()), key=lambda n: n != candidate)
+        for name in same:  # the exact spelling first (a case-sensitive file system)
+            if _belongs(outbox / name, reference):
+                return outbox / name
+    if names.folded(first) not in on_disk:
+        return outbox / first
+    number = 2
+    while names.folded(f"{numbered}{number})") in on_disk:
+        number += 1
+    return outbox / f"{numbered}{number})"
 
 
 def mission_folder(outbox: Path, mission: Mission) -> Path:
     return engagement_folder(outbox, mission.collectivite, mission.reference)
+
+
+def _folders(outbox: Path) -> dict[str, list[str]]:
+    """The names in ``outbox`` by folded name (several on a case-sensitive file system)."""
+    try:
+        entries = sorted(entry.name for entry in os.scandir(outbox))
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
+    except OSError as error:
+        raise _unreadable(outbox, error) from error
+    found: dict[str, list[str]] = {}
+    for name in entries:
+        found.setdefault(names.folded(name), []).append(name)
+    return found
+
+
+def _belongs(folder: Path, reference: str) -> bool:
+    """Whether ``folder`` is the folder of this Référence (not a file, not another's)."""
+    try:
+        if not folder.is_dir():
+            return False
+        manifest = _Manifest.read(folder)
+    except OSError as error:
+        raise _unreadable(folder, error) from error
+    if manifest.reference:
+        return manifest.reference == reference
+    return names.unrecorded_owner(folder.name, manifest.named_references()) == reference
+
+
+def _unreadable(where: Path, error: OSError) -> OutboxError:
+    return OutboxError(
+        f"Impossible de lire « {where} » : {error.strerror or error}. Vérifiez les droits "
+        f"d'accès au dossier outbox, puis relancez. Rien n'a été écrit."
+    )
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -120,8 +175,8 @@ def remove_stale_temp_files(root: Path) -> int:
     import psutil
 
     removed = 0
-    for folder, _, names in os.walk(root):
-        for name in names:
+    for folder, _, files in os.walk(root):
+        for name in files:
             if not (name.startswith(TEMP_PREFIX) and name.endswith(".tmp")):
                 continue
             path = Path(folder, name)
@@ -154,18 +209,34 @@ class _Manifest:
     files: dict[str, str] = field(default_factory=dict)
     pending: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    # The Référence whose folder this is; "" in a manifest written by earlier amoor.
+    reference: str = ""
 
     @classmethod
     def read(cls, folder: Path) -> _Manifest:
         try:
             data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-            return cls(dict(data["files"]), dict(data.get("pending", {})), str(data["source"]))
+            return cls(
+                dict(data["files"]),
+                dict(data.get("pending", {})),
+                str(data["source"]),
+                str(data.get("reference") or ""),
+            )
         except (FileNotFoundError, ValueError, KeyError, TypeError, AttributeError):
             return cls()
 
     def save(self, folder: Path) -> None:
-        data = {"files": self.files, "pending": self.pending, "source": self.source}
+        data = {
+            "files": self.files,
+            "pending": self.pending,
+            "source": self.source,
+            "reference": self.reference,
+        }
         atomic_write(folder / MANIFEST, json.dumps(data, indent=1, sort_keys=True).encode())
+
+    def named_references(self) -> set[str]:
+        """The Références the deliverables' names end with (« Cahier … - 2026-014.docx »)."""
+        return names.references_named(name for name in self.files if name != self.source)
 
     def ours(self, path: Path) -> bool:
         """The file holds exactly what the pipeline wrote (or was writing) there."""
@@ -174,15 +245,21 @@ class _Manifest:
 
 
 def commit(
-    folder: Path, documents: list[Document], source: tuple[str, bytes] | None = None
+    folder: Path,
+    documents: list[Document],
+    source: tuple[str, bytes] | None = None,
+    *,
+    reference: str | None = None,
 ) -> Commit:
     """Write the deliverables of one engagement, and a copy of its workbook when given.
 
     ``source`` is the workbook's (file name, bytes): the very bytes that were
-    read, so the copy always matches the deliverables beside it.
+    read, so the copy always matches the deliverables beside it. ``reference``
+    is the engagement's Référence: the folder is recorded as its own, and a
+    folder that is another Référence's is refused, nothing written.
     """
     try:
-        return _commit(folder, documents, source)
+        return _commit(folder, documents, source, reference)
     except OSError as error:
         where = error.filename or folder
         raise OutboxError(
@@ -192,9 +269,23 @@ def commit(
         ) from error
 
 
-def _commit(folder: Path, documents: list[Document], source: tuple[str, bytes] | None) -> Commit:
+def _commit(
+    folder: Path,
+    documents: list[Document],
+    source: tuple[str, bytes] | None,
+    reference: str | None,
+) -> Commit:
     folder.mkdir(parents=True, exist_ok=True)
     manifest = _Manifest.read(folder)
+    # The workbook copy a previous build left is replaced only when it is known to be a
+    # copy of this Référence's workbook: never another's, nor one of an unrecorded folder.
+    same_owner = manifest.reference == (reference or "") or (
+        not manifest.reference
+        and reference is not None
+        and manifest.named_references() == {reference}
+    )
+    if reference is not None:
+        _claim(folder, manifest, reference)
     plan: list[tuple[Path, Document]] = []
     kept: list[tuple[Path, Path]] = []
     placed_as: dict[str, Path] = {}
@@ -230,13 +321,26 @@ def _commit(folder: Path, documents: list[Document], source: tuple[str, bytes] |
     if source_copy is not None:
         # One workbook copy per folder: the one that produced these deliverables.
         stale = previous is not None and previous != source_copy and previous.exists()
-        if stale and previous is not None and manifest.ours(previous):
+        if stale and same_owner and previous is not None and manifest.ours(previous):
             previous.unlink()
             manifest.files.pop(previous.name, None)
         manifest.source = source_copy.name
     manifest.pending = {}
     manifest.save(folder)
     return Commit(folder, tuple(written), tuple(kept), source_copy)
+
+
+def _claim(folder: Path, manifest: _Manifest, reference: str) -> None:
+    """Record ``folder`` as the folder of ``reference``, unless it is another Référence's."""
+    named = manifest.named_references()
+    owner = manifest.reference or (min(named) if named and reference not in named else "")
+    if owner and owner != reference:
+        raise OutboxError(
+            f"Le dossier « {folder} » est celui de la mission {owner}, pas de la mission "
+            f"{reference} : rien n'y a été écrit et ses fichiers sont intacts. Relancez la "
+            f"commande : amoor choisit alors un dossier propre à la mission {reference}."
+        )
+    manifest.reference = reference
 
 
 def _free_name(target: Path, label: str, manifest: _Manifest) -> Path:

@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline import model as m
 from pipeline.formats import enumeration, number
 from pipeline.workbook import schema as s
+from pipeline.workbook import xstring
 from pipeline.workbook.kinds import CodeList, Date, Kind
 
 # Validations and formats reach this many rows, far beyond a real engagement.
@@ -154,7 +155,7 @@ def _put(cell: Any, kind: Kind, value: Any) -> None:
     written = kind.cell_value(value)
     if written is None:
         return
-    cell.value = written
+    cell.value = xstring.encode(written) if isinstance(written, str) else written
     if isinstance(written, str):
         cell.data_type = "s"  # a text typed « =2+2 » is not a formula
     cell.alignment = WRAP

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 from xml.etree.ElementTree import ParseError
 
-import openpyxl
 from defusedxml import ElementTree
 from openpyxl.utils import coordinate_to_tuple, get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -32,6 +31,7 @@ from pipeline import model as m
 from pipeline.errors import NotAWorkbookError, Problem, WorkbookError
 from pipeline.formats import enumeration
 from pipeline.workbook import schema as s
+from pipeline.workbook import xstring
 from pipeline.workbook.kinds import CellValueError, as_text, fold
 from pipeline.workbook.sniff import check_xlsx, read_source, truncated_message
 
@@ -79,7 +79,7 @@ def _load(data: bytes, name: str) -> _Book:
             # openpyxl warns about features it drops when *writing* (extensions,
             # default styles); reading is unaffected.
             warnings.simplefilter("ignore", UserWarning)
-            values = openpyxl.load_workbook(BytesIO(data), data_only=True, keep_links=False)
+            values = xstring.load_workbook(data)  # text as stored: decoded in _stored_values
         uncached = _uncached_formulas(data)
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ParseError, OSError) as exc:
         log.debug("cannot load %s: %r", name, exc)
@@ -165,7 +165,7 @@ def _stored_values(sheet: Worksheet) -> dict[tuple[int, int], Any]:
     for (row, col), cell in sheet._cells.items():
         value = cell.value
         if isinstance(value, str):
-            value = as_text(value) or None
+            value = as_text(xstring.decode(value)) or None  # decoded once, then cleaned
         if value is not None:
             values[(row, col)] = value
     return values
