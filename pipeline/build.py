@@ -46,7 +46,7 @@ class Deliverable:
         self, engagement: m.Engagement, analysis: Analysis, workspace: Workspace, today: date
     ) -> bytes:
         context = self.context(engagement, analysis, workspace.config.seller.name, today)
-        return render_docx(workspace.template(self.template), context)
+        return render_docx(workspace.template(self.template), context, dated=today)
 
 
 @dataclass(frozen=True)

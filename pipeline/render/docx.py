@@ -3,6 +3,11 @@
 Autoescape is on (``&`` and ``<`` typed by a consultant stay text), a name the
 data lacks is an error at build time (``StrictUndefined``), never a silent
 blank, and strings are cleaned of XML-illegal characters before rendering.
+
+The same template, context and date give the same bytes (package.py): the
+document is dated ``dated`` (the build date: the day its cover says it was
+made), or, without one, keeps the dates of its template. Core properties
+(title, subject…) too long for Word are shortened with « … »: they are metadata.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from html import escape
 from io import BytesIO
 from pathlib import Path
@@ -20,6 +26,7 @@ from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage, Listing
 
 from pipeline.errors import RenderError
+from pipeline.render.package import ZIP_EPOCH, fit_property, midnight, stable_package
 from pipeline.text import clean_text, french_spacing
 
 
@@ -61,6 +68,23 @@ class _DescribedImage(InlineImage):  # type: ignore[misc]  # docxtpl ships no ty
         return xml.replace("<wp:docPr ", described, 1)
 
 
+# The core properties docxtpl renders with Jinja (DocxTemplate.render_properties).
+_RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+
+
+class _Template(DocxTemplate):  # type: ignore[misc]  # docxtpl ships no types
+    """docxtpl's template, whose rendered core properties always fit (255 characters)."""
+
+    def render_properties(
+        self, context: Mapping[str, Any], jinja_env: jinja2.Environment | None = None
+    ) -> None:
+        env = jinja_env or jinja2.Environment()
+        properties = self.docx.core_properties
+        for name in _RENDERED_PROPERTIES:
+            rendered = env.from_string(getattr(properties, name)).render(context)
+            setattr(properties, name, fit_property(rendered))
+
+
 def _prepare(value: Any, document: DocxTemplate) -> Any:
     """A copy of a context for Word: strings cleaned for XML and spaced the French way,
     pictures made inline images."""
@@ -75,15 +99,19 @@ def _prepare(value: Any, document: DocxTemplate) -> Any:
     return value
 
 
-def render_docx(template: Path, context: Mapping[str, Any]) -> bytes:
-    """The rendered document as bytes; nothing is written to disk."""
+def render_docx(template: Path, context: Mapping[str, Any], *, dated: date | None = None) -> bytes:
+    """The rendered document as bytes; nothing is written to disk.
+
+    ``dated``: the day the document is created and modified (core properties,
+    zip entries); without it, the template's own dates are kept.
+    """
     if not template.is_file():
         raise RenderError(
             f"Modèle introuvable : {template}. Restaurez-le depuis le dossier templates_docx "
             f"d'origine ou supprimez la copie locale pour utiliser le modèle fourni."
         )
     try:
-        document = DocxTemplate(template)
+        document = _Template(template)
         document.init_docx()
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise RenderError(
@@ -103,6 +131,9 @@ def render_docx(template: Path, context: Mapping[str, Any]) -> bytes:
             f"Le modèle « {template.name} » contient une balise mal formée ({exc.message}). "
             f"Dans Word, retapez la balise d'un seul tenant, sans mise en forme au milieu."
         ) from exc
+    properties = document.docx.core_properties
+    if dated is not None:
+        properties.created = properties.modified = midnight(dated)
     buffer = BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return stable_package(buffer.getvalue(), properties.modified or ZIP_EPOCH)

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from io import BytesIO
+from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
@@ -29,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import model as m
 from pipeline.formats import enumeration, number
+from pipeline.render.package import ZIP_EPOCH, midnight, workbook_package
 from pipeline.workbook import schema as s
 from pipeline.workbook import xstring
 from pipeline.workbook.kinds import CodeList, Date, Kind
@@ -66,7 +66,8 @@ def blank_workbook(offer: m.Offer, criteria: tuple[m.Criterion, ...] = m.DEFAULT
     """
     book = _book(offer, criteria, {"offer": offer}, {s.CRITERIA.attr: criteria})
     book.active = 1  # « Mission »
-    return _save(book)
+    # Nobody's document yet, so no day of its own: the same blank, byte for byte, every day.
+    return workbook_package(book, ZIP_EPOCH)
 
 
 def engagement_workbook(engagement: m.Engagement, guidance: Guidance, today: date) -> bytes:
@@ -83,8 +84,7 @@ def engagement_workbook(engagement: m.Engagement, guidance: Guidance, today: dat
     book = _book(mission.offer, engagement.criteria, values, records, guidance)
     book.active = book.sheetnames.index(guidance.active_sheet)
     book.properties.title = guidance.title
-    book.properties.created = datetime.combine(today, time())
-    return _save(book)
+    return workbook_package(book, midnight(today))
 
 
 def _book(
@@ -142,12 +142,6 @@ def _field(record: Any, column: s.Column) -> Any:
         assert isinstance(record, m.Rating)
         return record.grade(column.header)
     return getattr(record, column.attr)
-
-
-def _save(book: Workbook) -> bytes:
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _put(cell: Any, kind: Kind, value: Any) -> None:

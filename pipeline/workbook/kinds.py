@@ -26,6 +26,9 @@ from pipeline.text import clean_text
 
 CENT = Decimal("0.01")
 MONEY_FORMAT = '#,##0.00\\ "€"'
+# Under a billion euros: far above any engagement, and within what amounts are computed
+# and printed with (28 significant digits: a larger amount failed, with no cell named).
+MONEY_MAX = Decimal("999999999.99")
 DATE_FORMAT = "DD/MM/YYYY"
 
 
@@ -269,6 +272,8 @@ class Money(Kind):
             raise CellValueError(self.expected) from None
         if value < 0:
             raise CellValueError(self.expected)
+        if value > MONEY_MAX:
+            raise CellValueError("un montant de moins d'un milliard d'euros")
         cents = value.quantize(CENT)
         # A float from a formula may carry binary noise (333.33000000000004): that
         # is a cent amount. A typed third decimal is not: ask.
