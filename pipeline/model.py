@@ -199,6 +199,8 @@ class Mission:
     base_price: Decimal | None = None
     invoice_mode: InvoiceMode = InvoiceMode.PROFORMA
     invoice_date: date | None = None
+    # Where each field was read (attribute -> « B17 »): a later check names its cell.
+    cells: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

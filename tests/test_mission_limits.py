@@ -223,15 +223,15 @@ def test_a_mission_field_one_step_beyond_its_limit_is_refused_naming_its_cell(
     assert not workspace.outbox.exists() or not any(workspace.outbox.iterdir())
 
 
-def test_an_invoice_date_after_today_is_refused_naming_the_sheet_and_field(
+def test_an_invoice_date_after_today_is_refused_naming_its_cell(
     workspace: Workspace, tmp_path: Path
 ) -> None:
     workbook = tmp_path / "demain.xlsx"
-    _with_mission(EXAMPLES[0], workbook, {"Date de facture": datetime(2026, 11, 26)})
+    cells = _with_mission(EXAMPLES[0], workbook, {"Date de facture": datetime(2026, 11, 26)})
 
     with pytest.raises(WorkbookError) as refused:
         build(workbook, workspace, today=TODAY)
 
-    assert "Feuille « Mission »" in str(refused.value)
+    assert f"Feuille « Mission », cellule {cells['Date de facture']} :" in str(refused.value)
     assert "« Date de facture »" in str(refused.value)
     assert date(2026, 11, 26) > TODAY

@@ -230,7 +230,8 @@ def bill(
             [
                 Problem(
                     f"la date de facture ({short_date(mission.invoice_date)}) est dans le futur",
-                    sheet="Mission",
+                    sheet=schema.MISSION.name,
+                    cell=mission.cells.get("invoice_date", ""),
                     hint="Une facture est datée du jour où elle est émise : laissez « Date de "
                     "facture » vide (date du jour) ou indiquez une date passée.",
                 )

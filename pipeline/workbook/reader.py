@@ -312,7 +312,7 @@ class _Reader:
             if use.sheet is s.CRITERIA and not built:
                 continue  # an empty criteria sheet means the default criteria
             records[use.sheet.attr] = built
-        mission = m.Mission(**mission_values)
+        mission = m.Mission(**mission_values, cells=mission_cells)
         return m.Engagement(
             mission=mission, warnings=tuple(str(w) for w in self.warnings), **records
         )
