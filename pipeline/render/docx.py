@@ -8,6 +8,11 @@ The same template, context and date give the same bytes (package.py): the
 document is dated ``dated`` (the build date: the day its cover says it was
 made), or, without one, keeps the dates of its template. Core properties
 (title, subject…) too long for Word are shortened with « … »: they are metadata.
+
+Each template is prepared once per process (prepared.py: docxtpl's tag
+clean-up and the Jinja compile of every part, the package read once), then
+rendered by docxtpl as many times as needed, the parts it does not change
+copied as stored.
 """
 
 from __future__ import annotations
@@ -23,24 +28,12 @@ from typing import Any
 
 import jinja2
 from docx.shared import Cm
-from docxtpl import DocxTemplate, InlineImage, Listing
+from docxtpl import DocxTemplate, InlineImage
 
 from pipeline.errors import RenderError
-from pipeline.render.package import ZIP_EPOCH, fit_property, midnight, stable_package
+from pipeline.render.package import midnight
+from pipeline.render.prepared import PreparedTemplate, prepared_template
 from pipeline.text import clean_text, french_spacing
-
-
-def _multiline(value: Any) -> Listing:
-    """Line breaks of a cell become line breaks in Word (text still escaped)."""
-    return Listing(str(value))
-
-
-def environment() -> jinja2.Environment:
-    """The Jinja environment of every render (and of the template check)."""
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
-    env.filters["multiline"] = _multiline
-    return env
-
 
 # What a template receives: pre-formatted French strings, lists, dicts, pictures.
 Context = dict[str, Any]
@@ -68,23 +61,6 @@ class _DescribedImage(InlineImage):  # type: ignore[misc]  # docxtpl ships no ty
         return xml.replace("<wp:docPr ", described, 1)
 
 
-# The core properties docxtpl renders with Jinja (DocxTemplate.render_properties).
-_RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
-
-
-class _Template(DocxTemplate):  # type: ignore[misc]  # docxtpl ships no types
-    """docxtpl's template, whose rendered core properties always fit (255 characters)."""
-
-    def render_properties(
-        self, context: Mapping[str, Any], jinja_env: jinja2.Environment | None = None
-    ) -> None:
-        env = jinja_env or jinja2.Environment()
-        properties = self.docx.core_properties
-        for name in _RENDERED_PROPERTIES:
-            rendered = env.from_string(getattr(properties, name)).render(context)
-            setattr(properties, name, fit_property(rendered))
-
-
 def _prepare(value: Any, document: DocxTemplate) -> Any:
     """A copy of a context for Word: strings cleaned for XML and spaced the French way,
     pictures made inline images."""
@@ -105,35 +81,46 @@ def render_docx(template: Path, context: Mapping[str, Any], *, dated: date | Non
     ``dated``: the day the document is created and modified (core properties,
     zip entries); without it, the template's own dates are kept.
     """
+    prepared = _prepared(template)
+    document = prepared.start()
+    try:
+        document.render(
+            _prepare(context, document), jinja_env=prepared.environment, autoescape=True
+        )
+    except jinja2.UndefinedError as exc:
+        raise RenderError(
+            f"Le modèle « {template.name} » utilise une donnée inconnue ({exc.message}). "
+            f"Vérifiez l'orthographe de la balise {{{{ … }}}} dans le modèle Word."
+        ) from exc
+    except jinja2.TemplateSyntaxError as exc:  # compiled at render: a source not prepared
+        raise _malformed(template, exc) from exc
+    if dated is not None:
+        properties = document.docx.core_properties
+        properties.created = properties.modified = midnight(dated)
+    return document.package()
+
+
+def _prepared(template: Path) -> PreparedTemplate:
+    """The template prepared (once per process for each content), or a French RenderError."""
     if not template.is_file():
         raise RenderError(
             f"Modèle introuvable : {template}. Restaurez-le depuis le dossier templates_docx "
             f"d'origine ou supprimez la copie locale pour utiliser le modèle fourni."
         )
     try:
-        document = _Template(template)
-        document.init_docx()
+        return prepared_template(template)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise RenderError(
             f"Le modèle « {template} » est illisible (ce n'est plus un document Word valide). "
             f"Restaurez-le depuis une sauvegarde, ou supprimez-le de l'espace de travail pour "
             f"utiliser le modèle fourni avec amoor."
         ) from exc
-    try:
-        document.render(_prepare(context, document), jinja_env=environment(), autoescape=True)
-    except jinja2.UndefinedError as exc:
-        raise RenderError(
-            f"Le modèle « {template.name} » utilise une donnée inconnue ({exc.message}). "
-            f"Vérifiez l'orthographe de la balise {{{{ … }}}} dans le modèle Word."
-        ) from exc
     except jinja2.TemplateSyntaxError as exc:
-        raise RenderError(
-            f"Le modèle « {template.name} » contient une balise mal formée ({exc.message}). "
-            f"Dans Word, retapez la balise d'un seul tenant, sans mise en forme au milieu."
-        ) from exc
-    properties = document.docx.core_properties
-    if dated is not None:
-        properties.created = properties.modified = midnight(dated)
-    buffer = BytesIO()
-    document.save(buffer)
-    return stable_package(buffer.getvalue(), properties.modified or ZIP_EPOCH)
+        raise _malformed(template, exc) from exc
+
+
+def _malformed(template: Path, exc: jinja2.TemplateSyntaxError) -> RenderError:
+    return RenderError(
+        f"Le modèle « {template.name} » contient une balise mal formée ({exc.message}). "
+        f"Dans Word, retapez la balise d'un seul tenant, sans mise en forme au milieu."
+    )

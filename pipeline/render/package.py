@@ -8,6 +8,11 @@ Here the archive is rewritten with fixed entry dates (the document's own
 date), the entries in the order the library wrote them (which depends on the
 parts only), each deflated at the default level with the same attributes.
 
+An entry whose bytes are already known (a part of a prepared template, see
+prepared.py) is copied as stored, its compressed bytes as they are: the
+same entry, without inflating and deflating it again. A picture added by a
+render (a chart: PNG, already compressed) is stored as it is, not deflated.
+
 The core properties (title, subject…) are metadata: a value they cannot hold
 (Word's limit, 255 characters) is shortened with « … », never an error.
 """
@@ -15,9 +20,13 @@ The core properties (title, subject…) are metadata: a value they cannot hold
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
+import zlib
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from io import BytesIO
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
@@ -28,6 +37,8 @@ PROPERTY_MAX = 255
 ZIP_EPOCH = datetime(1980, 1, 1)
 _FILE_MODE = 0o644 << 16  # rw-r--r--, whatever the umask of the machine
 _UNIX = 3  # « made by » system: the same on every platform
+_LOCAL_HEADER = b"PK\x03\x04"  # a local file header's signature (APPNOTE 4.3.7)
+_ENCRYPTED = 0x1  # general purpose flag bit 0
 # Where a property may be cut: any space but a no-break one (« n° 12 », « : »).
 _BREAK = re.compile(r"[^\S\u00a0\u2007\u202f]")
 _TRAILING = " \t\n\r,;:.-–—("
@@ -45,19 +56,95 @@ def stable_package(data: bytes, when: datetime) -> bytes:
     compression are made the same whatever the clock, the umask or the
     platform, so that the same parts always give the same bytes.
     """
-    stamp = max(when.replace(tzinfo=None), ZIP_EPOCH).timetuple()[:6]
     out = BytesIO()
     with (
         zipfile.ZipFile(BytesIO(data)) as source,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
     ):
         for item in source.infolist():
-            entry = zipfile.ZipInfo(item.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = _UNIX
-            entry.external_attr = _FILE_MODE
-            target.writestr(entry, source.read(item))
+            target.writestr(stable_entry(item.filename, when), source.read(item))
     return out.getvalue()
+
+
+def stable_entry(name: str, when: datetime, *, compressed: bool = False) -> zipfile.ZipInfo:
+    """The zip entry ``name`` as every package amoor writes has it: dated ``when``,
+    deflated at the default level, ``rw-r--r--``, made on « Unix ».
+
+    ``compressed``: the content is already compressed (a PNG or JPEG picture),
+    kept as it is (``ZIP_STORED``): deflating it again would cost more time than
+    it saves bytes.
+    """
+    stamp = max(when.replace(tzinfo=None), ZIP_EPOCH).timetuple()[:6]
+    entry = zipfile.ZipInfo(name, date_time=stamp)
+    entry.compress_type = zipfile.ZIP_STORED if compressed else zipfile.ZIP_DEFLATED
+    entry.create_system = _UNIX
+    entry.external_attr = _FILE_MODE
+    return entry
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One entry's content, deflated, as a zip archive stores it."""
+
+    deflated: bytes  # the raw deflate stream
+    crc: int  # CRC-32 of the content
+    size: int  # length of the content
+
+
+def stored_entries(data: bytes) -> dict[str, Stored]:
+    """Every entry of the zip archive ``data``, by name, as stored.
+
+    A deflated entry keeps its compressed bytes as they are in ``data``; any
+    other (stored, or another method) is deflated here, once, at the default
+    level. ``data`` is not checked: read its entries first (python-docx does).
+    """
+    entries = {}
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & _ENCRYPTED:
+                start = info.header_offset
+                if data[start : start + 4] != _LOCAL_HEADER:
+                    raise zipfile.BadZipFile(f"No local header for {info.filename}")
+                # The local header's name and extra field lengths (APPNOTE 4.3.7).
+                name_length, extra_length = struct.unpack_from("<HH", data, start + 26)
+                begin = start + 30 + name_length + extra_length
+                deflated = data[begin : begin + info.compress_size]
+                entries[info.filename] = Stored(deflated, info.CRC, info.file_size)
+            else:
+                content = archive.read(info)
+                compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+                deflated = compressor.compress(content) + compressor.flush()
+                entries[info.filename] = Stored(deflated, zlib.crc32(content), len(content))
+    return entries
+
+
+def write_stored(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, stored: Stored) -> None:
+    """Append ``stored`` to ``archive`` (open for writing) as ``entry``, not recompressed.
+
+    zipfile has no public way yet to add data already compressed (CPython
+    gh-113924): this does what ``ZipFile.mkdir`` does for an entry without
+    data — local header written where the central directory will start, the
+    entry listed for it — with the deflated bytes after the header. The entry
+    is the one ``writestr`` would have made of the same content.
+    """
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.CRC, entry.compress_size, entry.file_size = (
+        stored.crc,
+        len(stored.deflated),
+        stored.size,
+    )
+    zipped: Any = archive  # zipfile's private state, as ZipFile.mkdir uses it (untyped)
+    with zipped._lock:
+        if zipped._seekable:
+            zipped.fp.seek(zipped.start_dir)
+        entry.header_offset = zipped.fp.tell()
+        zipped._writecheck(entry)
+        zipped._didModify = True
+        zipped.fp.write(entry.FileHeader(False))
+        zipped.fp.write(stored.deflated)
+        zipped.filelist.append(entry)
+        zipped.NameToInfo[entry.filename] = entry
+        zipped.start_dir = zipped.fp.tell()
 
 
 def workbook_package(book: Workbook, when: datetime) -> bytes:

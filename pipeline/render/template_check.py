@@ -36,7 +36,8 @@ import jinja2
 from jinja2 import nodes
 from lxml import etree
 
-from pipeline.render.docx import Context, environment
+from pipeline.render.docx import Context
+from pipeline.render.prepared import environment
 from pipeline.render.template_data import unknown_names
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
