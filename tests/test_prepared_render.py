@@ -311,14 +311,33 @@ def test_a_template_changed_on_disk_is_prepared_again(template: Path, tmp_path: 
     assert prepared_template(copy) is prepared_template(template)
 
 
+class Unseekable:
+    """A file that can only be written: zipfile then follows each entry by a data
+    descriptor (its sizes and CRC after the data), as streaming writers do."""
+
+    def __init__(self) -> None:
+        self.written = BytesIO()
+
+    def write(self, data: bytes) -> int:
+        return self.written.write(data)
+
+    def flush(self) -> None:
+        pass
+
+
 def test_unchanged_parts_are_copied_as_stored_not_deflated_again(
     template: Path, tmp_path: Path
 ) -> None:
-    """A template deflated at level 1 keeps its level-1 bytes for the parts no render changes."""
-    fast = tmp_path / "niveau-1.docx"
-    with zipfile.ZipFile(template) as source, zipfile.ZipFile(fast, "w") as target:
+    """A template deflated at level 1, entries followed by data descriptors, keeps its
+    level-1 bytes for the parts no render changes."""
+    stream = Unseekable()
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(stream, "w") as target:
         for info in source.infolist():
             target.writestr(info, source.read(info), zipfile.ZIP_DEFLATED, compresslevel=1)
+    fast = tmp_path / "niveau-1.docx"
+    fast.write_bytes(stream.written.getvalue())
+    with zipfile.ZipFile(fast) as archive:
+        assert all(info.flag_bits & 0x08 for info in archive.infolist())  # data descriptors
     theirs = stored_entries(fast.read_bytes())
     ours = stored_entries(render_docx(fast, context(), dated=TODAY))
     default = stored_entries(render_docx(template, context(), dated=TODAY))
@@ -326,6 +345,8 @@ def test_unchanged_parts_are_copied_as_stored_not_deflated_again(
         assert ours[part] == theirs[part], part
         assert ours[part].deflated != default[part].deflated, part  # truly level 1's bytes
     assert entries(render_docx(fast, context())) == entries(render_docx(template, context()))
+    with zipfile.ZipFile(BytesIO(render_docx(fast, context()))) as archive:
+        assert archive.testzip() is None
 
 
 def test_unknown_data_and_malformed_tags_are_french_errors(tmp_path: Path) -> None:

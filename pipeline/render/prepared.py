@@ -111,8 +111,9 @@ _PARAGRAPH_SPAN = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
 _LISTING = re.compile("[\t\a\n\f]")
 # Pictures a render adds, already compressed: stored as they are (package.stable_entry).
 _COMPRESSED = frozenset({"image/png", "image/jpeg", "image/gif"})
-# Templates kept prepared in one process: the bundled ones and a workspace's own.
-_CACHE_SIZE = 32
+# Templates kept prepared in one process (about 6 MB each): the six bundled ones and
+# a workspace's own copy of each.
+_CACHE_SIZE = 12
 
 
 def _multiline(value: Any) -> Listing:
