@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-later lint examples templates clean
+.PHONY: demo test test-later bench lint examples templates clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(STAMP) lint
 ## test-later: the tests again with the clock a year ahead: no test depends on the day
 test-later: $(STAMP)
 	faketime -f '+365d' $(BIN)/python -m pytest -q -p no:cacheprovider
+
+## bench: set up, then measure every figure of performance.md against its target
+bench: $(STAMP)
+	$(BIN)/python -m bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -22,6 +22,7 @@ from pipeline.outbox import Commit, Document, commit, deliverable_name, mission_
 from pipeline.render.cahier import cahier_context, cahier_title
 from pipeline.render.communication import communication_context, communication_title
 from pipeline.render.docx import Context, render_docx
+from pipeline.render.page_breaks import breakable
 from pipeline.render.pistes import pistes_context, pistes_title
 from pipeline.render.roi_grid import grid_title, rating_grid
 from pipeline.render.roi_guide import guide_context, guide_title
@@ -46,7 +47,8 @@ class Deliverable:
         self, engagement: m.Engagement, analysis: Analysis, workspace: Workspace, today: date
     ) -> bytes:
         context = self.context(engagement, analysis, workspace.config.seller.name, today)
-        return render_docx(workspace.template(self.template), context, dated=today)
+        rendered = render_docx(workspace.template(self.template), context, dated=today)
+        return breakable(rendered, context)
 
 
 @dataclass(frozen=True)

@@ -120,12 +120,14 @@ def french_spacing(value: str) -> str:
     and « % », and between the groups of a figure typed « 31 000 »; no-break space after
     « n° ». A ' between two letters becomes ’, except in an e-mail address.
     """
+    # Each rule runs only on a text holding its character: a long text costs a scan.
     value = _BEFORE_COLON.sub("\u00a0\\1", value)
     value = _BEFORE_PUNCT.sub("\u202f\\1", value)
-    value = _GUILLEMET_OPEN.sub("«\u00a0", value)
-    value = _GUILLEMET_CLOSE.sub("\u00a0»", value)
-    value = _EURO.sub("\\1\u00a0€", value)
-    value = _NUMERO.sub("\\1\u00a0", value)
-    value = _THOUSANDS.sub(lambda n: n.group(1) + n.group(2).replace(" ", "\u202f"), value)
-    value = _WORD.sub(_typographic_apostrophe, value)
-    return _PERCENT.sub("\\1\u202f%", value)
+    value = _GUILLEMET_OPEN.sub("«\u00a0", value) if "«" in value else value
+    value = _GUILLEMET_CLOSE.sub("\u00a0»", value) if "»" in value else value
+    value = _EURO.sub("\\1\u00a0€", value) if "€" in value else value
+    value = _NUMERO.sub("\\1\u00a0", value) if "°" in value else value
+    if " " in value:
+        value = _THOUSANDS.sub(lambda n: n.group(1) + n.group(2).replace(" ", "\u202f"), value)
+    value = _WORD.sub(_typographic_apostrophe, value) if "'" in value else value
+    return _PERCENT.sub("\\1\u202f%", value) if "%" in value else value

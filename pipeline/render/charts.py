@@ -14,11 +14,10 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
-from textwrap import shorten
 from typing import TYPE_CHECKING, Any
 
 from pipeline import model as m
-from pipeline.formats import percent
+from pipeline.formats import number, percent, plural
 from pipeline.text import french_spacing
 
 if TYPE_CHECKING:
@@ -84,44 +83,116 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _wrap(text: str, limit: float, measure: Callable[[str], float]) -> list[str]:
-    """``text`` on as many lines as it needs, each ``limit`` wide at most (in the
-    unit of ``measure``); nothing is cut away.
+def _wrap(text: str, limit: float, measure: Callable[[str], float], max_lines: int) -> list[str]:
+    """``text`` on ``max_lines`` lines at most, each ``limit`` wide at most (in the unit
+    of ``measure``); a text that needs more ends its last line with « … ».
 
-    Words are added while the line fits; a word wider than a whole line is split
-    where its measured width says (one measure per word, so long words cost no
-    more than short ones)."""
-
-    def fits(candidate: str) -> bool:
-        return measure(candidate) <= limit
-
+    Lines break at spaces, as many words on each as fit; a word wider than a whole
+    line is broken where the line is full, as Word breaks a word wider than its
+    column. Linear in the length of the text, and quick: only what the lines can hold
+    is looked at, a text that fits is measured once, and each line's end is found by
+    a galloping search from the previous line's length (a few measures a line).
+    """
+    shown = text[: max_lines * LINE_CHARS]
+    rest = " ".join(w for w in shown.split(" ") if w)  # no-break spaces do not break
     lines: list[str] = []
-    line = ""
-    for word in (w for w in text.split(" ") if w):  # no-break spaces do not break
-        candidate = f"{line} {word}" if line else word
-        if fits(candidate):
-            line = candidate
-            continue
-        if line:
-            lines.append(line)
-        line = word
-        if not fits(word):
-            size = max(1, int(len(word) * limit / measure(word)))
-            chunks = [word[i : i + size] for i in range(0, len(word), size)]
-            lines.extend(chunks[:-1])
-            line = chunks[-1]
-    if line:
-        lines.append(line)
-    return lines or [""]
+    guess = 0
+    while rest and len(lines) < max_lines:
+        head = rest[:LINE_CHARS]
+        if not guess:
+            width = measure(head)
+            if width <= limit and len(head) == len(rest):
+                lines.append(rest)
+                rest = ""
+                break
+            guess = max(1, int(len(head) * limit / width)) if width > limit else len(head)
+        fits = _fits(head, limit, measure)
+        size = _longest(len(head), fits, guess)
+        if size >= len(rest):
+            lines.append(rest)
+            rest = ""
+            break
+        space = rest.rfind(" ", 0, size + 1)
+        if space > 0:
+            lines.append(rest[:space])
+            rest = rest[space + 1 :]
+        else:
+            size = max(size, 1)  # a glyph wider than the line still takes one
+            lines.append(rest[:size])
+            rest = rest[size:]
+        guess = max(1, size)
+    if not lines:
+        return [ELLIPSIS if text.strip() else ""]  # only spaces could be shown
+    if rest or len(shown) < len(text):
+        lines[-1] = _with_ellipsis(lines[-1], limit, measure)
+    return lines
 
 
-def _text_measure(figure: Figure, size: float) -> Callable[[str], float]:
+LINE_CHARS = 400  # more than a chart's widest line holds (no glyph is under a pixel wide)
+ELLIPSIS = "…"
+
+
+def _fits(text: str, limit: float, measure: Callable[[str], float]) -> Callable[[int], bool]:
+    """Whether the first ``k`` characters of ``text`` fit in ``limit``."""
+    return lambda k: measure(text[:k]) <= limit
+
+
+def _longest(n: int, fits: Callable[[int], bool], guess: int) -> int:
+    """The largest ``k`` in 0..``n`` with ``fits(k)``, for ``fits`` true at 0 and false
+    from some point on: galloping from ``guess``, then bisection (a few calls when
+    the guess is close, ``2 log n`` at worst)."""
+    k = min(max(guess, 1), n)
+    low, high = 0, n + 1  # fits(low); high: the smallest known not to fit (n + 1: none)
+    if fits(k):
+        low, step = k, 1
+        while low + step < high:
+            if not fits(low + step):
+                high = low + step
+                break
+            low, step = low + step, step * 2
+    else:
+        high, step = k, 1
+        while high - step > low:
+            if fits(high - step):
+                low = high - step
+                break
+            high, step = high - step, step * 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle)
+    return low
+
+
+def _with_ellipsis(line: str, limit: float, measure: Callable[[str], float]) -> str:
+    """``line`` ending with « … », shortened until it fits."""
+
+    def fits(k: int) -> bool:
+        return k == 0 or measure(line[:k].rstrip() + ELLIPSIS) <= limit
+
+    return line[: _longest(len(line), fits, len(line))].rstrip() + ELLIPSIS
+
+
+def _at_most(
+    lines: list[str], count: int, limit: float, measure: Callable[[str], float]
+) -> list[str]:
+    """The first ``count`` of a text's ``lines``, the last with « … » if some are left out."""
+    if len(lines) <= count:
+        return lines
+    return [*lines[: count - 1], _with_ellipsis(lines[count - 1], limit, measure)]
+
+
+def clip(text: str, limit: float, measure: Callable[[str], float]) -> str:
+    """``text`` on one line ``limit`` wide at most, ended by « … » when cut."""
+    return _wrap(" ".join(text[: LINE_CHARS + 1].split()), limit, measure, max_lines=1)[0]
+
+
+def _text_measure(figure: Figure, size: float, weight: str = "normal") -> Callable[[str], float]:
     """Width in pixels of a one-line text at ``size`` points in this figure."""
     from matplotlib.font_manager import FontProperties
 
     # get_renderer() is the Agg canvas's, not in the base canvas type matplotlib declares.
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
-    font = FontProperties(family=FONT, size=size)
+    font = FontProperties(family=FONT, size=size, weight=weight)
 
     def measure(text: str) -> float:
         width, _, _ = renderer.get_text_width_height_descent(text, font, ismath=False)
@@ -144,24 +215,29 @@ def _group_offsets(count: int) -> list[tuple[float, float]]:
     return offsets
 
 
-def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
-    """The power/interest grid: stakeholder n is marker n at its (interest, influence)
-    point, its shape and colour giving its category; the key below gives every name
-    in full, numbered in the order given (the register's).
+def one_marker_each(count: int) -> bool:
+    """Whether a map of ``count`` stakeholders numbers each one (else it counts them)."""
+    return count <= MAX_NUMBERED
 
-    Markers sharing a point are grouped around it, never on top of one another;
-    names never overlap because they are in the key, wrapped, never cut. Legible
-    with 60 stakeholders, and deterministic (no iterative label repulsion).
+
+def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
+    """The power/interest grid, numbered in the order given (the register's).
+
+    Up to :data:`MAX_NUMBERED` stakeholders, stakeholder n is marker n at its
+    (interest, influence) point, its shape and colour giving its category, and the key
+    below gives its name, wrapped (a long name ends with « … » after a few lines: the
+    register has it in full). Markers sharing a point are grouped around it, never on
+    top of one another; names never overlap because they are in the key. Legible with
+    60 stakeholders, and deterministic (no iterative label repulsion).
+
+    More stakeholders could not be read one by one (nor the key fit a page): each
+    point then shows a marker per category present, how many stakeholders are there
+    and their numbers in the register (consecutive there: same quadrant, influence
+    and interest). The drawing costs the same for 100 stakeholders as for 10 000.
     """
     figure = _figure(MAP_WIDTH_CM, MAP_HEIGHT_CM, constrained=False)
-    measure_key = _text_measure(figure, KEY_FONT_SIZE)
-    column_px = (MAP_WIDTH_CM / KEY_COLUMNS - 1.2) * CM * DPI  # minus marker, number, margin
-    key = [
-        _wrap(french_spacing(" ".join(s.name.split())), column_px, measure_key)
-        for s in stakeholders
-    ]
-    per_column = math.ceil(len(key) / KEY_COLUMNS) if key else 0
-    columns = [key[i : i + per_column] for i in range(0, len(key), per_column)] if key else []
+    numbered = one_marker_each(len(stakeholders))
+    columns = _key(stakeholders, _text_measure(figure, KEY_FONT_SIZE)) if numbered else []
     key_lines = max((sum(len(lines) for lines in column) for column in columns), default=0)
     key_cm = key_lines * KEY_LINE_CM + (0.4 if key_lines else 0)
     height_cm = MAP_HEIGHT_CM + key_cm
@@ -179,7 +255,7 @@ def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
 
     ax = figure.add_axes(box(1.4, key_cm + 2.5, MAP_WIDTH_CM - 1.8, height_cm - 0.2))
     _draw_grid(ax)
-    present = [c for c in m.Category if any(s.category is c for s in stakeholders)]
+    present = {s.category for s in stakeholders}
     handles = [
         ax.scatter(
             [],
@@ -191,7 +267,8 @@ def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
             linewidths=0.5,
             label=c.value,
         )
-        for c in present
+        for c in m.Category
+        if c in present
     ]
     if handles:
         figure.legend(
@@ -204,12 +281,61 @@ def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
         )
 
     points: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for number, stakeholder in enumerate(stakeholders, start=1):
-        points[(stakeholder.interest, stakeholder.influence)].append(number)
+    for rank, stakeholder in enumerate(stakeholders, start=1):
+        points[(stakeholder.interest, stakeholder.influence)].append(rank)
+    if numbered:
+        _numbered_points(ax, stakeholders, points)
+    else:
+        _counted_points(ax, stakeholders, points)
+
+    if columns:
+        key_ax = figure.add_axes(box(0, 0.1, MAP_WIDTH_CM, key_cm))
+        _draw_key(key_ax, stakeholders, columns, key_cm)
+    return _png(figure)
+
+
+Key = list[list[str]]  # a column of the key: each name's lines
+MAX_NUMBERED = 90  # stakeholders a map numbers one by one (its key then fits a page)
+KEY_MAX_LINES = 40  # lines of a key's column: the map and its key fit an A4 page
+NAME_MAX_LINES = 5  # lines of one name in the key, when the column has room
+
+
+def _key(stakeholders: Sequence[m.Stakeholder], measure: Callable[[str], float]) -> list[Key]:
+    """The key's columns: each stakeholder's name as lines, in order.
+
+    A name takes up to :data:`NAME_MAX_LINES` lines; when a column would exceed
+    :data:`KEY_MAX_LINES`, every name gets the same share of it (one line at least).
+    """
+    if not stakeholders:
+        return []
+    column_px = (MAP_WIDTH_CM / KEY_COLUMNS - 1.2) * CM * DPI  # minus marker, number, margin
+    # Only what the lines can hold is spaced and measured: linear in the names' length.
+    room = NAME_MAX_LINES * LINE_CHARS + 1
+    key = [
+        _wrap(
+            french_spacing(" ".join(s.name[:room].split())),
+            column_px,
+            measure,
+            max_lines=NAME_MAX_LINES,
+        )
+        for s in stakeholders
+    ]
+    per_column = math.ceil(len(key) / KEY_COLUMNS)
+    columns = [key[i : i + per_column] for i in range(0, len(key), per_column)]
+    if max(sum(len(lines) for lines in column) for column in columns) <= KEY_MAX_LINES:
+        return columns
+    share = max(1, KEY_MAX_LINES // per_column)
+    return [[_at_most(lines, share, column_px, measure) for lines in column] for column in columns]
+
+
+def _numbered_points(
+    ax: Axes, stakeholders: Sequence[m.Stakeholder], points: dict[tuple[int, int], list[int]]
+) -> None:
+    """Marker n, numbered, for stakeholder n, grouped with the others of its point."""
     for (interest, influence), numbers in points.items():
         size = 5.5 if len(numbers) <= 20 else 4.5
-        for number, (dx, dy) in zip(numbers, _group_offsets(len(numbers)), strict=True):
-            colour, marker = CATEGORY_STYLE[stakeholders[number - 1].category]
+        for rank, (dx, dy) in zip(numbers, _group_offsets(len(numbers)), strict=True):
+            colour, marker = CATEGORY_STYLE[stakeholders[rank - 1].category]
             x, y = interest + dx, influence + dy
             ax.scatter(
                 [x - 0.03],
@@ -221,42 +347,93 @@ def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
                 linewidths=0.4,
                 zorder=3,
             )
-            _text(ax, x + 0.0, y, str(number), fontsize=size, va="center", ha="left", zorder=4)
+            _text(ax, x + 0.0, y, str(rank), fontsize=size, va="center", ha="left", zorder=4)
 
-    if columns:
-        key_ax = figure.add_axes(box(0, 0.1, MAP_WIDTH_CM, key_cm))
-        key_ax.set_axis_off()
-        key_ax.set_xlim(0, MAP_WIDTH_CM)
-        key_ax.set_ylim(0, key_cm - 0.1)
-        number = 0
-        for index, column in enumerate(columns):
-            left = 0.3 + index * MAP_WIDTH_CM / KEY_COLUMNS
-            top = key_cm - 0.35
-            for lines in column:
-                number += 1
-                colour, marker = CATEGORY_STYLE[stakeholders[number - 1].category]
-                key_ax.scatter(
-                    [left],
-                    [top],
-                    s=12,
-                    c=colour,
-                    marker=marker,
-                    edgecolors="black",
-                    linewidths=0.4,
-                )
-                _text(
-                    key_ax,
-                    left + 0.2,
-                    top,
-                    str(number),
-                    fontsize=KEY_FONT_SIZE,
-                    va="center",
-                    fontweight="bold",
-                )
-                for line in lines:
-                    _text(key_ax, left + 0.75, top, line, fontsize=KEY_FONT_SIZE, va="center")
-                    top -= KEY_LINE_CM
-    return _png(figure)
+
+def _counted_points(
+    ax: Axes, stakeholders: Sequence[m.Stakeholder], points: dict[tuple[int, int], list[int]]
+) -> None:
+    """At each point: a marker per category present, the count and the register's numbers."""
+    for (interest, influence), numbers in points.items():
+        here = {stakeholders[n - 1].category for n in numbers}
+        categories = [c for c in m.Category if c in here]
+        step = 0.11
+        for index, category in enumerate(categories):
+            colour, marker = CATEGORY_STYLE[category]
+            ax.scatter(
+                [interest + (index - (len(categories) - 1) / 2) * step],
+                [influence + 0.16],
+                s=16,
+                c=colour,
+                marker=marker,
+                edgecolors="black",
+                linewidths=0.4,
+                zorder=3,
+            )
+        label = plural(len(numbers), "partie prenante", "parties prenantes")
+        runs = _runs(numbers)
+        if len(runs) <= 2:
+            label += "\nn° " + " et ".join(
+                number(a) if a == b else f"{number(a)} à {number(b)}" for a, b in runs
+            )
+        _text(
+            ax,
+            interest,
+            influence - 0.02,
+            label,
+            fontsize=5.5,
+            ha="center",
+            va="top",
+            linespacing=1.15,
+            zorder=4,
+        )
+
+
+def _runs(numbers: Sequence[int]) -> list[tuple[int, int]]:
+    """Consecutive numbers as (first, last) runs: 1, 2, 3, 7 → (1, 3), (7, 7)."""
+    runs: list[tuple[int, int]] = []
+    for n in sorted(numbers):
+        if runs and runs[-1][1] == n - 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
+
+
+def _draw_key(
+    key_ax: Axes, stakeholders: Sequence[m.Stakeholder], columns: list[Key], key_cm: float
+) -> None:
+    key_ax.set_axis_off()
+    key_ax.set_xlim(0, MAP_WIDTH_CM)
+    key_ax.set_ylim(0, key_cm - 0.1)
+    n = 0
+    for index, column in enumerate(columns):
+        left = 0.3 + index * MAP_WIDTH_CM / KEY_COLUMNS
+        top = key_cm - 0.35
+        for lines in column:
+            n += 1
+            colour, marker = CATEGORY_STYLE[stakeholders[n - 1].category]
+            key_ax.scatter(
+                [left],
+                [top],
+                s=12,
+                c=colour,
+                marker=marker,
+                edgecolors="black",
+                linewidths=0.4,
+            )
+            _text(
+                key_ax,
+                left + 0.2,
+                top,
+                str(n),
+                fontsize=KEY_FONT_SIZE,
+                va="center",
+                fontweight="bold",
+            )
+            for line in lines:
+                _text(key_ax, left + 0.75, top, line, fontsize=KEY_FONT_SIZE, va="center")
+                top -= KEY_LINE_CM
 
 
 def _draw_grid(ax: Axes) -> None:
@@ -371,6 +548,9 @@ def _stacked_bar(
         left += width
 
 
+GROUP_LABEL_CM = 12.5  # a group's label, over its bars: the plot's width, tick labels aside
+
+
 def _percent_axis(ax: Axes) -> None:
     ax.set_xlim(0, 100)
     ax.set_xticks(range(0, 101, 25), [f"{v} %" for v in range(0, 101, 25)], fontsize=8)
@@ -418,6 +598,7 @@ def opinions_chart(groups: Sequence[tuple[str, Sequence[tuple[str, Sequence[int]
     bars = sum(len(publics) for _, publics in groups)
     figure = _figure(17, 2.4 + 0.62 * bars + 0.5 * len(groups))
     ax = figure.add_subplot()
+    measure = _text_measure(figure, 8.5, "bold")
     y = 0.0
     ticks: list[float] = []
     tick_labels: list[str] = []
@@ -426,7 +607,7 @@ def opinions_chart(groups: Sequence[tuple[str, Sequence[tuple[str, Sequence[int]
             ax,
             0,
             y - 0.55,
-            label,
+            clip(label, GROUP_LABEL_CM * CM * DPI, measure),
             fontsize=8.5,
             fontweight="bold",
             va="center",
@@ -472,6 +653,7 @@ def reactions_chart(
     bars = sum(len(targets) for _, targets in groups)
     figure = _figure(17, 2.4 + 0.78 * bars + 0.5 * len(groups))
     ax = figure.add_subplot()
+    measure = _text_measure(figure, 8.5, "bold")
     y = 0.0
     ticks: list[float] = []
     tick_labels: list[str] = []
@@ -480,7 +662,7 @@ def reactions_chart(
             ax,
             0,
             y - 0.55,
-            shorten(scenario, 90, placeholder=" …"),
+            clip(scenario, GROUP_LABEL_CM * CM * DPI, measure),
             fontsize=8.5,
             fontweight="bold",
             va="center",

@@ -33,7 +33,7 @@ from pipeline.render.participation import (
     places,
     returns,
 )
-from pipeline.workbook.kinds import fold
+from pipeline.render.people import PeopleIndex
 
 INTERNAL = (m.Category.ELUS, m.Category.SERVICES, m.Category.PRESTATAIRES)
 EXTERNAL = (
@@ -190,11 +190,6 @@ def _dates(actions: Sequence[m.CommunicationAction], moment: m.Moment) -> str:
     return f"Du {long_date(days[0])} au {long_date(days[-1])}"
 
 
-def _same(a: str, b: str) -> bool:
-    x, y = fold(a), fold(b)
-    return bool(x and y) and (x in y or y in x)
-
-
 def _roles(
     engagement: m.Engagement,
     actions: Sequence[m.CommunicationAction],
@@ -225,14 +220,18 @@ def _roles(
         ),
     ]
     people = [(who, role, [duty]) for who, role, duty in rows if who]
+    index: PeopleIndex[tuple[str, str, list[str]]] = PeopleIndex()
+    for person in people:
+        index.add_principal(person[0], person)
     for a in by_moment(actions):
         owner = a.owner.strip()
         if not owner or owner == TO_APPOINT:
             continue
-        found = next((p for p in people if _same(p[0], owner)), None)
+        found = index.find(owner)
         if found is None:
             found = (owner, "Responsable d'actions du plan", [])
             people.append(found)
+            index.add(owner, found)
         what = a.support or a.channel or a.message
         when = f" ({long_date(a.date)})" if a.date else ""
         moment = a.moment.value if a.moment else "Temps fort à préciser"

@@ -18,7 +18,7 @@ from pipeline.analysis.stakeholders import count_by_category, group_by_quadrant
 from pipeline.formats import long_date, money, number
 from pipeline.render import charts
 from pipeline.render.docx import Context, Picture
-from pipeline.workbook.kinds import fold
+from pipeline.render.people import PeopleIndex
 
 QUADRANT_EXPLANATIONS: dict[m.Quadrant, str] = {
     m.Quadrant.ACTEURS_CLES: (
@@ -255,15 +255,28 @@ def stakeholder_figure(stakeholders: tuple[m.Stakeholder, ...]) -> Picture | Non
     if not stakeholders:
         return None
     ordered = [s for members in register(stakeholders).values() for s in members]
+    what = (
+        "chaque numéro renvoie au registre, forme et couleur indiquent la catégorie"
+        if charts.one_marker_each(len(ordered))
+        else "chaque point donne le nombre de parties prenantes qui s'y trouvent et leurs "
+        "numéros au registre, forme et couleur les catégories présentes"
+    )
     return Picture(
         charts.stakeholder_map(ordered),
         17.0,
-        "Carte pouvoir / intérêt des parties prenantes : chaque numéro renvoie au registre, "
-        "forme et couleur indiquent la catégorie",
+        f"Carte pouvoir / intérêt des parties prenantes : {what}",
     )
 
 
 def governance(engagement: m.Engagement, firm_name: str) -> list[Context]:
+    """Who governs the démarche: the élu référent, the pilot and the consultant named in
+    « Mission », then the stakeholders of these categories.
+
+    A stakeholder row naming a mission person more fully (« M. Jean-Baptiste Morvan,
+    adjoint… » for « Jean-Baptiste Morvan ») is that person, listed once; rows naming
+    the same person alike are listed once. Each row is compared with the three mission
+    names and looked up in an index of the names listed: linear in the register.
+    """
     mission = engagement.mission
     people: dict[str, list[Context]] = {"Élus": [], "Services": [], "Prestataires": []}
     if mission.elected_official:
@@ -274,6 +287,10 @@ def governance(engagement: m.Engagement, firm_name: str) -> list[Context]:
         people["Prestataires"].append(
             {"name": mission.consultant, "detail": f"{firm_name}, accompagnement de la démarche"}
         )
+    named: dict[str, PeopleIndex[Context]] = {role: PeopleIndex() for role in people}
+    for group, listed in people.items():
+        for principal in listed:
+            named[group].add_principal(principal["name"], principal)
     categories = {
         m.Category.ELUS: "Élus",
         m.Category.SERVICES: "Services",
@@ -281,15 +298,11 @@ def governance(engagement: m.Engagement, firm_name: str) -> list[Context]:
     }
     for s in engagement.stakeholders:
         role = categories.get(s.category)
-        # « M. Jean-Baptiste Morvan, adjoint… » is the élu référent already listed.
-        if role and not any(_same_person(p["name"], s.name) for p in people[role]):
-            people[role].append({"name": s.name, "detail": s.role.replace("\n", " ")})
+        if role and named[role].find(s.name) is None:
+            row = {"name": s.name, "detail": s.role.replace("\n", " ")}
+            people[role].append(row)
+            named[role].add(s.name, row)
     return [{"role": role, "people": members} for role, members in people.items() if members]
-
-
-def _same_person(listed: str, name: str) -> bool:
-    a, b = fold(listed), fold(name)
-    return bool(a and b) and (a in b or b in a)
 
 
 def sum_amounts(amounts: Iterable[Decimal | None]) -> Decimal | None:

@@ -36,11 +36,25 @@ class CellValueError(ValueError):
     """Raised by ``Kind.parse``; the reader turns it into a located Problem."""
 
 
+class _Combining(dict[int, int | None]):
+    """``str.translate`` table dropping combining marks, filled as characters come:
+    one ``unicodedata`` call per distinct character, not per character."""
+
+    def __missing__(self, codepoint: int) -> int | None:
+        kept = None if unicodedata.combining(chr(codepoint)) else codepoint
+        self[codepoint] = kept
+        return kept
+
+
+_NO_COMBINING = _Combining()
+_FOLDED_AWAY = re.compile(r"[\s\-_]+")
+
+
 def fold(text: str) -> str:
     """Key for matching what people type: no case, accents, spaces or hyphens."""
     decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[\s\-_]+", "", bare).casefold()
+    bare = decomposed if decomposed.isascii() else decomposed.translate(_NO_COMBINING)
+    return _FOLDED_AWAY.sub("", bare).casefold()
 
 
 def as_text(raw: Any) -> str:

@@ -1,0 +1,1 @@
+"""Benchmark support: synthetic workbooks shaped like real engagements (``workbooks``)."""
