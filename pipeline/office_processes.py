@@ -145,18 +145,23 @@ def sweep(root: Path) -> int:
     """End the LibreOffice processes left running on free slots; how many were ended."""
     if not root.is_dir():
         return 0
-    ended = 0
-    for lock_path in sorted(root.glob("*.lock")):
-        lock = FileLock(lock_path, timeout=0, is_singleton=False)
-        try:
-            lock.acquire()
-        except Timeout:
-            continue  # its process is alive: its LibreOffice is its own business
-        try:
-            ended += _clear(root / lock_path.stem)
-        finally:
+    held: list[FileLock] = []
+    try:
+        for lock_path in sorted(root.glob("*.lock")):
+            lock = FileLock(lock_path, timeout=0, is_singleton=False)
+            try:
+                lock.acquire()
+            except Timeout:
+                continue  # its process is alive: its LibreOffice is its own business
+            held.append(lock)
+        folders = [root / Path(str(lock.lock_file)).stem for lock in held]
+        ended = end_processes_using(*(folder / "profile" for folder in folders))
+        for folder in folders:
+            shutil.rmtree(folder / "work", ignore_errors=True)
+        return ended
+    finally:
+        for lock in held:
             lock.release()
-    return ended
 
 
 def _clear(folder: Path) -> int:
@@ -165,13 +170,16 @@ def _clear(folder: Path) -> int:
     return ended
 
 
-def end_processes_using(profile: Path) -> int:
-    """End every process started on ``profile`` (LibreOffice's launcher and soffice.bin)."""
-    argument = profile_argument(profile)
+def end_processes_using(*profiles: Path) -> int:
+    """End every process started on one of ``profiles`` (launcher and soffice.bin).
+
+    The process table is read once, whatever the number of profiles.
+    """
+    arguments = {profile_argument(profile) for profile in profiles}
     found = []
-    for process in psutil.process_iter(["cmdline"]):
+    for process in psutil.process_iter(["cmdline"]) if arguments else ():
         with contextlib.suppress(psutil.Error):
-            if argument in (process.info["cmdline"] or ()):
+            if arguments.intersection(process.info["cmdline"] or ()):
                 found.append(process)
     for process in found:
         with contextlib.suppress(psutil.Error):
@@ -182,5 +190,5 @@ def end_processes_using(profile: Path) -> int:
             process.kill()
     psutil.wait_procs(alive, timeout=5)
     if found:
-        log.warning("ended %d LibreOffice process(es) left running on %s", len(found), profile)
+        log.warning("ended %d LibreOffice process(es) left running", len(found))
     return len(found)

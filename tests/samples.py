@@ -3,6 +3,8 @@ workbook with one Mission field changed."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -49,3 +51,14 @@ def without_ratings(source: Path, target: Path) -> Path:
     sheet.delete_rows(2, sheet.max_row)
     book.save(target)
     return target
+
+
+def amoor(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``amoor ARGS`` run as a consultant runs it: its own process, output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

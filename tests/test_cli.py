@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
+from tests.samples import amoor
 
 ENGLISH = ("Usage:", "Options:", "Commands:", "Show this message", "Show the version", "Error:")
 
@@ -26,13 +26,7 @@ def _commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[
 
 
 def _amoor(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return amoor(*args, cwd=cwd, timeout=120)
 
 
 @pytest.mark.parametrize("path", list(_commands(cli)), ids=lambda p: " ".join(p) or "amoor")

@@ -24,6 +24,7 @@ from pipeline.invoicing.ledger import Ledger
 from pipeline.workspace import Workspace
 from tests.conftest import EXAMPLES
 from tests.libreoffice import needs_libreoffice
+from tests.samples import amoor
 
 STOPPED = next(p for p in EXAMPLES if "arretee" in p.name)  # Facture « À émettre »
 SAINT_AUBIN = next(p for p in EXAMPLES if "saint-aubin" in p.name)
@@ -52,13 +53,7 @@ KILLED_RUN = textwrap.dedent(
 
 
 def _amoor(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return amoor(*args, cwd=cwd, timeout=300)
 
 
 def _libreoffice_of(workspace: Workspace) -> list[psutil.Process]:
