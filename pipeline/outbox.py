@@ -33,7 +33,6 @@ import json
 import logging
 import os
 import secrets
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,8 +168,8 @@ def remove_stale_temp_files(root: Path) -> int:
     """Remove the temp files that writers killed half-way left under ``root``; how many.
 
     A temp file is stale when the process that wrote it is gone (its pid is in
-    its name), or when it is a day old (a pid can be reused, and older
-    versions did not write it).
+    its name), or when its name holds no pid (older versions of amoor). No
+    clock is read: a file's age would compare the file system's time with ours.
     """
     import psutil
 
@@ -182,8 +181,7 @@ def remove_stale_temp_files(root: Path) -> int:
             path = Path(folder, name)
             writer = name.removeprefix(TEMP_PREFIX).split("-", 1)[0]
             try:
-                old = time.time() - path.stat().st_mtime > 86_400
-                if old or not writer.isdigit() or not psutil.pid_exists(int(writer)):
+                if not writer.isdigit() or not psutil.pid_exists(int(writer)):
                     path.unlink()
                     removed += 1
             except OSError:
