@@ -1,0 +1,156 @@
+"""The French of the drop folder: one log line per file, the rejection reports, the summary.
+
+Pure: outcomes in, text out. ``cli.py`` prints the lines and writes them to
+``.amoor/depot.log``; the reports are written by :mod:`.handling`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.errors import AmoorError, WorkbookError
+from pipeline.formats import decimal, plural, short_date
+from pipeline.watch import inbox
+
+if TYPE_CHECKING:
+    from pipeline.watch.handling import Kind, Outcome
+
+INTERNAL_ERROR = (
+    "amoor a rencontré une erreur interne en traitant ce classeur : ce n'est pas une erreur "
+    "de votre part. Le détail technique est dans .amoor/amoor.log ; transmettez-le à "
+    "l'équipe technique. Une fois le problème corrigé, déposez à nouveau le classeur dans "
+    "inbox/."
+)
+
+
+def report_name(name: str) -> str:
+    """« Mission.xlsx - erreurs.txt », beside « Mission.xlsx » in inbox/erreurs/."""
+    return f"{name} - erreurs.txt"
+
+
+def moment(at: datetime) -> str:
+    return f"le {short_date(at.date())} à {at:%H:%M}"
+
+
+def report(name: str, text: str, at: datetime) -> str:
+    """The report of a rejected workbook: every problem, then what to do."""
+    where = f"inbox/{inbox.ERRORS_FOLDER}/"
+    return (
+        f"Classeur refusé : « {name} »\n"
+        f"Déposé dans inbox/, refusé {moment(at)}. Il a été rangé dans {where}, à côté de ce "
+        f"rapport : rien n'a été produit pour lui.\n"
+        f"\n"
+        f"{text}\n"
+        f"\n"
+        f"Que faire : ouvrez « {name} » (dans {where}), corrigez chaque point ci-dessus, "
+        f"enregistrez-le, puis déposez-le à nouveau dans inbox/. Une fois traité, ce rapport "
+        f"sera rangé dans « {where}{inbox.OLD_VERSIONS_FOLDER}/ ».\n"
+    )
+
+
+def reason(error: AmoorError | None) -> str:
+    """Why a workbook was rejected, in one line."""
+    if error is None:
+        return "erreur interne d'amoor (détail dans .amoor/amoor.log)"
+    if isinstance(error, WorkbookError):
+        count = plural(len(error.problems), "problème")
+        first = str(error.problems[0]) if error.problems else ""
+        return f"{count} à corriger, dont : {first}" if first else f"{count} à corriger"
+    return str(error).split("\n", 1)[0]
+
+
+def seconds(value: float) -> str:
+    return f"{decimal(value, 2)} s"
+
+
+def line(outcome: Outcome, outbox: Path) -> str:
+    """The one line of the log for ``outcome``."""
+    from pipeline.watch.handling import Kind
+
+    name = f"« {outcome.name} »"
+    if outcome.kind is Kind.RECEIVED:
+        return f"reçu : {name}"
+    if outcome.kind is Kind.DUPLICATE:
+        earlier = outcome.earlier
+        first = (
+            f"« {earlier.name} », déjà traité {moment(earlier.at)}"
+            if earlier is not None
+            else "un classeur déjà traité"
+        )
+        return (
+            f"doublon ignoré : {name} a le même contenu que {first} ; rien n'est refait, "
+            f"aucune nouvelle facture (rangé dans inbox/{inbox.PROCESSED_FOLDER}/)"
+        )
+    if outcome.kind is Kind.REJECTED:
+        report_file = outcome.report.name if outcome.report else report_name(outcome.name)
+        return (
+            f"refusé : {name} rangé dans inbox/{inbox.ERRORS_FOLDER}/ — {outcome.reason} "
+            f"(rapport : « {report_file} »)"
+        )
+    if outcome.kind is Kind.FAILED:
+        return (
+            f"non traité : {name} reste dans inbox/ — {outcome.reason} ; nouvel essai au "
+            f"prochain passage"
+        )
+    if outcome.kind is Kind.CHANGED:
+        return f"modifié pendant son traitement : {name} est traité à nouveau"
+    documents = plural(len(outcome.written), "document écrit", "documents écrits")
+    where = _relative(outcome.folder, outbox.parent) if outcome.folder else "outbox/"
+    text = (
+        f"traité : {name} ({outcome.offer}, {outcome.reference}) en {seconds(outcome.seconds)}"
+        f" — {documents} dans « {where} »"
+    )
+    if outcome.invoice:
+        text += f", facture {outcome.invoice}"
+    return text
+
+
+def details(outcome: Outcome) -> list[str]:
+    """The lines that follow a processed file's: documents, hand edits kept, notices."""
+    lines = [f"écrit : {path.name}" for path in outcome.written]
+    lines += [
+        f"conservé : {edited.name} a été modifié à la main ; la nouvelle version est dans "
+        f"« {beside.name} »"
+        for edited, beside in outcome.kept
+    ]
+    lines += [f"À noter : {notice}" for notice in outcome.notices]
+    return lines
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def summary(counts: Counter[Kind], waiting: int) -> str:
+    """The last line when the watcher stops."""
+    from pipeline.watch.handling import Kind
+
+    parts = [
+        plural(counts[Kind.PROCESSED], "classeur traité", "classeurs traités"),
+        plural(counts[Kind.REJECTED], "refusé"),
+        plural(counts[Kind.DUPLICATE], "doublon ignoré", "doublons ignorés"),
+    ]
+    text = f"amoor watch arrêté : {', '.join(parts)}."
+    if waiting:
+        text += (
+            f" {plural(waiting, 'fichier reste', 'fichiers restent')} dans inbox/ : "
+            f"{'il sera traité' if waiting == 1 else 'ils seront traités'} au prochain "
+            f"démarrage."
+        )
+    return text
+
+
+def first_problem(report_text: str) -> str:
+    """The first problem a rejection report names (for ``amoor statut``)."""
+    lines = [text.strip() for text in report_text.splitlines()]
+    problems = [text.removeprefix("- ") for text in lines if text.startswith("- ")]
+    if problems:
+        return problems[0]
+    body = [text for text in lines[3:] if text and not text.startswith("Que faire")]
+    return body[0] if body else ""
