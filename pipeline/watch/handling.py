@@ -128,6 +128,7 @@ class Handling:
             earlier = self.depot.done(sha)
             if earlier is not None:
                 moved = inbox.move_aside(path, self.processed)
+                self._retire_report(path.name)  # its content is done: the old report goes
                 return Outcome(
                     Kind.DUPLICATE, path.name, self._now(), moved_to=moved, earlier=earlier
                 )
