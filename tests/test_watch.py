@@ -144,7 +144,8 @@ def test_bad_inputs_go_to_errors_with_their_report_and_the_watcher_goes_on(
     for _sheet, _cell, problem in PROBLEMS["several-problems.xlsx"]:
         assert f"  - {problem}" in report  # every problem: sheet, cell, found, what to do
     assert "Que faire : ouvrez « several-problems.xlsx »" in report
-    assert (old / "several-problems.xlsx").read_bytes() == (BROKEN / "several-problems.xlsx").read_bytes()
+    original = (BROKEN / "several-problems.xlsx").read_bytes()
+    assert (old / "several-problems.xlsx").read_bytes() == original
     assert not (errors / "several-problems.xlsx").exists()
     assert sorted(p.name for p in errors.iterdir() if p.is_file()) == [
         "ods-renamed.xlsx",

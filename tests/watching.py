@@ -3,7 +3,6 @@ collected, stopped at the end; and the workbooks dropped into it."""
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -95,7 +94,7 @@ def workbook(target: Path, reference: str, source: Path = VALID) -> Path:
 def drop(source: Path, inbox: Path, name: str | None = None) -> Path:
     """Move ``source`` into ``inbox`` at once, as a finished copy arrives."""
     target = inbox / (name or source.name)
-    os.replace(source, target)
+    source.replace(target)
     return target
 
 
