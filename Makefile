@@ -12,11 +12,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## demo: set up, then build the deliverables of the example workbooks into outbox/
+## demo: set up, build the example workbooks into outbox/, then show the drop folder once
 demo: $(STAMP)
 	$(BIN)/amoor build examples/*.xlsx
 	@echo
 	@echo "Livrables produits dans : $(CURDIR)/outbox/"
+	@echo
+	@echo "Le dossier de dépôt : les exemples déposés dans inbox/ d'un espace de travail temporaire, traités par amoor watch --once"
+	@demo="$$(mktemp -d)/espace" && $(BIN)/amoor init "$$demo" > /dev/null \
+	  && cp examples/*.xlsx "$$demo/inbox/" \
+	  && $(BIN)/amoor -w "$$demo" watch --once \
+	  && echo && echo "Documents arrivés dans : $$demo/outbox/" && ls -1 "$$demo/outbox/"
 
 ## test: set up, then lint, type-check and run the whole test suite
 test: $(STAMP) lint

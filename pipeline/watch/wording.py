@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import AmoorError, WorkbookError
-from pipeline.formats import decimal, plural, short_date
+from pipeline.formats import decimal, number, plural, short_date
 from pipeline.watch import inbox
 
 if TYPE_CHECKING:
@@ -132,14 +132,16 @@ def summary(counts: Counter[Kind], waiting: int) -> str:
     from pipeline.watch.handling import Kind
 
     parts = [
-        plural(counts[Kind.PROCESSED], "classeur traité", "classeurs traités"),
-        plural(counts[Kind.REJECTED], "refusé"),
-        plural(counts[Kind.DUPLICATE], "doublon ignoré", "doublons ignorés"),
+        _count(counts[Kind.PROCESSED], "classeur traité", "classeurs traités"),
+        _count(counts[Kind.REJECTED], "refusé", "refusés"),
+        _count(counts[Kind.DUPLICATE], "doublon ignoré", "doublons ignorés"),
     ]
+    if counts[Kind.FAILED]:
+        parts.append(_count(counts[Kind.FAILED], "non traité", "non traités"))
     text = f"amoor watch arrêté : {', '.join(parts)}."
     if waiting:
         text += (
-            f" {plural(waiting, 'fichier reste', 'fichiers restent')} dans inbox/ : "
+            f" {_count(waiting, 'fichier reste', 'fichiers restent')} dans inbox/ : "
             f"{'il sera traité' if waiting == 1 else 'ils seront traités'} au prochain "
             f"démarrage."
         )
@@ -154,3 +156,8 @@ def first_problem(report_text: str) -> str:
         return problems[0]
     body = [text for text in lines[3:] if text and not text.startswith("Que faire")]
     return body[0] if body else ""
+
+
+def _count(count: int, singular: str, plural_form: str) -> str:
+    """French takes the singular for 0 and 1: « 0 refusé », « 1 refusé », « 2 refusés »."""
+    return f"{number(count)} {singular if count <= 1 else plural_form}"
