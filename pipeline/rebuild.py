@@ -306,3 +306,11 @@ def execute(
                     error="le processus qui la reconstruisait s'est arrêté (mémoire "
                     "insuffisante ?) : relancez « amoor rebuild » pour cette mission.",
                 )
+            except Exception:  # the worker could not start (its log, its workspace)
+                log.exception("rebuild worker failed on %s", job.folder)
+                yield Outcome(
+                    job.folder,
+                    job.reference,
+                    error="le processus de reconstruction n'a pas pu démarrer (le détail est "
+                    "dans .amoor/amoor.log) : relancez avec --jobs 1.",
+                )

@@ -31,7 +31,9 @@ def start(root: Path, with_pdf: bool) -> None:
     global _workspace, _pdf
     _workspace = Workspace.open(root)
     logging.captureWarnings(True)  # third-party warnings to the log, never on the terminal
-    handler = logging.FileHandler(root / LOG_NAME, encoding="utf-8", delay=True)
+    log_file = root / LOG_NAME
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(log_file, encoding="utf-8", delay=True)
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
     )
