@@ -18,6 +18,7 @@ from collections.abc import Callable
 SECTIONS: dict[str, tuple[str, str]] = {
     "hardening": ("bench.hardening", "run"),
     "prepared": ("bench.prepared", "bench_prepared"),
+    "rebuild": ("bench.rebuild", "run"),
     "watcher": ("bench.watcher", "run"),
 }
 

@@ -6,7 +6,7 @@ pure (contexts) or confined to one stage (reading, rendering, writing).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -18,8 +18,10 @@ from pipeline import model as m
 from pipeline.analysis.overview import Analysis, analyse
 from pipeline.errors import AmoorError
 from pipeline.invoicing.billing import PdfService, Placed, bill
-from pipeline.outbox import Commit, Document, commit, deliverable_name, mission_folder
+from pipeline.outbox import Commit, Document, commit, deliverable_name, digest, mission_folder
+from pipeline.provenance import DOCUMENT, WORKBOOK, Inputs, Recipe
 from pipeline.render.cahier import cahier_context, cahier_title
+from pipeline.render.chart_cache import ChartCache
 from pipeline.render.communication import communication_context, communication_title
 from pipeline.render.docx import Context, render_docx
 from pipeline.render.page_breaks import breakable
@@ -43,12 +45,17 @@ class Deliverable:
     def file_name(self, engagement: m.Engagement) -> str:
         return _file_name(self.title, engagement, "docx")
 
+    @property
+    def recipe(self) -> Recipe:
+        return Recipe(DOCUMENT, self.template)
+
     def render(
         self, engagement: m.Engagement, analysis: Analysis, workspace: Workspace, today: date
     ) -> bytes:
         context = self.context(engagement, analysis, workspace.config.seller.name, today)
-        rendered = render_docx(workspace.template(self.template), context, dated=today)
-        return breakable(rendered, context)
+        template = workspace.template(self.template)
+        charts = ChartCache(workspace.charts)  # a chart is drawn only when its data change
+        return breakable(render_docx(template, context, dated=today, charts=charts), context)
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,10 @@ class WorkbookDeliverable:
 
     def file_name(self, engagement: m.Engagement) -> str:
         return _file_name(self.title, engagement, "xlsx")
+
+    @property
+    def recipe(self) -> Recipe:
+        return Recipe(WORKBOOK)
 
     def render(
         self, engagement: m.Engagement, analysis: Analysis, workspace: Workspace, today: date
@@ -98,16 +109,27 @@ class BuildResult:
 
 
 def render_all(
-    engagement: m.Engagement, analysis: Analysis, workspace: Workspace, today: date
+    engagement: m.Engagement,
+    analysis: Analysis,
+    workspace: Workspace,
+    today: date,
+    source: str,
+    only: Collection[str] | None = None,
 ) -> list[Document]:
-    """Every deliverable of the engagement, rendered in memory."""
-    return [
-        Document(
-            deliverable.file_name(engagement),
-            deliverable.render(engagement, analysis, workspace, today),
-        )
-        for deliverable in DELIVERABLES[engagement.offer]
-    ]
+    """Every deliverable of the engagement (or those named ``only``), rendered in memory.
+
+    ``source``: the digest of the workbook's bytes; each document carries the digest
+    of its inputs (provenance.py), which the manifest records.
+    """
+    inputs = Inputs(workspace)
+    documents = []
+    for deliverable in DELIVERABLES[engagement.offer]:
+        name = deliverable.file_name(engagement)
+        if only is None or name in only:
+            data = deliverable.render(engagement, analysis, workspace, today)
+            made = (deliverable.recipe.text(), inputs.of(deliverable.recipe, source))
+            documents.append(Document(name, data, provenance=made))
+    return documents
 
 
 def build(
@@ -127,14 +149,15 @@ def build(
     data = read_source(workbook)  # read once: these bytes are validated and kept
     engagement = read_workbook(data, workbook.name)  # -> validated model, or WorkbookError
     analysis = analyse(engagement)  # pure: R.O.I. citoyen, opinions, concept tests
-    documents = render_all(engagement, analysis, workspace, today)  # bytes in memory
-    with _turn(workspace, engagement.mission.reference):  # one process per engagement
-        billing = bill(engagement, workspace, today, pdf, source=workbook.name)  # numbers once
+    made_from = digest(data)  # each document records what it was made from (provenance.py)
+    documents = render_all(engagement, analysis, workspace, today, made_from)  # bytes in memory
+    with engagement_turn(workspace, engagement.mission.reference):  # one process at a time
+        billing = bill(engagement, workspace, today, pdf, workbook.name, made_from)  # numbers once
         home = mission_folder(workspace.outbox, engagement.mission)
         placed = [Placed(home, d) for d in documents] + list(billing.documents)
         placed, pdf_notices = with_pdf_copies(placed, pdf) if with_pdf else (placed, ())
         reference = engagement.mission.reference
-        written, others = _write(placed, home, (workbook.name, data), reference)  # the writes
+        written, others = write_placed(placed, home, (workbook.name, data), reference)  # writes
     return BuildResult(
         engagement,
         analysis,
@@ -146,7 +169,7 @@ def build(
 
 
 @contextmanager
-def _turn(workspace: Workspace, reference: str) -> Iterator[None]:
+def engagement_turn(workspace: Workspace, reference: str) -> Iterator[None]:
     """The engagement's lock, from its invoice number to its last file written.
 
     Another build of the same engagement waits its turn; the start-up recovery
@@ -195,6 +218,7 @@ def with_pdf_copies(
                 data,
                 keep_existing=item.document.keep_existing,
                 follows=item.document.name,
+                provenance=item.document.provenance,
             ),
         )
         for item, data in zip(wanted, pdfs, strict=True)
@@ -211,8 +235,12 @@ def _pdf_name(docx_name: str) -> str:
     return docx_name.removesuffix(".docx") + ".pdf"
 
 
-def _write(
-    placed: list[Placed], home: Path, source: tuple[str, bytes], reference: str
+def write_placed(
+    placed: list[Placed],
+    home: Path,
+    source: tuple[str, bytes] | None,
+    reference: str,
+    backup_day: date | None = None,
 ) -> tuple[Commit | None, tuple[Commit, ...]]:
     """Commit each folder's documents; the workbook copy goes with the mission's own.
 
@@ -223,6 +251,10 @@ def _write(
     for item in placed:
         by_folder.setdefault(item.folder, []).append(item.document)
     mine = by_folder.pop(home, [])
-    written = commit(home, mine, source=source, reference=reference) if mine else None
+    written = (
+        commit(home, mine, source=source, reference=reference, backup_day=backup_day)
+        if mine or source
+        else None
+    )
     others = tuple(commit(f, docs, reference=reference) for f, docs in by_folder.items())
     return written, others

@@ -34,6 +34,7 @@ import logging
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from pipeline import names
@@ -65,6 +66,8 @@ class Document:
     # The name of the document this one is made from (a PDF from its .docx): it goes
     # where that document goes, « (nouvelle version) » included.
     follows: str | None = None
+    # What produced it: (recipe, digest of its inputs), recorded in the manifest (provenance.py).
+    provenance: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,27 @@ class Commit:
     # (hand-edited file kept as it is, where the new version went instead)
     kept: tuple[tuple[Path, Path], ...]
     source: Path | None  # the copy of the workbook beside the deliverables
+    # (hand-edited file, its dated backup) when forced: the new version took its place
+    backed_up: tuple[tuple[Path, Path], ...] = ()
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a folder's manifest says amoor made there (rebuild.py plans from it)."""
+
+    folder: Path
+    reference: str
+    source: str  # the workbook copy's file name, "" when none
+    files: dict[str, str]  # file name -> sha256 of the bytes amoor wrote
+    # deliverable name -> (recipe, digest of its inputs), see provenance.py
+    made: dict[str, tuple[str, str]]
+
+
+def recorded(folder: Path) -> Recorded:
+    """The manifest of ``folder`` (empty when there is none, or an unreadable one)."""
+    manifest = _Manifest.read(folder)
+    reference = manifest.reference or min(manifest.named_references(), default="")
+    return Recorded(folder, reference, manifest.source, manifest.files, manifest.made)
 
 
 def engagement_folder(outbox: Path, collectivite: str, reference: str) -> Path:
@@ -209,6 +233,8 @@ class _Manifest:
     source: str = ""
     # The Référence whose folder this is; "" in a manifest written by earlier amoor.
     reference: str = ""
+    # Deliverable name -> (recipe, inputs digest): what produced it (provenance.py).
+    made: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, folder: Path) -> _Manifest:
@@ -219,6 +245,7 @@ class _Manifest:
                 dict(data.get("pending", {})),
                 str(data["source"]),
                 str(data.get("reference") or ""),
+                {str(k): (str(v[0]), str(v[1])) for k, v in data.get("made", {}).items()},
             )
         except (FileNotFoundError, ValueError, KeyError, TypeError, AttributeError):
             return cls()
@@ -229,6 +256,7 @@ class _Manifest:
             "pending": self.pending,
             "source": self.source,
             "reference": self.reference,
+            "made": {name: list(made) for name, made in self.made.items()},
         }
         atomic_write(folder / MANIFEST, json.dumps(data, indent=1, sort_keys=True).encode())
 
@@ -248,6 +276,7 @@ def commit(
     source: tuple[str, bytes] | None = None,
     *,
     reference: str | None = None,
+    backup_day: date | None = None,
 ) -> Commit:
     """Write the deliverables of one engagement, and a copy of its workbook when given.
 
@@ -255,9 +284,12 @@ def commit(
     read, so the copy always matches the deliverables beside it. ``reference``
     is the engagement's Référence: the folder is recorded as its own, and a
     folder that is another Référence's is refused, nothing written.
+
+    ``backup_day`` (``--force``): a deliverable edited by hand is first copied to
+    « <name> (modifié à la main, sauvegarde du <day>) », then replaced.
     """
     try:
-        return _commit(folder, documents, source, reference)
+        return _commit(folder, documents, source, reference, backup_day)
     except OSError as error:
         where = error.filename or folder
         raise OutboxError(
@@ -272,6 +304,7 @@ def _commit(
     documents: list[Document],
     source: tuple[str, bytes] | None,
     reference: str | None,
+    backup_day: date | None = None,
 ) -> Commit:
     folder.mkdir(parents=True, exist_ok=True)
     manifest = _Manifest.read(folder)
@@ -286,6 +319,7 @@ def _commit(
         _claim(folder, manifest, reference)
     plan: list[tuple[Path, Document]] = []
     kept: list[tuple[Path, Path]] = []
+    backed_up: list[tuple[Path, Path]] = []
     placed_as: dict[str, Path] = {}
     for document in documents:
         target = folder / document.name
@@ -294,7 +328,13 @@ def _commit(
             target = leader.with_name(leader.stem + target.suffix)
         if document.keep_existing and target.exists():
             continue
-        if target.exists() and not manifest.ours(target):
+        if target.exists() and not manifest.ours(target) and backup_day is not None:
+            label = f"modifié à la main, sauvegarde du {backup_day.isoformat()}"
+            backup = _free_name(target, label, manifest)
+            atomic_write(backup, target.read_bytes())  # kept before anything replaces it
+            backed_up.append((target, backup))
+            log.info("%s was edited by hand: kept as %s, then replaced", target, backup.name)
+        elif target.exists() and not manifest.ours(target):
             beside = _free_name(target, "nouvelle version", manifest)
             kept.append((target, beside))
             log.info("%s was edited by hand: new version written to %s", target, beside.name)
@@ -313,6 +353,8 @@ def _commit(
         if not (target.exists() and digest(target.read_bytes()) == manifest.pending[target.name]):
             atomic_write(target, document.data)
         manifest.files[target.name] = manifest.pending[target.name]
+        if document.provenance is not None:
+            manifest.made[document.name] = document.provenance
         if target != source_copy and all(target != beside for _, beside in kept):
             written.append(target)
     previous = folder / manifest.source if manifest.source else None
@@ -325,7 +367,7 @@ def _commit(
         manifest.source = source_copy.name
     manifest.pending = {}
     manifest.save(folder)
-    return Commit(folder, tuple(written), tuple(kept), source_copy)
+    return Commit(folder, tuple(written), tuple(kept), source_copy, tuple(backed_up))
 
 
 def _claim(folder: Path, manifest: _Manifest, reference: str) -> None:

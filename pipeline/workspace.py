@@ -101,6 +101,11 @@ class Workspace:
         return self.root / ".amoor"
 
     @property
+    def charts(self) -> Path:
+        """The charts drawn, by the hash of their inputs (render/chart_cache.py)."""
+        return self.state / "charts"
+
+    @property
     def libreoffice_slots(self) -> Path:
         """LibreOffice profiles, one per running process, kept between runs (office_processes)."""
         return self.state / "libreoffice"

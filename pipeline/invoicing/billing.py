@@ -24,6 +24,7 @@ from pipeline.formats import enumeration, short_date
 from pipeline.invoicing.document import Invoice, InvoiceKind, Pricing
 from pipeline.invoicing.ledger import InvoiceRecord, Ledger
 from pipeline.outbox import Document, engagement_folder, mission_folder, safe_name
+from pipeline.provenance import PROFORMA, Inputs, Recipe
 from pipeline.render.docx import render_docx
 from pipeline.render.invoice_context import invoice_context
 from pipeline.workbook import schema
@@ -194,8 +195,12 @@ def bill(
     today: date,
     pdf: PdfService | None,
     source: str,
+    made_from: str = "",
 ) -> Billing:
     """The invoice documents of one engagement, as its « Facture » field asks.
+
+    ``made_from``, the digest of the workbook's bytes, is recorded with the
+    proforma (provenance.py): a rebuild redoes it when the catalogue changes.
 
     Pieces already in the ledger for this engagement (an issued invoice, a
     credit note) whose files are missing are rendered again from the ledger.
@@ -261,7 +266,9 @@ def bill(
             )
         name = safe_name(f"Facture proforma - {mission.reference}.docx")
         data = render_docx(workspace.template(TEMPLATE), invoice_context(draft, demo=config.demo))
-        placed.append(Placed(here, Document(name, data)))
+        recipe = Recipe(PROFORMA, TEMPLATE)
+        made = (recipe.text(), Inputs(workspace).of(recipe, made_from)) if made_from else None
+        placed.append(Placed(here, Document(name, data, provenance=made)))
         return Billing(tuple(placed), tuple(notices), None, pricing.warnings)
 
     if live is None:

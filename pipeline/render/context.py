@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -17,6 +18,7 @@ from pipeline import model as m
 from pipeline.analysis.stakeholders import count_by_category, group_by_quadrant
 from pipeline.formats import long_date, money, number
 from pipeline.render import charts
+from pipeline.render.chart_cache import Chart
 from pipeline.render.docx import Context, Picture
 from pipeline.render.people import PeopleIndex
 
@@ -261,8 +263,10 @@ def stakeholder_figure(stakeholders: tuple[m.Stakeholder, ...]) -> Picture | Non
         else "chaque point donne le nombre de parties prenantes qui s'y trouvent et leurs "
         "numéros au registre, forme et couleur les catégories présentes"
     )
+    # Only what the map draws goes into its key: a role or contact changed redraws nothing.
+    drawn = tuple(replace(s, role="", involvement=None, contact="") for s in ordered)
     return Picture(
-        charts.stakeholder_map(ordered),
+        Chart("stakeholder_map", (drawn,)),
         17.0,
         f"Carte pouvoir / intérêt des parties prenantes : {what}",
     )

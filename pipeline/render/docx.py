@@ -31,6 +31,7 @@ from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 
 from pipeline.errors import RenderError
+from pipeline.render.chart_cache import Chart, ChartCache
 from pipeline.render.package import midnight
 from pipeline.render.prepared import PreparedTemplate, prepared_template
 from pipeline.text import clean_text, french_spacing
@@ -41,18 +42,29 @@ Context = dict[str, Any]
 
 @dataclass(frozen=True)
 class Picture:
-    """A PNG to place in a document (a chart), at a given width."""
+    """A PNG to place in a document, at a given width: bytes, or a chart still to draw."""
 
-    png: bytes
+    source: bytes | Chart
     width_cm: float
     description: str  # alternative text, and what golden contexts show instead of bytes
+
+    @property
+    def png(self) -> bytes:
+        """The PNG bytes, the chart drawn now (no cache) when it is one."""
+        return self.source if isinstance(self.source, bytes) else self.source.draw()
+
+    def drawn(self, charts: ChartCache | None) -> bytes:
+        """The PNG bytes, a chart taken from ``charts`` (drawn there when new)."""
+        if isinstance(self.source, bytes) or charts is None:
+            return self.png
+        return charts.png(self.source)
 
 
 class _DescribedImage(InlineImage):  # type: ignore[misc]  # docxtpl ships no types
     """An inline image with alternative text (``descr``), read by screen readers."""
 
-    def __init__(self, document: DocxTemplate, picture: Picture) -> None:
-        super().__init__(document, BytesIO(picture.png), width=Cm(picture.width_cm))
+    def __init__(self, document: DocxTemplate, picture: Picture, png: bytes) -> None:
+        super().__init__(document, BytesIO(png), width=Cm(picture.width_cm))
         self.description = picture.description
 
     def _insert_image(self) -> str:
@@ -61,31 +73,39 @@ class _DescribedImage(InlineImage):  # type: ignore[misc]  # docxtpl ships no ty
         return xml.replace("<wp:docPr ", described, 1)
 
 
-def _prepare(value: Any, document: DocxTemplate) -> Any:
+def _prepare(value: Any, document: DocxTemplate, charts: ChartCache | None = None) -> Any:
     """A copy of a context for Word: strings cleaned for XML and spaced the French way,
-    pictures made inline images."""
+    pictures made inline images (charts taken from ``charts``, drawn when new)."""
     if isinstance(value, str):
         return french_spacing(clean_text(value))
     if isinstance(value, Picture):
-        return _DescribedImage(document, value)
+        return _DescribedImage(document, value, value.drawn(charts))
     if isinstance(value, Mapping):
-        return {k: _prepare(v, document) for k, v in value.items()}
+        return {k: _prepare(v, document, charts) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_prepare(v, document) for v in value]
+        return [_prepare(v, document, charts) for v in value]
     return value
 
 
-def render_docx(template: Path, context: Mapping[str, Any], *, dated: date | None = None) -> bytes:
-    """The rendered document as bytes; nothing is written to disk.
+def render_docx(
+    template: Path,
+    context: Mapping[str, Any],
+    *,
+    dated: date | None = None,
+    charts: ChartCache | None = None,
+) -> bytes:
+    """The rendered document as bytes; nothing is written to disk but new charts.
 
     ``dated``: the day the document is created and modified (core properties,
-    zip entries); without it, the template's own dates are kept.
+    zip entries); without it, the template's own dates are kept. ``charts``:
+    where the charts of the context are kept once drawn (without it, each is
+    drawn).
     """
     prepared = _prepared(template)
     document = prepared.start()
     try:
         document.render(
-            _prepare(context, document), jinja_env=prepared.environment, autoescape=True
+            _prepare(context, document, charts), jinja_env=prepared.environment, autoescape=True
         )
     except jinja2.UndefinedError as exc:
         raise RenderError(

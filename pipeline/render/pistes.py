@@ -21,7 +21,7 @@ from pipeline.analysis.concepts import (
 )
 from pipeline.analysis.overview import Analysis
 from pipeline.formats import enumeration, number, percent, plural
-from pipeline.render import charts
+from pipeline.render.chart_cache import Chart
 from pipeline.render.context import blocks, frame, stakeholder_figure, stakeholders_context
 from pipeline.render.docx import Context, Picture
 
@@ -202,7 +202,7 @@ def _figure(results: Sequence[ConceptResult]) -> Picture | None:
         for r in results
     ]
     return Picture(
-        charts.reactions_chart(groups),
+        Chart("reactions_chart", (groups,)),
         17.0,
         "Réactions aux scénarios testés (adhésion, réserve, rejet), par cible",
     )

@@ -15,7 +15,7 @@ from datetime import date
 from pipeline import model as m
 from pipeline.analysis.roi import PUBLIC_PLURALS, Consensus, GradeStats, RoiAnalysis
 from pipeline.formats import decimal, enumeration, long_date, number, plural
-from pipeline.render import charts
+from pipeline.render.chart_cache import Chart
 from pipeline.render.docx import Context, Picture
 
 # Pale tints behind a majority grade in Word tables (text stays black and legible).
@@ -73,8 +73,14 @@ def roi_context(engagement: m.Engagement, roi: RoiAnalysis) -> Context:
         "intro": _intro(engagement, engagement.mission.workshop_date, roi.noun),
         "legend": LEGEND,
         "figure": Picture(
-            charts.merit_profile(
-                [(_chart_label(r.code, r.overall.mention), r.overall.shares) for r in ranking]
+            Chart(
+                "merit_profile",
+                (
+                    tuple(
+                        (_chart_label(r.code, r.overall.mention), tuple(r.overall.shares))
+                        for r in ranking
+                    ),
+                ),
             ),
             16.5,
             f"Profil de mérite des {roi.noun}s : part de chaque mention, du meilleur au moins "

@@ -18,7 +18,7 @@ from pipeline import model as m
 from pipeline.analysis.opinions import DeviceResult, OpinionCounts, Verbatim, Verdict
 from pipeline.analysis.overview import Analysis
 from pipeline.formats import decimal, enumeration, long_date, money, number, plural
-from pipeline.render import charts
+from pipeline.render.chart_cache import Chart
 from pipeline.render.context import (
     MEANS_RUBRIQUES,
     SETTING_RUBRIQUES,
@@ -334,7 +334,7 @@ def _opinions_figure(results: Sequence[DeviceResult]) -> Picture | None:
     if not groups:
         return None
     return Picture(
-        charts.opinions_chart(groups),
+        Chart("opinions_chart", (groups,)),
         17.0,
         "Avis des ateliers sur chaque dispositif, par public : J'aime, Neutre, Je n'aime pas",
     )
