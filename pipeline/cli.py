@@ -856,7 +856,8 @@ def watch_command(
     from pipeline.invoicing.billing import PdfService
     from pipeline.outbox import remove_stale_temp_files
     from pipeline.watch import wording
-    from pipeline.watch.handling import Handling, Kind, Outcome
+    from pipeline.watch.handling import Handling, Kind
+    from pipeline.watch.handling import Outcome as DropOutcome
     from pipeline.watch.watcher import Settings, Watcher, watch_lock
 
     try:
@@ -866,7 +867,7 @@ def watch_command(
             depot_log = _depot_log(workspace)
             printing = threading.Lock()
 
-            def report(outcome: Outcome) -> None:
+            def report(outcome: DropOutcome) -> None:
                 text = wording.line(outcome, workspace.outbox)
                 more = wording.details(outcome) if outcome.kind is Kind.PROCESSED else []
                 with printing:
