@@ -20,7 +20,9 @@ needs_libreoffice = pytest.mark.skipif(
 )
 
 
-def convert(source: Path, target_format: str, outdir: Path, profile: Path) -> Path:
+def convert(
+    source: Path, target_format: str, outdir: Path, profile: Path, timeout: float = 180
+) -> Path:
     """Convert ``source`` with LibreOffice headless; return the produced file."""
     assert SOFFICE is not None
     outdir.mkdir(parents=True, exist_ok=True)
@@ -38,7 +40,7 @@ def convert(source: Path, target_format: str, outdir: Path, profile: Path) -> Pa
         ],
         check=True,
         capture_output=True,
-        timeout=180,
+        timeout=timeout,
     )
     extension = target_format.split(":")[0]
     produced = outdir / f"{source.stem}.{extension}"
@@ -65,6 +67,6 @@ def squash(text: str) -> str:
     return re.sub(r"[\s\-\u2010\u00ad]", "", flat)
 
 
-def docx_text_via_pdf(docx: Path, workdir: Path, profile: Path) -> str:
+def docx_text_via_pdf(docx: Path, workdir: Path, profile: Path, timeout: float = 180) -> str:
     """What a reader sees: the document opened by LibreOffice, printed to PDF, as text."""
-    return pdf_text(convert(docx, "pdf", workdir, profile))
+    return pdf_text(convert(docx, "pdf", workdir, profile, timeout))

@@ -7,7 +7,9 @@ characters. A row or a paragraph taller than a page cannot be kept whole nor wit
 its neighbour: Word then breaks it anyway, but LibreOffice lays the document out
 again and again (minutes, or without end). So a row or paragraph estimated taller
 than :data:`TALL_LINES` lines may split, and neither it nor the block before it is
-kept with the next.
+kept with the next; nor, before a tall row, the rows above it in its table and the
+paragraph before the table (a heading kept with a table is kept with its first rows:
+two such tables in a Kit took LibreOffice six minutes, and half a minute once freed).
 
 LibreOffice also lays out a paragraph that runs over several pages in a time that
 grows with the square of its length, in a table cell above all (a 100 000-character
@@ -80,7 +82,7 @@ def breakable(docx: bytes, context: Mapping[str, Any]) -> bytes:
 
 
 def _free_tall_blocks(root: Any) -> bool:
-    """Free every tall block and the block before it; whether anything was tall."""
+    """Free every tall block and what leads to it; whether anything was tall."""
     body = root.find(_w("body"))
     if body is None:
         return False
@@ -90,8 +92,16 @@ def _free_tall_blocks(root: Any) -> bool:
         split |= _split(paragraph, CELL_PARAGRAPH if in_cell else BODY_PARAGRAPH)
     blocks = list(_blocks(body))
     tall = [_lines(block) > TALL_LINES for block in blocks]
+    # A block is kept with no neighbour when it is tall, when the next one is, and when
+    # it leads to a tall row through the rows above it in its table (a heading row):
+    # a paragraph kept with a table is kept with the table's first rows.
+    free = tall[:]
+    for index in range(len(blocks) - 2, -1, -1):
+        following = blocks[index + 1]
+        leads = free[index + 1] and following.tag == _w("tr")
+        free[index] = free[index] or tall[index + 1] or leads
     for index, block in enumerate(blocks):
-        if not (tall[index] or (index + 1 < len(blocks) and tall[index + 1])):
+        if not free[index]:
             continue
         for paragraph in block.iter(_w("p")):
             _do_not_keep(paragraph, "keepNext")
