@@ -17,9 +17,11 @@ into a fresh workspace by ``amoor rebuild``'s own pool.
   in a new process (its charts already in the workspace's cache; without
   them, printed for information).
 - Peak memory: the sum of the proportional set sizes (PSS: a page shared by
-  the forked workers counted once in all) of this process and its workers,
-  sampled every 50 ms during the rebuild; resident sizes where PSS is not
-  available.
+  the forked workers counted once in all) of an ``amoor rebuild`` command after a
+  second template change, its forkserver and its workers, sampled every 50 ms;
+  resident sizes where PSS is not available. (This process is not counted: it
+  holds the set-up's and the baseline's memory, which a consultant's command
+  does not.)
 - ``--pdf``: a rebuild of a few engagements with PDFs, ``--jobs 2``: the
   LibreOffice starts logged, against the workers.
 """
@@ -132,12 +134,13 @@ def _baseline(workspace: object, workbooks: list[Path]) -> tuple[float, int]:
 
 
 class _PeakMemory:
-    """The largest sum of memory sizes (PSS) of this process and its children, sampled."""
+    """The largest sum of memory sizes (PSS) of a process (this one by default) and its
+    children, sampled."""
 
-    def __init__(self) -> None:
+    def __init__(self, pid: int | None = None) -> None:
         import psutil
 
-        self._me = psutil.Process()
+        self._me = psutil.Process(pid)
         self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
@@ -211,11 +214,10 @@ def run(report: Callable[[str], None]) -> bool:
         base_rate = base_count / base_s
 
         _change_templates(workspace, "Modèle modifié par le cabinet.")
-        with _PeakMemory() as memory:
-            started = time.perf_counter()
-            the_plan = plan(workspace)
-            outcomes = list(execute(the_plan, workspace, TODAY, jobs=_cores()))
-            rebuild_s = time.perf_counter() - started
+        started = time.perf_counter()
+        the_plan = plan(workspace)
+        outcomes = list(execute(the_plan, workspace, TODAY, jobs=_cores()))
+        rebuild_s = time.perf_counter() - started
         failures = [o.error for o in outcomes if o.error]
         if failures:
             raise RuntimeError(failures[0])
@@ -278,10 +280,22 @@ def run(report: Callable[[str], None]) -> bool:
         drawn_s = _amoor(cold.root, "build", str(folder / "engagement-003.xlsx"))
         report(f"      the same, charts not cached (drawn, matplotlib imported): {drawn_s:.2f} s")
 
+        # What a consultant's « amoor rebuild » uses: the command, its forkserver and its
+        # workers (the benchmark's own process holds the baseline's and set-up's memory).
+        _change_templates(workspace, "Modèle modifié une deuxième fois.")
+        command = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "-w", str(workspace.root), "rebuild"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "AMOOR_TODAY": TODAY.isoformat()},
+        )
+        with _PeakMemory(command.pid) as memory:
+            if command.wait() != 0:
+                raise RuntimeError("amoor rebuild failed after the second template change")
         peak_mb = memory.peak / 1e6
         met &= _row(
             report,
-            f"Peak memory, rebuild of {ENGAGEMENTS} (this process + workers)",
+            f"Peak memory, « amoor rebuild » of {ENGAGEMENTS} (command + workers)",
             f"{peak_mb:.0f} MB",
             f"≤ {TARGET_MEMORY_MB:g} MB",
             peak_mb <= TARGET_MEMORY_MB,
