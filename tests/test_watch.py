@@ -11,10 +11,11 @@ import os
 import time
 from pathlib import Path
 
+import docx
 import pytest
 
 from pipeline.invoicing.ledger import Ledger
-from pipeline.watch import inbox
+from pipeline.watch import inbox, wording
 from pipeline.watch.handling import Kind
 from pipeline.watch.processed import Depot
 from pipeline.watch.watcher import _Handler
@@ -202,3 +203,28 @@ def test_a_dead_observer_is_restarted_and_what_came_meanwhile_is_processed(
         drop(workbook(tmp_path / "b.xlsx", "2026-304"), workspace.inbox, "B.xlsx")
         run.wait_for(Kind.PROCESSED, 2)  # the new observer's own event
     assert [o.name for o in run.of(Kind.PROCESSED)] == ["A.xlsx", "B.xlsx"]
+
+
+@OBSERVERS
+def test_a_deliverable_edited_by_hand_is_left_intact_by_the_watcher(
+    workspace: Workspace, tmp_path: Path, polling: bool
+) -> None:
+    source = workbook(tmp_path / "source.xlsx", "2026-302")
+    with watching(workspace, polling) as run:
+        copy_into(source, workspace.inbox, "Mission.xlsx", tmp_path)
+        first = run.wait_for(Kind.PROCESSED)[0]
+        cahier = next(p for p in first.written if p.name.startswith("Cahier des charges"))
+        edited = docx.Document(str(cahier))
+        edited.add_paragraph("Clause ajoutée par la consultante.")
+        edited.save(str(cahier))
+        by_hand = cahier.read_bytes()
+        set_mission_field(source, tmp_path / "v2.xlsx", "Intitulé", "Place du marché, phase 2")
+        drop(tmp_path / "v2.xlsx", workspace.inbox, "Mission.xlsx")
+        second = run.wait_for(Kind.PROCESSED, 2)[1]
+    assert cahier.read_bytes() == by_hand  # the consultant's edit, untouched
+    ((kept, beside),) = second.kept
+    assert kept == cahier
+    assert beside.name == cahier.name.replace(".docx", " (nouvelle version).docx")
+    assert beside.is_file()
+    line = next(text for text in wording.details(second) if text.startswith("conservé"))
+    assert cahier.name in line and beside.name in line
