@@ -171,6 +171,7 @@ def test_an_exception_inside_processing_does_not_stop_the_watcher(
         copy_into(VALID, workspace.inbox, "Panne.xlsx", tmp_path)
         copy_into(workbook(tmp_path / "b.xlsx", "2026-302"), workspace.inbox, "B.xlsx", tmp_path)
         run.wait_for(Kind.PROCESSED)
+        run.wait_for(Kind.REJECTED)  # the two files settle in any order
     rejected = run.of(Kind.REJECTED)
     assert [o.name for o in rejected] == ["Panne.xlsx"]
     report = (workspace.inbox / "erreurs" / "Panne.xlsx - erreurs.txt").read_text("utf-8")
