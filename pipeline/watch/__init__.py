@@ -21,5 +21,5 @@ process that consultants can forget is there::
 - :mod:`.wording`: the French lines of the log and of ``amoor statut``.
 
 Nothing here prints: the watcher reports each :class:`~.handling.Outcome` to a
-callback, and ``cli.py`` writes the lines.
+callback, and ``pipeline/cli/`` writes the lines.
 """

@@ -1,6 +1,6 @@
 """The French of the drop folder: one log line per file, the rejection reports, the summary.
 
-Pure: outcomes in, text out. ``cli.py`` prints the lines and writes them to
+Pure: outcomes in, text out. ``pipeline/cli/`` prints the lines and writes them to
 ``.amoor/depot.log``; the reports are written by :mod:`.handling`.
 """
 
