@@ -24,7 +24,7 @@ from pipeline.watch import inbox
 from pipeline.watch.processed import Depot
 from pipeline.workspace import Workspace
 from tests.samples import amoor
-from tests.watching import INVOICED, OBSERVERS, drop, files_under, workbook
+from tests.watching import INVOICED, OBSERVERS, drop, files_under, needs_thread_waits, workbook
 
 
 class Watch:
@@ -148,6 +148,7 @@ def test_ctrl_c_during_a_burst_stops_after_the_current_file_with_a_summary(
     assert len(Ledger.of(workspace).list_invoices()) == done
 
 
+@needs_thread_waits
 def test_a_second_watcher_on_the_same_workspace_says_so_and_exits(
     workspace: Workspace,
 ) -> None:
@@ -163,6 +164,7 @@ def test_a_second_watcher_on_the_same_workspace_says_so_and_exits(
         assert first.finish(timeout=60) == 0
 
 
+@needs_thread_waits
 def test_statut_shows_recent_activity_and_what_waits_in_errors(
     workspace: Workspace, tmp_path: Path
 ) -> None:
