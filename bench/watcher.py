@@ -19,8 +19,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
-
+from bench.workbooks import with_references
 from pipeline.invoicing.billing import PdfService
 from pipeline.watch.handling import Handling, Kind, Outcome
 from pipeline.watch.watcher import Settings, Watcher
@@ -32,24 +31,14 @@ TARGET_S = 1.0
 EXAMPLE = "concertation-saint-aubin-des-brumes.xlsx"
 
 
-def _engagements(folder: Path, count: int) -> list[Path]:
-    book = openpyxl.load_workbook(bundled("examples") / EXAMPLE)
-    sheet = book["Mission"]
-    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "Référence")
-    paths = []
-    for number in range(count):
-        sheet.cell(row, 2).value = f"BENCH-{number:03d}"
-        paths.append(folder / f"Mission {number:03d}.xlsx")
-        book.save(paths[-1])
-    return paths
-
-
 def latencies(scratch: Path, drops: int = DROPS) -> list[float]:
     """Seconds from each drop to its outputs committed, the warm-up drop left out."""
     workspace = init_workspace(scratch / "espace")
     staged = scratch / "staged"
     staged.mkdir()
-    books = _engagements(staged, drops + 1)
+    books = with_references(
+        bundled("examples") / EXAMPLE, staged, [f"BENCH-{n:03d}" for n in range(drops + 1)]
+    )
     done = threading.Event()
     outcomes: list[Outcome] = []
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+import openpyxl
 from openpyxl import Workbook
 
 from pipeline import model as m
@@ -508,3 +509,17 @@ class _Writer:
                 START + timedelta(days=7 * (i % 12)),
                 owners[i % len(owners)],
             )
+
+
+def with_references(source: Path, folder: Path, references: Sequence[str]) -> list[Path]:
+    """Copies of the workbook ``source`` in ``folder``, « Mission NNN.xlsx », each with
+    the Référence of ``references`` in turn: other engagements, other bytes."""
+    book = openpyxl.load_workbook(source)
+    sheet = book["Mission"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "Référence")
+    paths = []
+    for number, reference in enumerate(references):
+        sheet.cell(row, 2).value = reference
+        paths.append(folder / f"Mission {number:03d}.xlsx")
+        book.save(paths[-1])
+    return paths

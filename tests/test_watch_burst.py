@@ -6,10 +6,10 @@ import os
 from datetime import date
 from pathlib import Path
 
-import openpyxl
 import psutil
 import pytest
 
+from bench.workbooks import with_references
 from pipeline.analysis.overview import analyse
 from pipeline.build import BuildResult
 from pipeline.outbox import Document, commit, mission_folder
@@ -48,15 +48,7 @@ def reading_build(
 def burst(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """200 workbooks, each its own Référence (its own bytes)."""
     folder = tmp_path_factory.mktemp("burst")
-    book = openpyxl.load_workbook(VALID)
-    sheet = book["Mission"]
-    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "Référence")
-    paths = []
-    for number in range(COUNT):
-        sheet.cell(row, 2).value = f"2026-{number:04d}"
-        paths.append(folder / f"Mission {number:03d}.xlsx")
-        book.save(paths[-1])
-    return paths
+    return with_references(VALID, folder, [f"2026-{n:04d}" for n in range(COUNT)])
 
 
 @OBSERVERS

@@ -5,14 +5,8 @@ ledger's export.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
-
-from pipeline.errors import AmoorError
-
-if TYPE_CHECKING:
-    pass
 
 from pipeline.cli.app import (
     Group,
@@ -24,6 +18,7 @@ from pipeline.cli.app import (
     save,
     session,
 )
+from pipeline.errors import AmoorError
 
 
 @cli.group("facture", cls=Group, short_help="Factures émises : avoirs.")

@@ -72,7 +72,7 @@ class ChartCache:
         try:
             return path.read_bytes()
         except FileNotFoundError:
-            pass
+            log.debug("chart %s not cached yet", chart.kind)
         except OSError as error:  # unreadable cache: draw, as if it were empty
             log.warning("chart cache unreadable at %s: %s", path, error)
         png = chart.draw()
