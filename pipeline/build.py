@@ -18,7 +18,15 @@ from pipeline import model as m
 from pipeline.analysis.overview import Analysis, analyse
 from pipeline.errors import AmoorError
 from pipeline.invoicing.billing import PdfService, Placed, bill
-from pipeline.outbox import Commit, Document, commit, deliverable_name, digest, mission_folder
+from pipeline.outbox import (
+    Commit,
+    Document,
+    Tracking,
+    commit,
+    deliverable_name,
+    digest,
+    mission_folder,
+)
 from pipeline.provenance import DOCUMENT, WORKBOOK, Inputs, Recipe
 from pipeline.render.cahier import cahier_context, cahier_title
 from pipeline.render.chart_cache import ChartCache
@@ -29,6 +37,7 @@ from pipeline.render.pistes import pistes_context, pistes_title
 from pipeline.render.roi_grid import grid_title, rating_grid
 from pipeline.render.roi_guide import guide_context, guide_title
 from pipeline.render.strategie import strategie_context, strategie_title
+from pipeline.tracked import Bases, Tracker
 from pipeline.workbook.reader import read_workbook
 from pipeline.workbook.sniff import read_source
 from pipeline.workspace import Workspace
@@ -157,7 +166,8 @@ def build(
         placed = [Placed(home, d) for d in documents] + list(billing.documents)
         placed, pdf_notices = with_pdf_copies(placed, pdf) if with_pdf else (placed, ())
         reference = engagement.mission.reference
-        written, others = write_placed(placed, home, (workbook.name, data), reference)  # writes
+        tracking = tracker(workspace, today)  # hand-edited documents get a tracked update
+        written, others = write_placed(placed, home, (workbook.name, data), reference, tracking)
     return BuildResult(
         engagement,
         analysis,
@@ -235,26 +245,42 @@ def _pdf_name(docx_name: str) -> str:
     return docx_name.removesuffix(".docx") + ".pdf"
 
 
+def tracker(workspace: Workspace, today: date) -> Tracker:
+    """Keeps what amoor writes (the bases) and updates hand-edited documents (tracked/)."""
+    return Tracker(Bases(workspace.bases), today)
+
+
+def forget_bases(workspace: Workspace) -> int:
+    """Once a run is over: the bases no manifest cites any more go (tracked/bases.py)."""
+    return Bases(workspace.bases).prune(workspace.outbox)
+
+
 def write_placed(
     placed: list[Placed],
     home: Path,
     source: tuple[str, bytes] | None,
     reference: str,
+    tracking: Tracking | None = None,
     backup_day: date | None = None,
 ) -> tuple[Commit | None, tuple[Commit, ...]]:
     """Commit each folder's documents; the workbook copy goes with the mission's own.
 
     An issued invoice keeps the folder of the buyer it was issued to, which may
     not be the mission's folder any more; every folder is this Référence's own.
+    ``tracking``: a hand-edited Word document also gets its tracked update.
     """
     by_folder: dict[Path, list[Document]] = {}
     for item in placed:
         by_folder.setdefault(item.folder, []).append(item.document)
     mine = by_folder.pop(home, [])
     written = (
-        commit(home, mine, source=source, reference=reference, backup_day=backup_day)
+        commit(
+            home, mine, source=source, reference=reference, backup_day=backup_day, tracking=tracking
+        )
         if mine or source
         else None
     )
-    others = tuple(commit(f, docs, reference=reference) for f, docs in by_folder.items())
+    others = tuple(
+        commit(f, docs, reference=reference, tracking=tracking) for f, docs in by_folder.items()
+    )
     return written, others

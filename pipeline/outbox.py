@@ -36,6 +36,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from pipeline import names
 from pipeline.errors import AmoorError
@@ -43,6 +44,9 @@ from pipeline.model import Mission
 from pipeline.names import MAX_NAME as MAX_NAME
 from pipeline.names import deliverable_name as deliverable_name
 from pipeline.names import safe_name as safe_name
+
+if TYPE_CHECKING:
+    from pipeline.tracked.merge import Update
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +74,28 @@ class Document:
     provenance: tuple[str, str] | None = None
 
 
+class Tracking(Protocol):
+    """Tracked updates of hand-edited documents (pipeline/tracked): bases and updates."""
+
+    def keep(self, data: bytes, sha: str) -> None: ...
+
+    def base(self, sha: str) -> bytes | None: ...
+
+    def update(self, base: bytes, edited: bytes, new: bytes) -> Update: ...
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """What became of the update of one hand-edited document."""
+
+    edited: Path
+    written: Path | None = None  # « … (mise à jour suivie).docx », None when left alone
+    changes: int = 0
+    conflicts: int = 0
+    not_carried: tuple[str, ...] = ()  # French: what the revisions could not carry
+    reason: str = ""  # French: why it was left alone
+
+
 @dataclass(frozen=True)
 class Commit:
     """What one commit to the outbox did."""
@@ -81,6 +107,7 @@ class Commit:
     source: Path | None  # the copy of the workbook beside the deliverables
     # (hand-edited file, its dated backup) when forced: the new version took its place
     backed_up: tuple[tuple[Path, Path], ...] = ()
+    tracked: tuple[Tracked, ...] = ()  # one per hand-edited .docx, given a Tracking
 
 
 @dataclass(frozen=True)
@@ -277,6 +304,7 @@ def commit(
     *,
     reference: str | None = None,
     backup_day: date | None = None,
+    tracking: Tracking | None = None,
 ) -> Commit:
     """Write the deliverables of one engagement, and a copy of its workbook when given.
 
@@ -287,9 +315,12 @@ def commit(
 
     ``backup_day`` (``--force``): a deliverable edited by hand is first copied to
     « <name> (modifié à la main, sauvegarde du <day>) », then replaced.
+
+    ``tracking``: the base of each Word deliverable is kept, and a hand-edited
+    one gets « <name> (mise à jour suivie).docx » beside its new version.
     """
     try:
-        return _commit(folder, documents, source, reference, backup_day)
+        return _commit(folder, documents, source, reference, backup_day, tracking)
     except OSError as error:
         where = error.filename or folder
         raise OutboxError(
@@ -305,6 +336,7 @@ def _commit(
     source: tuple[str, bytes] | None,
     reference: str | None,
     backup_day: date | None = None,
+    tracking: Tracking | None = None,
 ) -> Commit:
     folder.mkdir(parents=True, exist_ok=True)
     manifest = _Manifest.read(folder)
@@ -320,6 +352,8 @@ def _commit(
     plan: list[tuple[Path, Document]] = []
     kept: list[tuple[Path, Path]] = []
     backed_up: list[tuple[Path, Path]] = []
+    tracked: list[Tracked] = []
+    updates: list[tuple[Path, Document]] = []
     placed_as: dict[str, Path] = {}
     for document in documents:
         target = folder / document.name
@@ -338,9 +372,14 @@ def _commit(
             beside = _free_name(target, "nouvelle version", manifest)
             kept.append((target, beside))
             log.info("%s was edited by hand: new version written to %s", target, beside.name)
+            if tracking is not None and target.suffix == ".docx":
+                outcome, made = _track(target, document, manifest, tracking)
+                tracked.append(outcome)
+                updates += made
             target = beside
         placed_as[document.name] = target
         plan.append((target, document))
+    plan += updates
     source_copy = folder / safe_name(source[0]) if source else None
     if source is not None and source_copy is not None:
         plan.append((source_copy, Document(source_copy.name, source[1])))
@@ -348,6 +387,10 @@ def _commit(
     # Write-ahead: record what is about to be written, then write, then settle.
     manifest.pending = {target.name: digest(doc.data) for target, doc in plan}
     manifest.save(folder)
+    if tracking is not None:  # after the manifest cites them (tracked/bases.py: prune)
+        for target, document in plan:
+            if document.provenance is not None and target.suffix == ".docx":
+                tracking.keep(document.data, manifest.pending[target.name])
     written: list[Path] = []
     for target, document in plan:
         if not (target.exists() and digest(target.read_bytes()) == manifest.pending[target.name]):
@@ -355,7 +398,8 @@ def _commit(
         manifest.files[target.name] = manifest.pending[target.name]
         if document.provenance is not None:
             manifest.made[document.name] = document.provenance
-        if target != source_copy and all(target != beside for _, beside in kept):
+        besides = {beside for _, beside in kept} | {place for place, _ in updates}
+        if target != source_copy and target not in besides:
             written.append(target)
     previous = folder / manifest.source if manifest.source else None
     if source_copy is not None:
@@ -367,7 +411,34 @@ def _commit(
         manifest.source = source_copy.name
     manifest.pending = {}
     manifest.save(folder)
-    return Commit(folder, tuple(written), tuple(kept), source_copy, tuple(backed_up))
+    return Commit(
+        folder, tuple(written), tuple(kept), source_copy, tuple(backed_up), tuple(tracked)
+    )
+
+
+def _track(
+    target: Path, document: Document, manifest: _Manifest, tracking: Tracking
+) -> tuple[Tracked, list[tuple[Path, Document]]]:
+    """The tracked update of hand-edited ``target`` to ``document``, to write beside it."""
+    known = manifest.files.get(target.name)
+    base = tracking.base(known) if known else None
+    if base is None:
+        reason = "sa version d'origine n'est pas connue (écrite par un amoor plus ancien)"
+        return Tracked(target, reason=reason), []
+    if digest(document.data) == known:
+        return Tracked(target, reason="rien de nouveau à reporter"), []
+    from pipeline.tracked.merge import TrackingError
+
+    try:
+        made = tracking.update(base, target.read_bytes(), document.data)
+    except TrackingError as error:
+        return Tracked(target, reason=str(error)), []
+    if not (made.changes or made.conflicts or made.not_carried):
+        return Tracked(target, reason="rien de nouveau à reporter"), []
+    place = _free_name(target, "mise à jour suivie", manifest)
+    log.info("%s: tracked update written to %s", target, place.name)
+    outcome = Tracked(target, place, made.changes, made.conflicts, made.not_carried)
+    return outcome, [(place, Document(place.name, made.data))]
 
 
 def _claim(folder: Path, manifest: _Manifest, reference: str) -> None:

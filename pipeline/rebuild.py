@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from pipeline import model as m
 from pipeline.errors import AmoorError
-from pipeline.outbox import MANIFEST, Recorded, digest, recorded
+from pipeline.outbox import MANIFEST, Recorded, Tracked, digest, recorded
 from pipeline.provenance import DOCUMENT, PROFORMA, Inputs, Recipe
 from pipeline.workspace import Workspace
 
@@ -68,6 +68,7 @@ class Outcome:
     reference: str
     written: tuple[Path, ...] = ()
     kept: tuple[tuple[Path, Path], ...] = ()  # (edited by hand, where the new version went)
+    tracked: tuple[Tracked, ...] = ()  # the tracked update of each hand-edited .docx
     backed_up: tuple[tuple[Path, Path], ...] = ()  # (replaced, its dated backup): --force
     notices: tuple[str, ...] = ()
     error: str = ""
@@ -188,7 +189,13 @@ def rebuild_engagement(
     without issuing anything: the proforma is redone, the ledger's pieces stay.
     """
     from pipeline.analysis.overview import analyse
-    from pipeline.build import DELIVERABLES, engagement_turn, render_all, with_pdf_copies
+    from pipeline.build import (
+        DELIVERABLES,
+        engagement_turn,
+        render_all,
+        tracker,
+        with_pdf_copies,
+    )
     from pipeline.build import write_placed as write
     from pipeline.invoicing.billing import Placed, bill
     from pipeline.workbook.reader import read_workbook
@@ -213,13 +220,17 @@ def rebuild_engagement(
         if with_pdf:
             placed, pdf_notices = with_pdf_copies(placed, pdf)
             notices += pdf_notices
-        home, others = write(placed, job.folder, None, reference, today if force else None)
+        tracking = tracker(workspace, today)  # hand-edited documents get a tracked update
+        home, others = write(
+            placed, job.folder, None, reference, tracking, today if force else None
+        )
     commits = [c for c in (home, *others) if c is not None]
     return Outcome(
         job.folder,
         reference,
         written=tuple(p for c in commits for p in c.written),
         kept=tuple(k for c in commits for k in c.kept),
+        tracked=tuple(t for c in commits for t in c.tracked),
         backed_up=tuple(b for c in commits for b in c.backed_up),
         notices=tuple(notices),
     )
@@ -273,6 +284,22 @@ def execute(
 ) -> Iterator[Outcome]:
     """Each job's outcome as it is done: in this process (``jobs`` 1, or one job), or in
     a pool of ``jobs`` processes, each with its own LibreOffice when ``with_pdf``."""
+    yield from _outcomes(the_plan, workspace, today, jobs, pdf, force, with_pdf)
+    if the_plan.jobs:
+        from pipeline.build import forget_bases
+
+        forget_bases(workspace)
+
+
+def _outcomes(
+    the_plan: Plan,
+    workspace: Workspace,
+    today: date,
+    jobs: int,
+    pdf: PdfService | None,
+    force: bool,
+    with_pdf: bool,
+) -> Iterator[Outcome]:
     pending = list(the_plan.jobs)
     if jobs <= 1 or len(pending) <= 1:
         for job in pending:

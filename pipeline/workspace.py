@@ -106,6 +106,11 @@ class Workspace:
         return self.state / "charts"
 
     @property
+    def bases(self) -> Path:
+        """What amoor last wrote for each deliverable, by digest (tracked/bases.py)."""
+        return self.state / "bases"
+
+    @property
     def libreoffice_slots(self) -> Path:
         """LibreOffice profiles, one per running process, kept between runs (office_processes)."""
         return self.state / "libreoffice"

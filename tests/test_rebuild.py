@@ -150,7 +150,9 @@ def test_a_deliverable_edited_by_hand_is_left_intact_by_rebuild_and_by_build(
     assert kit.read_bytes() == edited
     assert "Nouveau logo du cabinet." in _text(beside)
     assert "Protégés car modifiés à la main (4)" not in result.output  # only this one
-    assert f"« {kit} » : la nouvelle version est dans « {beside} »" in result.output
+    assert (
+        f"« {kit} » : mis à jour en suivi ; la nouvelle version est dans « {beside} »"
+    ) in result.output
 
     build(SAINT_AUBIN, workspace, TODAY)  # a plain build of the same workbook
     assert kit.read_bytes() == edited

@@ -227,5 +227,6 @@ def test_a_deliverable_edited_by_hand_is_left_intact_by_the_watcher(
     assert kept == cahier
     assert beside.name == cahier.name.replace(".docx", " (nouvelle version).docx")
     assert beside.is_file()
-    line = next(text for text in wording.details(second) if text.startswith("conservé"))
+    line = next(text for text in wording.details(second) if "modifié à la main" in text)
+    assert line.startswith("mis à jour en suivi : ")
     assert cahier.name in line and beside.name in line

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from pipeline.errors import AmoorError
+from pipeline.tracked.wording import hand_edits
 
 if TYPE_CHECKING:
     from pipeline.build import BuildResult
@@ -83,7 +84,7 @@ def build_command(ctx: click.Context, fichiers: tuple[Path, ...], with_pdf: bool
     s'exporte depuis Word. Sans LibreOffice, les .docx sont produits et un
     message l'indique.
     """
-    from pipeline.build import build
+    from pipeline.build import build, forget_bases
 
     try:
         workspace = open_workspace(ctx)
@@ -109,6 +110,7 @@ def build_command(ctx: click.Context, fichiers: tuple[Path, ...], with_pdf: bool
                 failures += 1
                 continue
             _report_build(path, result)
+        forget_bases(workspace)
     if failures:
         click.echo(f"{failures} classeur(s) sur {len(fichiers)} non traité(s).", err=True)
         sys.exit(1)
@@ -123,11 +125,8 @@ def _report_build(path: Path, result: BuildResult) -> None:
     for done in commits:
         for written in done.written:
             click.echo(f"  écrit : {written}")
-        for edited, beside in done.kept:
-            click.echo(
-                f"  conservé : {edited.name} a été modifié à la main ; la nouvelle version "
-                f"est dans « {beside.name} »."
-            )
+        for line in hand_edits(done.kept, done.tracked):
+            click.echo(f"  {line}")
     if result.invoice_number:
         click.echo(f"  facture : {result.invoice_number}")
     for notice in result.notices:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from pipeline.errors import AmoorError
+from pipeline.tracked.wording import hand_edits, status
 
 if TYPE_CHECKING:
     from pipeline.rebuild import Outcome
@@ -118,9 +119,12 @@ def _report_rebuild(outcomes: list[Outcome], unchanged: int) -> None:
         click.echo(f"{outcome.folder.name} :")
         for path in outcome.written:
             click.echo(f"  écrit : {path}")
+        for line in hand_edits(outcome.kept, outcome.tracked):
+            click.echo(f"  {line}")
         for notice in outcome.notices:
             click.echo(f"  À noter : {notice}")
     protected = [k for o in outcomes for k in o.kept]
+    tracked = [t for o in outcomes for t in o.tracked]
     backed_up = [b for o in outcomes for b in o.backed_up]
     click.echo("")
     click.echo(
@@ -130,7 +134,9 @@ def _report_rebuild(outcomes: list[Outcome], unchanged: int) -> None:
     if protected:
         click.echo(f"Protégés car modifiés à la main ({len(protected)}), jamais écrasés :")
         for edited, beside in protected:
-            click.echo(f"  « {edited} » : la nouvelle version est dans « {beside} »")
+            update = next((t for t in tracked if t.edited == edited), None)
+            state = f"{status(update)} ; " if update is not None else ""
+            click.echo(f"  « {edited} » : {state}la nouvelle version est dans « {beside} »")
     if backed_up:
         click.echo(f"Modifiés à la main et remplacés (--force) ({len(backed_up)}) :")
         for replaced, backup in backed_up:

@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import AmoorError, WorkbookError
-from pipeline.outbox import atomic_write
+from pipeline.outbox import Tracked, atomic_write
+from pipeline.tracked.bases import Bases
 from pipeline.watch import inbox, wording
 from pipeline.watch.processed import Depot, Done
 from pipeline.workbook.sniff import truncated_message
@@ -73,6 +74,7 @@ class Outcome:
     folder: Path | None = None  # the engagement's folder in outbox/
     written: tuple[Path, ...] = ()
     kept: tuple[tuple[Path, Path], ...] = ()  # (edited by hand, where the new version went)
+    tracked: tuple[Tracked, ...] = ()  # the tracked update of each hand-edited .docx
     invoice: str | None = None
     notices: tuple[str, ...] = ()  # French, from the build
     reason: str = ""  # French: why it was rejected, in one line
@@ -155,6 +157,7 @@ class Handling:
             )
             moved = inbox.move_aside(path, self.processed)
             self._retire_report(path.name)
+            Bases(self.workspace.bases).prune(self.workspace.outbox)  # tracked/bases.py
             return Outcome(
                 Kind.PROCESSED,
                 path.name,
@@ -165,6 +168,7 @@ class Handling:
                 folder=folder,
                 written=tuple(p for c in commits for p in c.written),
                 kept=tuple(k for c in commits for k in c.kept),
+                tracked=tuple(t for c in commits for t in c.tracked),
                 invoice=result.invoice_number,
                 notices=(
                     *result.engagement.warnings,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.errors import AmoorError, WorkbookError
 from pipeline.formats import decimal, number, plural, short_date
+from pipeline.tracked.wording import hand_edits
 from pipeline.watch import inbox
 
 if TYPE_CHECKING:
@@ -111,11 +112,7 @@ def line(outcome: Outcome, outbox: Path) -> str:
 def details(outcome: Outcome) -> list[str]:
     """The lines that follow a processed file's: documents, hand edits kept, notices."""
     lines = [f"écrit : {path.name}" for path in outcome.written]
-    lines += [
-        f"conservé : {edited.name} a été modifié à la main ; la nouvelle version est dans "
-        f"« {beside.name} »"
-        for edited, beside in outcome.kept
-    ]
+    lines += hand_edits(outcome.kept, outcome.tracked)
     lines += [f"À noter : {notice}" for notice in outcome.notices]
     return lines
 

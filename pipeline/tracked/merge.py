@@ -1,0 +1,436 @@
+"""The three-way update: what changed from the base to the new version, into the edited file.
+
+``base`` is what amoor last wrote, ``edited`` what the consultant made of
+it, ``new`` what amoor makes now. The update walks the body as nested
+sequences (paragraphs and tables, a table's rows, a row's cells, a cell's
+paragraphs), aligns base with edited and base with new (units.py), and for
+each unit the update touched:
+
+- the consultant left it alone: the change is made in the edited document as
+  revisions (words within a paragraph, rows within a table, a paragraph or
+  row removed or added, a chart replaced by its redrawn self);
+- the consultant changed it too, and not into what the update wants: their
+  text stays, the update's version is inserted next to it as a revision, and
+  a comment says what the update wanted: a *conflict*;
+- the consultant deleted it and the update changed it: it stays deleted, and
+  a comment nearby says what the update wanted (a conflict too);
+- the update deletes what the consultant changed: it stays, with a comment.
+
+What a revision cannot carry (headers and footers, styles, page layout, an
+embedded object of an unknown kind) is listed in :attr:`Update.not_carried`,
+in French, never dropped silently. Before returning, the update rejects its
+own revisions on a copy and checks that exactly the consultant's text comes
+back; if not, it refuses (:class:`TrackingError`) rather than write a file
+that would lose a hand edit.
+
+Pure: bytes in, bytes out, the day given.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import logging
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+
+import docx
+from docx.document import Document as WordDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from lxml import etree
+
+from pipeline.errors import AmoorError
+from pipeline.tracked.marks import AUTHOR, Marks
+from pipeline.tracked.review import paragraphs_text, reject_all
+from pipeline.tracked.units import ImageKey, Match, R, Unit, align, blocks, local, w
+
+log = logging.getLogger(__name__)
+
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_QUOTE = 140  # characters of a passage quoted in a comment
+# Parts outside the body that an update may change, and how a consultant calls them.
+_PARTS = (
+    ("word/header", "les en-têtes"),
+    ("word/footer", "les pieds de page"),
+    ("word/styles.xml", "les styles"),
+    ("word/numbering.xml", "la numérotation des listes"),
+    ("word/footnotes.xml", "les notes de bas de page"),
+    ("word/endnotes.xml", "les notes de fin"),
+)
+
+
+_NAMES = {"base": "la version d'origine", "edited": "le document modifié"}
+
+
+class TrackingError(AmoorError):
+    """The update could not be written as revisions (the reason in French)."""
+
+
+@dataclass(frozen=True)
+class Update:
+    """The edited document with the update in it as revisions."""
+
+    data: bytes
+    changes: int  # revisions made (a word changed, a row added, a paragraph removed…)
+    conflicts: int  # passages both sides changed, each marked by a comment
+    not_carried: tuple[str, ...] = ()  # French: what the revisions could not carry
+
+
+@dataclass
+class _Conflict:
+    anchor: etree._Element  # the paragraph the comment covers
+    text: str
+
+
+def update(base: bytes, edited: bytes, new: bytes, day: date) -> Update:
+    """``edited`` plus, as tracked changes dated ``day``, what changed from ``base`` to ``new``."""
+    documents = [_open(base, "base"), _open(edited, "edited"), _open(new, "new")]
+    _, edited_doc, new_doc = documents
+    before = paragraphs_text(edited_doc.element)
+    merger = _Merger(edited_doc, new_doc, Marks(f"{day.isoformat()}T00:00:00Z"))
+    bodies = [d.element.body for d in documents]
+    units = [blocks(body, _image_keys(d)) for body, d in zip(bodies, documents, strict=True)]
+    merger.sequence(*units, container=bodies[1])
+    not_carried = [*merger.not_carried, *_outside_body(base, new, bodies[0], bodies[2])]
+    merger.comment_conflicts(day)
+    merger.marks.number(_ids(edited_doc))
+    out = io.BytesIO()
+    edited_doc.save(out)
+    data = out.getvalue()
+    _check(data, before)
+    return Update(data, merger.changes, len(merger.conflicts), tuple(not_carried))
+
+
+def _open(data: bytes, what: str) -> WordDocument:
+    try:
+        return docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as error:
+        log.info("cannot open the %s document for a tracked update: %s", what, error)
+        name = _NAMES.get(what, "la nouvelle version")
+        raise TrackingError(f"{name} ne s'ouvre pas comme un document Word") from error
+
+
+def _image_keys(document: WordDocument) -> ImageKey:
+    part = document.part
+
+    def key(rid: str) -> str:
+        related = part.related_parts.get(rid)
+        blob = getattr(related, "blob", None)
+        return hashlib.sha256(blob).hexdigest() if blob else rid
+
+    return key
+
+
+class _Merger:
+    def __init__(self, edited: WordDocument, new: WordDocument, marks: Marks) -> None:
+        self.edited = edited
+        self.new = new
+        self.marks = marks
+        self.changes = 0
+        self.conflicts: list[_Conflict] = []
+        self.not_carried: list[str] = []
+        drawings = [int(d.get("id", "0")) for d in edited.element.iter(f"{{{WP}}}docPr")]
+        self._next_drawing = max([d for d in drawings if d >= 0], default=0) + 1
+
+    # -- sequences -----------------------------------------------------------------------
+
+    def sequence(
+        self,
+        base: list[Unit],
+        edited: list[Unit],
+        new: list[Unit],
+        *,
+        container: etree._Element,
+    ) -> None:
+        in_edited, in_new = align(base, edited), align(base, new)
+        base_of_new = {match.other: i for i, match in in_new.items()}
+        last = -1
+        for j, added in enumerate(new):
+            if j in base_of_new:
+                last = base_of_new[j]
+                continue
+            element = self._clone(added)
+            if element is not None:
+                self._place(element, edited, in_edited, last, len(base), container)
+                self.marks.insert(element)
+                self.changes += 1
+        for i, was in enumerate(base):
+            now, kept = in_new.get(i), in_edited.get(i)
+            if now is not None and now.same:
+                continue
+            mine = edited[kept.other] if kept is not None else None
+            if now is None:
+                self._deleted(was, mine, kept)
+            elif mine is None:
+                anchor = self._anchor(edited, in_edited, i, len(base), container)
+                self._conflict(
+                    anchor,
+                    f"Vous aviez supprimé « {_quoted(was)} » ; la mise à jour le remplace par "
+                    f"« {_quoted(new[now.other])} ». Il reste supprimé : reprenez ce texte "
+                    f"si vous le voulez.",
+                )
+            elif mine.key != new[now.other].key:
+                assert kept is not None
+                self._changed(was, mine, new[now.other], by_hand=not kept.same)
+
+    def _deleted(self, was: Unit, mine: Unit | None, kept: Match | None) -> None:
+        if mine is None or kept is None:
+            return  # deleted on both sides
+        if kept.same:
+            self.marks.delete(mine.element)
+            self.changes += 1
+            return
+        self._conflict(
+            mine.element,
+            f"La mise à jour supprime ce passage, que vous avez modifié : il est conservé "
+            f"tel quel. Texte d'origine : « {_quoted(was)} ». Supprimez-le s'il n'a plus "
+            f"lieu d'être.",
+        )
+
+    def _changed(self, was: Unit, mine: Unit, now: Unit, *, by_hand: bool) -> None:
+        if was.kind == "tbl":
+            self.sequence(was.children, mine.children, now.children, container=mine.element)
+            return
+        cells = {len(was.children), len(mine.children), len(now.children)}
+        if was.kind == "tr" and len(cells) == 1:
+            for old, edited, new in zip(was.children, mine.children, now.children, strict=True):
+                if edited.key != new.key and old.key != new.key:
+                    self.sequence(
+                        old.children, edited.children, new.children, container=edited.element
+                    )
+            return
+        if not by_hand:
+            same_text = was.kind == "p" and was.text == now.text
+            if same_text and self.marks.restyle(mine.element, now.element):
+                self.changes += 1
+                return
+            if was.kind == "p" and self.marks.rewrite(mine.element, now.element):
+                self.changes += 1
+                return
+            self._replace(mine, now)
+            return
+        element = self._clone(now)
+        if element is None:
+            return
+        mine.element.addnext(element)
+        self.marks.insert(element)
+        self.changes += 1
+        self._conflict(
+            mine.element,
+            f"Ce passage a été modifié à la main et par la mise à jour. Votre texte est "
+            f"conservé ; celui de la mise à jour est inséré juste après, en suivi : gardez "
+            f"l'un ou l'autre. Avant : « {_quoted(was)} ». Mise à jour : « {_quoted(now)} ».",
+        )
+
+    def _replace(self, mine: Unit, now: Unit) -> None:
+        element = self._clone(now)
+        if element is None:
+            return
+        mine.element.addnext(element)
+        self.marks.insert(element)
+        self.marks.delete(mine.element)
+        self.changes += 1
+
+    # -- placing -------------------------------------------------------------------------
+
+    def _place(
+        self,
+        element: etree._Element,
+        edited: list[Unit],
+        in_edited: dict[int, Match],
+        after: int,
+        count: int,
+        container: etree._Element,
+    ) -> None:
+        """Before the next unit of the base still in the edited file, else at the end."""
+        following = self._following(edited, in_edited, after, count)
+        if following is not None:
+            following.addprevious(element)
+            return
+        tail = container.find(w("sectPr")) if local(container) == "body" else None
+        if tail is not None:
+            tail.addprevious(element)
+        else:
+            container.append(element)
+
+    @staticmethod
+    def _following(
+        edited: list[Unit], in_edited: dict[int, Match], after: int, count: int
+    ) -> etree._Element | None:
+        for i in range(after + 1, count):
+            if i in in_edited:
+                return edited[in_edited[i].other].element
+        return None
+
+    def _anchor(
+        self,
+        edited: list[Unit],
+        in_edited: dict[int, Match],
+        i: int,
+        count: int,
+        container: etree._Element,
+    ) -> etree._Element:
+        following = self._following(edited, in_edited, i, count)
+        if following is not None:
+            return following
+        earlier = [edited[m.other].element for k, m in in_edited.items() if k < i]
+        return earlier[-1] if earlier else container
+
+    def _clone(self, unit: Unit) -> etree._Element | None:
+        """A copy of the new version's unit, fit to live in the edited document."""
+        element = copy.deepcopy(unit.element)
+        for mark in list(element.iter(w("bookmarkStart"), w("bookmarkEnd"))):
+            parent = mark.getparent()
+            if parent is not None:
+                parent.remove(mark)
+        try:
+            self._relink(element)
+        except _Unexpressible as error:
+            self.not_carried.append(
+                f"« {_quoted(unit)} » : {error} ; reprenez-le depuis la nouvelle version."
+            )
+            return None
+        for drawing in element.iter(f"{{{WP}}}docPr"):
+            drawing.set("id", str(self._next_drawing))
+            self._next_drawing += 1
+        return element
+
+    def _relink(self, element: etree._Element) -> None:
+        """Point the copy's relationships (images, links) at parts of the edited document."""
+        source, target = self.new.part, self.edited.part
+        for node in element.iter():
+            for name, rid in list(node.attrib.items()):
+                if not name.startswith(f"{{{R}}}"):
+                    continue
+                relationship = source.rels.get(rid)
+                if relationship is None:
+                    raise _Unexpressible("une relation introuvable")
+                if relationship.is_external:
+                    new_rid = target.relate_to(
+                        relationship.target_ref, relationship.reltype, is_external=True
+                    )
+                elif relationship.reltype == RT.IMAGE:
+                    image = io.BytesIO(relationship.target_part.blob)
+                    new_rid, _ = target.get_or_add_image(image)
+                else:
+                    raise _Unexpressible("un objet incorporé que le suivi ne sait pas reporter")
+                node.set(name, new_rid)
+
+    # -- conflicts -----------------------------------------------------------------------
+
+    def _conflict(self, where: etree._Element, text: str) -> None:
+        paragraph = where if local(where) == "p" else next(where.iter(w("p")), None)
+        if paragraph is None:
+            self.not_carried.append(text)
+            return
+        self.conflicts.append(_Conflict(paragraph, text))
+
+    def comment_conflicts(self, day: date) -> None:
+        """One Word comment per conflict, over the passage concerned."""
+        for conflict in self.conflicts:
+            comment = self.edited.comments.add_comment(
+                text=f"Mise à jour amoor : {conflict.text}", author=AUTHOR, initials="am"
+            )
+            comment._comment_elm.set(qn("w:date"), f"{day.isoformat()}T00:00:00Z")
+            number = str(comment.comment_id)
+            start, end = etree.Element(w("commentRangeStart")), etree.Element(w("commentRangeEnd"))
+            start.set(w("id"), number)
+            end.set(w("id"), number)
+            reference_run = etree.Element(w("r"))
+            reference = etree.SubElement(reference_run, w("commentReference"))
+            reference.set(w("id"), number)
+            paragraph = conflict.anchor
+            properties = paragraph.find(w("pPr"))
+            if properties is not None:
+                properties.addnext(start)
+            else:
+                paragraph.insert(0, start)
+            paragraph.append(end)
+            paragraph.append(reference_run)
+
+
+class _Unexpressible(Exception):
+    """A unit of the new version that a revision cannot carry (the reason in French)."""
+
+
+def _quoted(unit: Unit) -> str:
+    if unit.kind == "tr":
+        text = " | ".join(cell.text.strip() for cell in unit.children)
+    else:
+        text = " ".join(unit.text.split())
+    if not text.strip(" |"):
+        return "(passage sans texte : image ou tableau vide)"
+    return text if len(text) <= _QUOTE else text[: _QUOTE - 1].rstrip() + "…"
+
+
+def _ids(document: WordDocument) -> list[int]:
+    taken = [document.element, *(_comment_root(document),)]
+    found = []
+    for root in taken:
+        if root is None:
+            continue
+        for node in root.iter():
+            value = node.get(w("id")) if isinstance(node.tag, str) else None
+            if value is not None and value.lstrip("-").isdigit():
+                found.append(int(value))
+    return found
+
+
+def _comment_root(document: WordDocument) -> etree._Element | None:
+    for rel in document.part.rels.values():
+        if rel.reltype == RT.COMMENTS and not rel.is_external:
+            element = getattr(rel.target_part, "element", None)
+            return element if isinstance(element, etree._Element) else None
+    return None
+
+
+def _outside_body(
+    base: bytes, new: bytes, base_body: etree._Element, new_body: etree._Element
+) -> list[str]:
+    """What changed outside the body's paragraphs and tables, which revisions cannot carry."""
+    changed = []
+    with zipfile.ZipFile(io.BytesIO(base)) as old_zip, zipfile.ZipFile(io.BytesIO(new)) as new_zip:
+        old_parts, new_parts = set(old_zip.namelist()), set(new_zip.namelist())
+        for prefix, label in _PARTS:
+            names = sorted(n for n in old_parts | new_parts if n.startswith(prefix))
+            differ = any(
+                n not in old_parts or n not in new_parts or old_zip.read(n) != new_zip.read(n)
+                for n in names
+            )
+            if differ:
+                changed.append(label)
+    old_section, new_section = base_body.find(w("sectPr")), new_body.find(w("sectPr"))
+    if _canonical(old_section) != _canonical(new_section):
+        changed.append("la mise en page")
+    return [
+        f"{label.capitalize()} ont changé dans la nouvelle version : le suivi des "
+        f"modifications ne peut pas les reporter, reprenez-les depuis la nouvelle version"
+        if label.startswith("les ")
+        else f"{label.capitalize()} a changé dans la nouvelle version : le suivi des "
+        f"modifications ne peut pas la reporter, reprenez-la depuis la nouvelle version"
+        for label in changed
+    ]
+
+
+def _canonical(element: etree._Element | None) -> bytes:
+    return b"" if element is None else etree.tostring(element, method="c14n")
+
+
+def _check(data: bytes, before: list[str]) -> None:
+    """Rejecting amoor's revisions gives back exactly the consultant's text."""
+    document = docx.Document(io.BytesIO(data))
+    after = paragraphs_text(reject_all(document.element, AUTHOR))
+    if after != before:
+        first = next(
+            (i for i, (a, b) in enumerate(zip(after, before, strict=False)) if a != b),
+            min(len(after), len(before)),
+        )
+        log.error("tracked update check failed at paragraph %d", first)
+        raise TrackingError(
+            "le contrôle a échoué (refuser les modifications ne redonnait pas exactement "
+            "votre texte) : rien n'a été écrit"
+        )
