@@ -148,6 +148,8 @@ class _Merger:
     ) -> None:
         in_edited, in_new = align(base, edited), align(base, new)
         base_of_new = {match.other: i for i, match in in_new.items()}
+        # What the update adds goes after what it removes there, as Word's comparison shows it.
+        staying = {i: m for i, m in in_edited.items() if i in in_new}
         last = -1
         for j, added in enumerate(new):
             if j in base_of_new:
@@ -155,7 +157,7 @@ class _Merger:
                 continue
             element = self._clone(added)
             if element is not None:
-                self._place(element, edited, in_edited, last, len(base), container)
+                self._place(element, edited, staying, last, len(base), container)
                 self.marks.insert(element)
                 self.changes += 1
         for i, was in enumerate(base):

@@ -144,6 +144,8 @@ def align(first: Sequence[Unit], second: Sequence[Unit]) -> dict[int, Match]:
 
 def _pair(first: Sequence[Unit], second: Sequence[Unit]) -> list[tuple[int, int]]:
     """The most similar units of the same kind, paired in order (a weighted LCS)."""
+    if len(first) == len(second) == 1 and first[0].kind == second[0].kind:
+        return [(0, 0)]  # one unit in place of one: that unit, rewritten
     if len(first) * len(second) > MAX_PAIRING:
         return []
     score = [[similarity(a, b) for b in second] for a in first]
