@@ -1,0 +1,207 @@
+"""The three-way update on small Word documents made with python-docx (pipeline/tracked)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import docx
+import pytest
+from docx.document import Document as WordDocument
+from lxml import etree
+
+from pipeline.tracked.merge import TrackingError, Update, update
+from pipeline.tracked.review import accept_all, paragraphs_text, reject_all
+from pipeline.tracked.units import visible_text, w
+
+DAY = date(2026, 11, 25)
+
+
+def document(*paragraphs: str, table: list[list[str]] | None = None) -> WordDocument:
+    made = docx.Document()
+    for text in paragraphs:
+        made.add_paragraph(text)
+    if table is not None:
+        grid = made.add_table(rows=0, cols=len(table[0]))
+        for row in table:
+            cells = grid.add_row().cells
+            for cell, text in zip(cells, row, strict=True):
+                cell.text = text
+    return made
+
+
+def data(made: WordDocument) -> bytes:
+    out = io.BytesIO()
+    made.save(out)
+    return out.getvalue()
+
+
+def opened(result: Update) -> WordDocument:
+    return docx.Document(io.BytesIO(result.data))
+
+
+def accepted(result: Update) -> list[str]:
+    return paragraphs_text(accept_all(opened(result).element))
+
+
+def rejected(result: Update) -> list[str]:
+    return paragraphs_text(reject_all(opened(result).element))
+
+
+def texts(made: WordDocument) -> list[str]:
+    return paragraphs_text(data_root(made))
+
+
+def data_root(made: WordDocument) -> etree._Element:
+    return docx.Document(io.BytesIO(data(made))).element
+
+
+def comments(result: Update) -> list[str]:
+    return [c.text for c in opened(result).comments]
+
+
+def test_words_changed_in_a_paragraph_left_alone_are_revisions_inside_it() -> None:
+    base = document("Parties prenantes recensées : 35.", "Fin.")
+    new = document("Parties prenantes recensées : 36.", "Fin.")
+    edited = document("Parties prenantes recensées : 35.", "Fin.", "Ajout de la consultante.")
+    result = update(data(base), data(edited), data(new), DAY)
+    assert (result.changes, result.conflicts, result.not_carried) == (1, 0, ())
+    xml = opened(result).element
+    assert [visible_text(d) for d in xml.iter(w("del"))] == [""]  # w:delText, not w:t
+    assert [t.text for t in xml.iter(w("delText"))] == ["35"]
+    assert [visible_text(i) for i in xml.iter(w("ins"))] == ["36"]
+    assert accepted(result) == [
+        "Parties prenantes recensées : 36.",
+        "Fin.",
+        "Ajout de la consultante.",
+    ]
+    assert rejected(result) == texts(edited)
+
+
+def test_the_consultants_formatting_is_kept_and_new_words_take_the_new_formatting() -> None:
+    base = document("Le scénario S2 est recommandé.")
+    new = document("Le scénario S4 est retenu.")
+    edited = document("Le scénario S2 est recommandé.")
+    edited.paragraphs[0].runs[0].bold = True  # the consultant made it bold, no text changed
+    new.paragraphs[0].runs[0].italic = True
+    result = update(data(base), data(edited), data(new), DAY)
+    root = opened(result).element
+    kept = [r for r in root.iter(w("r")) if r.getparent().tag == w("p")]
+    assert kept and all(r.find(f"{w('rPr')}/{w('b')}") is not None for r in kept)
+    inserted = [r for i in root.iter(w("ins")) for r in i.iter(w("r"))]
+    assert inserted and all(r.find(f"{w('rPr')}/{w('i')}") is not None for r in inserted)
+    assert accepted(result) == ["Le scénario S4 est retenu."]
+
+
+def test_rows_added_and_removed_by_the_update_keep_the_row_the_consultant_removed() -> None:
+    table = [["N°", "Nom"], ["1", "Mme Lemercier"], ["2", "M. Morvan"], ["3", "Mme Ferhat"]]
+    base = document("Registre", table=table)
+    new = document("Registre", table=[*table[:2], table[3], ["4", "Collectif ambulant"]])
+    edited = document("Registre", table=[table[0], table[1], table[2]])  # Ferhat removed
+    result = update(data(base), data(edited), data(new), DAY)
+    text = accepted(result)
+    assert "Collectif ambulant" in text  # added by the update
+    assert "M. Morvan" not in text  # removed by the update
+    assert "Mme Ferhat" not in text  # removed by the consultant, and the update agreed
+    assert rejected(result) == texts(edited)
+    root = opened(result).element
+    marks = [m.getparent().getparent() for m in root.iter(w("ins"), w("del"))]
+    rows = [m for m in marks if m.tag == w("tr")]
+    assert len(rows) == 2  # one row inserted, one deleted, as rows (w:trPr)
+
+
+def test_a_row_both_sides_changed_keeps_the_consultants_and_inserts_the_updates() -> None:
+    table = [["N°", "Nom", "Niveau"], ["1", "Mme Lemercier", "Consulter"]]
+    base = document("Registre", table=table)
+    new = document("Registre", table=[table[0], ["1", "Mme Lemercier", "Co-décider"]])
+    edited = document("Registre", table=[table[0], ["1", "Mme Lemercier", "Informer"]])
+    result = update(data(base), data(edited), data(new), DAY)
+    assert result.conflicts == 1
+    text = accepted(result)
+    assert "Informer" in text and "Co-décider" in text
+    assert rejected(result) == texts(edited)
+    (said,) = comments(result)
+    assert "« Consulter »" in said and "« Co-décider »" in said
+
+
+def test_what_the_consultant_deleted_stays_deleted_and_a_comment_says_what_changed() -> None:
+    base = document("Premier.", "Le budget est de 420 000 € HT.", "Dernier.")
+    new = document("Premier.", "Le budget est de 450 000 € HT.", "Dernier.")
+    edited = document("Premier.", "Dernier.")
+    result = update(data(base), data(edited), data(new), DAY)
+    assert result.conflicts == 1 and result.changes == 0
+    assert accepted(result) == ["Premier.", "Dernier."]
+    (said,) = comments(result)
+    assert "Vous aviez supprimé « Le budget est de 420 000 € HT. »" in said
+    assert "450 000" in said
+
+
+def test_what_the_update_deletes_but_the_consultant_changed_stays_with_a_comment() -> None:
+    base = document("Premier.", "Atelier enfants pendant les ateliers adultes.", "Dernier.")
+    new = document("Premier.", "Dernier.")
+    edited = document(
+        "Premier.", "Atelier enfants pendant les ateliers adultes, au centre.", "Dernier."
+    )
+    result = update(data(base), data(edited), data(new), DAY)
+    assert result.conflicts == 1
+    assert accepted(result) == texts(edited) == rejected(result)
+    (said,) = comments(result)
+    assert "La mise à jour supprime ce passage" in said
+
+
+def test_a_change_the_consultant_made_too_is_not_repeated() -> None:
+    base = document("Date : 25 novembre 2026.")
+    new = document("Date : 30 novembre 2026.")
+    edited = document("Date : 30 novembre 2026.")
+    result = update(data(base), data(edited), data(new), DAY)
+    assert (result.changes, result.conflicts) == (0, 0)
+
+
+def test_a_new_paragraph_style_is_a_tracked_formatting_change() -> None:
+    base = document("Recommandation")
+    new = document("Recommandation")
+    new.paragraphs[0].style = new.styles["Heading 2"]
+    edited = document("Recommandation")
+    result = update(data(base), data(edited), data(new), DAY)
+    assert result.changes == 1
+    root = opened(result).element
+    (change,) = root.iter(w("pPrChange"))
+    assert change.get(w("author")) == "amoor"
+    assert opened(result).paragraphs[0].style.name == "Heading 2"
+    back = reject_all(root)
+    style = back.find(f".//{w('pStyle')}")
+    assert style is None or style.get(w("val")) != "Heading2"
+
+
+def test_the_consultants_own_revisions_stay_theirs() -> None:
+    base = document("Un.", "Deux.")
+    new = document("Un.", "Deux, modifié.")
+    edited = document("Un.", "Deux.")
+    paragraph = edited.paragraphs[0]._p
+    theirs = etree.SubElement(paragraph, w("ins"))
+    theirs.set(w("id"), "1")
+    theirs.set(w("author"), "Inès Roussel")
+    run = etree.SubElement(theirs, w("r"))
+    etree.SubElement(run, w("t")).text = " Ajout suivi."
+    result = update(data(base), data(edited), data(new), DAY)
+    root = opened(result).element
+    authors = [m.get(w("author")) for m in root.iter(w("ins"), w("del"))]
+    assert "Inès Roussel" in authors and "amoor" in authors
+    ids = [m.get(w("id")) for m in root.iter(w("ins"), w("del"))]
+    assert len(ids) == len(set(ids))
+    assert paragraphs_text(reject_all(root, "amoor")) == texts(edited)
+
+
+def test_a_changed_header_is_listed_as_not_carried() -> None:
+    base, new, edited = document("Texte."), document("Texte."), document("Texte.")
+    new.sections[0].header.paragraphs[0].text = "Nouvel en-tête"
+    new.add_paragraph("Ajout.")
+    result = update(data(base), data(edited), data(new), DAY)
+    assert any(item.startswith("Les en-têtes ont changé") for item in result.not_carried)
+    assert accepted(result) == ["Texte.", "Ajout."]
+
+
+def test_a_document_that_is_not_word_is_refused_in_french() -> None:
+    base = data(document("Texte."))
+    with pytest.raises(TrackingError, match="le document modifié ne s'ouvre pas"):
+        update(base, b"pas un docx", base, DAY)
