@@ -32,6 +32,7 @@ import copy
 import hashlib
 import io
 import logging
+import posixpath
 import zipfile
 from dataclasses import dataclass
 from datetime import date
@@ -41,12 +42,13 @@ from docx.document import Document as WordDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
 from lxml import etree
 
 from pipeline.errors import AmoorError
 from pipeline.tracked.marks import AUTHOR, Marks
 from pipeline.tracked.review import paragraphs_text, reject_all
-from pipeline.tracked.units import ImageKey, Match, R, Unit, align, blocks, local, w
+from pipeline.tracked.units import Match, R, Unit, W, align, blocks, local, w
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +65,14 @@ _PARTS = (
 )
 
 
-_NAMES = {"base": "la version d'origine", "edited": "le document modifié"}
+_NAMES = {
+    "base": "la version d'origine",
+    "edited": "le document modifié",
+    "new": "la nouvelle version",
+}
+_DOCUMENT = "word/document.xml"
+_RELS = "word/_rels/document.xml.rels"
+_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
 
 
 class TrackingError(AmoorError):
@@ -88,53 +97,89 @@ class _Conflict:
 
 def update(base: bytes, edited: bytes, new: bytes, day: date) -> Update:
     """``edited`` plus, as tracked changes dated ``day``, what changed from ``base`` to ``new``."""
-    documents = [_open(base, "base"), _open(edited, "edited"), _open(new, "new")]
-    _, edited_doc, new_doc = documents
-    before = paragraphs_text(edited_doc.element)
-    merger = _Merger(edited_doc, new_doc, Marks(f"{day.isoformat()}T00:00:00Z"))
-    bodies = [d.element.body for d in documents]
-    units = [blocks(body, _image_keys(d)) for body, d in zip(bodies, documents, strict=True)]
-    merger.sequence(*units, container=bodies[1])
-    not_carried = [*merger.not_carried, *_outside_body(base, new, bodies[0], bodies[2])]
+    # The bodies are read with plain lxml (python-docx's element classes make walking a
+    # long document ten times slower); python-docx keeps the edited package: its
+    # images, links and comments.
+    packages = [_Package(base, "base"), _Package(edited, "edited"), _Package(new, "new")]
+    old, mine, fresh = packages
+    document = _open(edited)
+    before = paragraphs_text(mine.root)
+    merger = _Merger(document, fresh, Marks(f"{day.isoformat()}T00:00:00Z"), mine.root)
+    units = [blocks(p.body, p.image_key) for p in packages]
+    merger.sequence(*units, container=mine.body)
+    not_carried = [*merger.not_carried, *_outside_body(old, fresh)]
     merger.comment_conflicts(day)
-    merger.marks.number(_ids(edited_doc))
+    merger.marks.number(_ids(mine.root, document))
+    document.part._element = parse_xml(etree.tostring(mine.root))
     out = io.BytesIO()
-    edited_doc.save(out)
+    document.save(out)
     data = out.getvalue()
     _check(data, before)
     return Update(data, merger.changes, len(merger.conflicts), tuple(not_carried))
 
 
-def _open(data: bytes, what: str) -> WordDocument:
+class _Package:
+    """One .docx read-only: its body (plain lxml), its parts and relationships."""
+
+    def __init__(self, data: bytes, what: str) -> None:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as package:
+                self.parts = {name: package.read(name) for name in package.namelist()}
+            self.root = etree.fromstring(self.parts[_DOCUMENT], _PARSER)
+        except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError) as error:
+            log.info("cannot read the %s document for a tracked update: %s", what, error)
+            raise TrackingError(f"{_NAMES[what]} ne s'ouvre pas comme un document Word") from error
+        found = self.root.find(w("body"))
+        if found is None:
+            raise TrackingError(f"{_NAMES[what]} ne s'ouvre pas comme un document Word")
+        self.body = found
+        self.rels: dict[str, tuple[str, str, bool]] = {}  # id -> (type, target, external)
+        rels = self.parts.get(_RELS)
+        if rels is not None:
+            for rel in etree.fromstring(rels, _PARSER):
+                external = rel.get("TargetMode") == "External"
+                self.rels[rel.get("Id", "")] = (
+                    rel.get("Type", ""),
+                    rel.get("Target", ""),
+                    external,
+                )
+
+    def blob(self, rid: str) -> bytes | None:
+        """The bytes of the part relationship ``rid`` of the body points at."""
+        _, target, external = self.rels.get(rid, ("", "", True))
+        if external or not target:
+            return None
+        name = (
+            target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"word/{target}")
+        )
+        return self.parts.get(name)
+
+    def image_key(self, rid: str) -> str:
+        blob = self.blob(rid)
+        return hashlib.sha256(blob).hexdigest() if blob else rid
+
+
+def _open(data: bytes) -> WordDocument:
     try:
         return docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as error:
-        log.info("cannot open the %s document for a tracked update: %s", what, error)
-        name = _NAMES.get(what, "la nouvelle version")
-        raise TrackingError(f"{name} ne s'ouvre pas comme un document Word") from error
-
-
-def _image_keys(document: WordDocument) -> ImageKey:
-    part = document.part
-
-    def key(rid: str) -> str:
-        related = part.related_parts.get(rid)
-        blob = getattr(related, "blob", None)
-        return hashlib.sha256(blob).hexdigest() if blob else rid
-
-    return key
+        log.info("python-docx cannot open the edited document: %s", error)
+        raise TrackingError(f"{_NAMES['edited']} ne s'ouvre pas comme un document Word") from error
 
 
 class _Merger:
-    def __init__(self, edited: WordDocument, new: WordDocument, marks: Marks) -> None:
-        self.edited = edited
+    def __init__(
+        self, edited: WordDocument, new: _Package, marks: Marks, root: etree._Element
+    ) -> None:
+        self.edited = edited  # the package: images, links, comments
         self.new = new
         self.marks = marks
         self.changes = 0
         self.conflicts: list[_Conflict] = []
         self.not_carried: list[str] = []
-        drawings = [int(d.get("id", "0")) for d in edited.element.iter(f"{{{WP}}}docPr")]
-        self._next_drawing = max([d for d in drawings if d >= 0], default=0) + 1
+        drawings = [d.get("id", "0") for d in root.iter(f"{{{WP}}}docPr")]
+        drawings = [int(d) for d in drawings if d.isdigit()]
+        self._next_drawing = max(drawings, default=0) + 1
 
     # -- sequences -----------------------------------------------------------------------
 
@@ -303,21 +348,18 @@ class _Merger:
 
     def _relink(self, element: etree._Element) -> None:
         """Point the copy's relationships (images, links) at parts of the edited document."""
-        source, target = self.new.part, self.edited.part
+        target = self.edited.part
         for node in element.iter():
             for name, rid in list(node.attrib.items()):
                 if not name.startswith(f"{{{R}}}"):
                     continue
-                relationship = source.rels.get(rid)
-                if relationship is None:
+                kind, where, external = self.new.rels.get(rid, ("", "", False))
+                if not kind:
                     raise _Unexpressible("une relation introuvable")
-                if relationship.is_external:
-                    new_rid = target.relate_to(
-                        relationship.target_ref, relationship.reltype, is_external=True
-                    )
-                elif relationship.reltype == RT.IMAGE:
-                    image = io.BytesIO(relationship.target_part.blob)
-                    new_rid, _ = target.get_or_add_image(image)
+                if external:
+                    new_rid = target.relate_to(where, kind, is_external=True)
+                elif kind == RT.IMAGE and (blob := self.new.blob(rid)) is not None:
+                    new_rid, _ = target.get_or_add_image(io.BytesIO(blob))
                 else:
                     raise _Unexpressible("un objet incorporé que le suivi ne sait pas reporter")
                 node.set(name, new_rid)
@@ -369,15 +411,14 @@ def _quoted(unit: Unit) -> str:
     return text if len(text) <= _QUOTE else text[: _QUOTE - 1].rstrip() + "…"
 
 
-def _ids(document: WordDocument) -> list[int]:
-    taken = [document.element, *(_comment_root(document),)]
+def _ids(root: etree._Element, document: WordDocument) -> list[int]:
+    """Every numeric ``w:id`` of the body and of the comments part."""
     found = []
-    for root in taken:
-        if root is None:
+    for tree in (root, _comment_root(document)):
+        if tree is None:
             continue
-        for node in root.iter():
-            value = node.get(w("id")) if isinstance(node.tag, str) else None
-            if value is not None and value.lstrip("-").isdigit():
+        for value in tree.xpath("//@w:id", namespaces={"w": W}):
+            if str(value).lstrip("-").isdigit():
                 found.append(int(value))
     return found
 
@@ -390,22 +431,14 @@ def _comment_root(document: WordDocument) -> etree._Element | None:
     return None
 
 
-def _outside_body(
-    base: bytes, new: bytes, base_body: etree._Element, new_body: etree._Element
-) -> list[str]:
+def _outside_body(base: _Package, new: _Package) -> list[str]:
     """What changed outside the body's paragraphs and tables, which revisions cannot carry."""
     changed = []
-    with zipfile.ZipFile(io.BytesIO(base)) as old_zip, zipfile.ZipFile(io.BytesIO(new)) as new_zip:
-        old_parts, new_parts = set(old_zip.namelist()), set(new_zip.namelist())
-        for prefix, label in _PARTS:
-            names = sorted(n for n in old_parts | new_parts if n.startswith(prefix))
-            differ = any(
-                n not in old_parts or n not in new_parts or old_zip.read(n) != new_zip.read(n)
-                for n in names
-            )
-            if differ:
-                changed.append(label)
-    old_section, new_section = base_body.find(w("sectPr")), new_body.find(w("sectPr"))
+    for prefix, label in _PARTS:
+        names = sorted(n for n in base.parts.keys() | new.parts.keys() if n.startswith(prefix))
+        if any(base.parts.get(n) != new.parts.get(n) for n in names):
+            changed.append(label)
+    old_section, new_section = base.body.find(w("sectPr")), new.body.find(w("sectPr"))
     if _canonical(old_section) != _canonical(new_section):
         changed.append("la mise en page")
     return [
@@ -424,8 +457,8 @@ def _canonical(element: etree._Element | None) -> bytes:
 
 def _check(data: bytes, before: list[str]) -> None:
     """Rejecting amoor's revisions gives back exactly the consultant's text."""
-    document = docx.Document(io.BytesIO(data))
-    after = paragraphs_text(reject_all(document.element, AUTHOR))
+    written = _Package(data, "edited")
+    after = paragraphs_text(reject_all(written.root, AUTHOR))
     if after != before:
         first = next(
             (i for i, (a, b) in enumerate(zip(after, before, strict=False)) if a != b),

@@ -34,6 +34,8 @@ MAX_PAIRING = 4000
 _BLOCKS = {"p", "tbl", "sdt"}
 _CHARACTERS = {"tab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "\u2011", "softHyphen": ""}
 _WORDS = re.compile(r"\w+|\s+|[^\w\s]")
+_T, _P = f"{{{W}}}t", f"{{{W}}}p"
+_PPR, _PSTYLE, _VAL = f"{{{W}}}pPr", f"{{{W}}}pStyle", f"{{{W}}}val"
 
 
 def w(tag: str) -> str:
@@ -42,7 +44,7 @@ def w(tag: str) -> str:
 
 def local(element: etree._Element) -> str:
     tag = element.tag
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 ImageKey = Callable[[str], str]  # relationship id -> digest of the image's bytes
@@ -90,23 +92,33 @@ def _container(kind: str, element: etree._Element, children: list[Unit]) -> Unit
     return Unit(kind, element, f"{kind}\x1f{len(children)}\x1f{key}", text, children)
 
 
+_TEXT_TAGS = (w("t"), w("p"), *(w(name) for name in _CHARACTERS))
+
+
 def visible_text(element: etree._Element) -> str:
     """The text a reader sees: inserted text included, deleted text (``w:delText``) not."""
     parts = []
-    for node in element.iter():
-        name = local(node)
-        if name == "t":
+    for node in element.iter(*_TEXT_TAGS):
+        tag = node.tag
+        if tag == _T:
             parts.append(node.text or "")
-        elif name in _CHARACTERS:
-            parts.append(_CHARACTERS[name])
-        elif name == "p" and node is not element and parts:
-            parts.append("\n")
+        elif tag == _P:
+            if node is not element and parts:
+                parts.append("\n")
+        else:
+            parts.append(_CHARACTERS[local(node)])
     return "".join(parts)
 
 
 def paragraph_style(p: etree._Element) -> str:
-    style = p.find(f"{w('pPr')}/{w('pStyle')}")
-    return style.get(w("val"), "") if style is not None else ""
+    """The paragraph's style id (``w:pPr`` comes first when present)."""
+    properties = p[0] if len(p) else None
+    if properties is None or properties.tag != _PPR:
+        return ""
+    for child in properties:
+        if child.tag == _PSTYLE:
+            return str(child.get(_VAL, ""))
+    return ""
 
 
 def image_keys(element: etree._Element, image_key: ImageKey) -> list[str]:
