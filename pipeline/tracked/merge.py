@@ -72,6 +72,7 @@ _NAMES = {
 }
 _DOCUMENT = "word/document.xml"
 _RELS = "word/_rels/document.xml.rels"
+_IDS = etree.XPath("//@w:id", namespaces={"w": W})
 _PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
 
 
@@ -417,7 +418,7 @@ def _ids(root: etree._Element, document: WordDocument) -> list[int]:
     for tree in (root, _comment_root(document)):
         if tree is None:
             continue
-        for value in tree.xpath("//@w:id", namespaces={"w": W}):
+        for value in _IDS(tree):
             if str(value).lstrip("-").isdigit():
                 found.append(int(value))
     return found
