@@ -427,7 +427,7 @@ def _track(
         return Tracked(target, reason=reason), []
     if digest(document.data) == known:
         return Tracked(target, reason="rien de nouveau à reporter"), []
-    from pipeline.tracked.merge import TrackingError
+    from pipeline.tracked.package import TrackingError
 
     try:
         made = tracking.update(base, target.read_bytes(), document.data)

@@ -10,7 +10,8 @@ import pytest
 from docx.document import Document as WordDocument
 from lxml import etree
 
-from pipeline.tracked.merge import TrackingError, Update, update
+from pipeline.tracked.merge import Update, update
+from pipeline.tracked.package import TrackingError
 from pipeline.tracked.review import accept_all, paragraphs_text, reject_all
 from pipeline.tracked.units import visible_text, w
 

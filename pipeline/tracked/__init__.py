@@ -11,6 +11,7 @@ one (merge.py). The edited file itself is never touched.
     units.py   a body as nested units (paragraphs, tables, rows, cells), aligned
     marks.py   revision marks: inserted, deleted, restyled, words rewritten
     merge.py   the three-way update, conflicts as comments, its own check
+    package.py a .docx read only (plain lxml), what changed outside its body
     review.py  accept all / reject all (the check, and the tests)
 """
 
@@ -19,7 +20,8 @@ from __future__ import annotations
 from datetime import date
 
 from pipeline.tracked.bases import Bases
-from pipeline.tracked.merge import TrackingError, Update, update
+from pipeline.tracked.merge import Update, update
+from pipeline.tracked.package import TrackingError
 
 __all__ = ["Bases", "Tracker", "TrackingError", "Update"]
 

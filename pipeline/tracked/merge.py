@@ -29,10 +29,8 @@ Pure: bytes in, bytes out, the day given.
 from __future__ import annotations
 
 import copy
-import hashlib
 import io
 import logging
-import posixpath
 import zipfile
 from dataclasses import dataclass
 from datetime import date
@@ -45,8 +43,8 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from lxml import etree
 
-from pipeline.errors import AmoorError
 from pipeline.tracked.marks import AUTHOR, Marks
+from pipeline.tracked.package import NAMES, Package, TrackingError, outside_body
 from pipeline.tracked.review import paragraphs_text, reject_all
 from pipeline.tracked.units import Match, R, Unit, W, align, blocks, local, w
 
@@ -55,29 +53,7 @@ log = logging.getLogger(__name__)
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _QUOTE = 140  # characters of a passage quoted in a comment
 # Parts outside the body that an update may change, and how a consultant calls them.
-_PARTS = (
-    ("word/header", "les en-têtes"),
-    ("word/footer", "les pieds de page"),
-    ("word/styles.xml", "les styles"),
-    ("word/numbering.xml", "la numérotation des listes"),
-    ("word/footnotes.xml", "les notes de bas de page"),
-    ("word/endnotes.xml", "les notes de fin"),
-)
-
-
-_NAMES = {
-    "base": "la version d'origine",
-    "edited": "le document modifié",
-    "new": "la nouvelle version",
-}
-_DOCUMENT = "word/document.xml"
-_RELS = "word/_rels/document.xml.rels"
 _IDS = etree.XPath("//@w:id", namespaces={"w": W})
-_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
-
-
-class TrackingError(AmoorError):
-    """The update could not be written as revisions (the reason in French)."""
 
 
 @dataclass(frozen=True)
@@ -101,14 +77,14 @@ def update(base: bytes, edited: bytes, new: bytes, day: date) -> Update:
     # The bodies are read with plain lxml (python-docx's element classes make walking a
     # long document ten times slower); python-docx keeps the edited package: its
     # images, links and comments.
-    packages = [_Package(base, "base"), _Package(edited, "edited"), _Package(new, "new")]
+    packages = [Package(base, "base"), Package(edited, "edited"), Package(new, "new")]
     old, mine, fresh = packages
     document = _open(edited)
     before = paragraphs_text(mine.root)
     merger = _Merger(document, fresh, Marks(f"{day.isoformat()}T00:00:00Z"), mine.root)
     units = [blocks(p.body, p.image_key) for p in packages]
     merger.sequence(*units, container=mine.body)
-    not_carried = [*merger.not_carried, *_outside_body(old, fresh)]
+    not_carried = [*merger.not_carried, *outside_body(old, fresh)]
     merger.comment_conflicts(day)
     merger.marks.number(_ids(mine.root, document))
     document.part._element = parse_xml(etree.tostring(mine.root))
@@ -119,58 +95,17 @@ def update(base: bytes, edited: bytes, new: bytes, day: date) -> Update:
     return Update(data, merger.changes, len(merger.conflicts), tuple(not_carried))
 
 
-class _Package:
-    """One .docx read-only: its body (plain lxml), its parts and relationships."""
-
-    def __init__(self, data: bytes, what: str) -> None:
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as package:
-                self.parts = {name: package.read(name) for name in package.namelist()}
-            self.root = etree.fromstring(self.parts[_DOCUMENT], _PARSER)
-        except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError) as error:
-            log.info("cannot read the %s document for a tracked update: %s", what, error)
-            raise TrackingError(f"{_NAMES[what]} ne s'ouvre pas comme un document Word") from error
-        found = self.root.find(w("body"))
-        if found is None:
-            raise TrackingError(f"{_NAMES[what]} ne s'ouvre pas comme un document Word")
-        self.body = found
-        self.rels: dict[str, tuple[str, str, bool]] = {}  # id -> (type, target, external)
-        rels = self.parts.get(_RELS)
-        if rels is not None:
-            for rel in etree.fromstring(rels, _PARSER):
-                external = rel.get("TargetMode") == "External"
-                self.rels[rel.get("Id", "")] = (
-                    rel.get("Type", ""),
-                    rel.get("Target", ""),
-                    external,
-                )
-
-    def blob(self, rid: str) -> bytes | None:
-        """The bytes of the part relationship ``rid`` of the body points at."""
-        _, target, external = self.rels.get(rid, ("", "", True))
-        if external or not target:
-            return None
-        name = (
-            target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"word/{target}")
-        )
-        return self.parts.get(name)
-
-    def image_key(self, rid: str) -> str:
-        blob = self.blob(rid)
-        return hashlib.sha256(blob).hexdigest() if blob else rid
-
-
 def _open(data: bytes) -> WordDocument:
     try:
         return docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as error:
         log.info("python-docx cannot open the edited document: %s", error)
-        raise TrackingError(f"{_NAMES['edited']} ne s'ouvre pas comme un document Word") from error
+        raise TrackingError(f"{NAMES['edited']} ne s'ouvre pas comme un document Word") from error
 
 
 class _Merger:
     def __init__(
-        self, edited: WordDocument, new: _Package, marks: Marks, root: etree._Element
+        self, edited: WordDocument, new: Package, marks: Marks, root: etree._Element
     ) -> None:
         self.edited = edited  # the package: images, links, comments
         self.new = new
@@ -432,33 +367,9 @@ def _comment_root(document: WordDocument) -> etree._Element | None:
     return None
 
 
-def _outside_body(base: _Package, new: _Package) -> list[str]:
-    """What changed outside the body's paragraphs and tables, which revisions cannot carry."""
-    changed = []
-    for prefix, label in _PARTS:
-        names = sorted(n for n in base.parts.keys() | new.parts.keys() if n.startswith(prefix))
-        if any(base.parts.get(n) != new.parts.get(n) for n in names):
-            changed.append(label)
-    old_section, new_section = base.body.find(w("sectPr")), new.body.find(w("sectPr"))
-    if _canonical(old_section) != _canonical(new_section):
-        changed.append("la mise en page")
-    return [
-        f"{label.capitalize()} ont changé dans la nouvelle version : le suivi des "
-        f"modifications ne peut pas les reporter, reprenez-les depuis la nouvelle version"
-        if label.startswith("les ")
-        else f"{label.capitalize()} a changé dans la nouvelle version : le suivi des "
-        f"modifications ne peut pas la reporter, reprenez-la depuis la nouvelle version"
-        for label in changed
-    ]
-
-
-def _canonical(element: etree._Element | None) -> bytes:
-    return b"" if element is None else etree.tostring(element, method="c14n")
-
-
 def _check(data: bytes, before: list[str]) -> None:
     """Rejecting amoor's revisions gives back exactly the consultant's text."""
-    written = _Package(data, "edited")
+    written = Package(data, "edited")
     after = paragraphs_text(reject_all(written.root, AUTHOR))
     if after != before:
         first = next(
