@@ -27,19 +27,23 @@ deliverables they hold.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
 import logging
 import os
-import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from pipeline import names
+from pipeline.atomic import TEMP_PREFIX as TEMP_PREFIX
+from pipeline.atomic import atomic_write as atomic_write
+from pipeline.atomic import remove_stale_temp_files as remove_stale_temp_files
 from pipeline.errors import AmoorError
+from pipeline.manifest import MANIFEST as MANIFEST
+from pipeline.manifest import Manifest
+from pipeline.manifest import Recorded as Recorded
+from pipeline.manifest import digest as digest
+from pipeline.manifest import recorded as recorded
 from pipeline.model import Mission
 from pipeline.names import MAX_NAME as MAX_NAME
 from pipeline.names import deliverable_name as deliverable_name
@@ -49,10 +53,6 @@ if TYPE_CHECKING:
     from pipeline.tracked.merge import Update
 
 log = logging.getLogger(__name__)
-
-MANIFEST = ".amoor-manifest.json"
-# « .~amoor-<pid>-<random>.tmp »: a file being written; its writer's pid tells a leftover.
-TEMP_PREFIX = ".~amoor-"
 
 
 class OutboxError(AmoorError):
@@ -110,25 +110,6 @@ class Commit:
     tracked: tuple[Tracked, ...] = ()  # one per hand-edited .docx, given a Tracking
 
 
-@dataclass(frozen=True)
-class Recorded:
-    """What a folder's manifest says amoor made there (rebuild.py plans from it)."""
-
-    folder: Path
-    reference: str
-    source: str  # the workbook copy's file name, "" when none
-    files: dict[str, str]  # file name -> sha256 of the bytes amoor wrote
-    # deliverable name -> (recipe, digest of its inputs), see provenance.py
-    made: dict[str, tuple[str, str]]
-
-
-def recorded(folder: Path) -> Recorded:
-    """The manifest of ``folder`` (empty when there is none, or an unreadable one)."""
-    manifest = _Manifest.read(folder)
-    reference = manifest.reference or min(manifest.named_references(), default="")
-    return Recorded(folder, reference, manifest.source, manifest.files, manifest.made)
-
-
 def engagement_folder(outbox: Path, collectivite: str, reference: str) -> Path:
     """``outbox/<Collectivité> - <Référence>/``, the folder of this Référence.
 
@@ -182,7 +163,7 @@ def _belongs(folder: Path, reference: str) -> bool:
     try:
         if not folder.is_dir():
             return False
-        manifest = _Manifest.read(folder)
+        manifest = Manifest.read(folder)
     except OSError as error:
         raise _unreadable(folder, error) from error
     if manifest.reference:
@@ -195,106 +176,6 @@ def _unreadable(where: Path, error: OSError) -> OutboxError:
         f"Impossible de lire « {where} » : {error.strerror or error}. Vérifiez les droits "
         f"d'accès au dossier outbox, puis relancez. Rien n'a été écrit."
     )
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old or the new bytes only."""
-    # Created like any file (the umask applies: shared deliverables stay readable),
-    # exclusively, under a name no one else uses, in the target's folder.
-    temp = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(8)}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temp.replace(path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
-        raise
-
-
-def remove_stale_temp_files(root: Path) -> int:
-    """Remove the temp files that writers killed half-way left under ``root``; how many.
-
-    A temp file is stale when the process that wrote it is gone (its pid is in
-    its name), or when its name holds no pid (older versions of amoor). No
-    clock is read: a file's age would compare the file system's time with ours.
-    """
-    import psutil
-
-    removed = 0
-    for folder, _, files in os.walk(root):
-        for name in files:
-            if not (name.startswith(TEMP_PREFIX) and name.endswith(".tmp")):
-                continue
-            path = Path(folder, name)
-            writer = name.removeprefix(TEMP_PREFIX).split("-", 1)[0]
-            try:
-                if not writer.isdigit() or not psutil.pid_exists(int(writer)):
-                    path.unlink()
-                    removed += 1
-            except OSError:
-                continue
-    if removed:
-        log.warning("removed %d stale temp file(s) under %s", removed, root)
-    return removed
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-@dataclass
-class _Manifest:
-    """What the pipeline wrote in a folder: file name -> sha256.
-
-    ``pending`` holds what a commit is about to write, saved *before* the
-    writes: after a crash half-way, a file whose bytes match a pending digest
-    is still the pipeline's own, not a hand edit.
-    """
-
-    files: dict[str, str] = field(default_factory=dict)
-    pending: dict[str, str] = field(default_factory=dict)
-    source: str = ""
-    # The Référence whose folder this is; "" in a manifest written by earlier amoor.
-    reference: str = ""
-    # Deliverable name -> (recipe, inputs digest): what produced it (provenance.py).
-    made: dict[str, tuple[str, str]] = field(default_factory=dict)
-
-    @classmethod
-    def read(cls, folder: Path) -> _Manifest:
-        try:
-            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-            return cls(
-                dict(data["files"]),
-                dict(data.get("pending", {})),
-                str(data["source"]),
-                str(data.get("reference") or ""),
-                {str(k): (str(v[0]), str(v[1])) for k, v in data.get("made", {}).items()},
-            )
-        except (FileNotFoundError, ValueError, KeyError, TypeError, AttributeError):
-            return cls()
-
-    def save(self, folder: Path) -> None:
-        data = {
-            "files": self.files,
-            "pending": self.pending,
-            "source": self.source,
-            "reference": self.reference,
-            "made": {name: list(made) for name, made in self.made.items()},
-        }
-        atomic_write(folder / MANIFEST, json.dumps(data, indent=1, sort_keys=True).encode())
-
-    def named_references(self) -> set[str]:
-        """The Références the deliverables' names end with (« Cahier … - 2026-014.docx »)."""
-        return names.references_named(name for name in self.files if name != self.source)
-
-    def ours(self, path: Path) -> bool:
-        """The file holds exactly what the pipeline wrote (or was writing) there."""
-        known = {self.files.get(path.name), self.pending.get(path.name)} - {None}
-        return bool(known) and digest(path.read_bytes()) in known
 
 
 def commit(
@@ -339,7 +220,7 @@ def _commit(
     tracking: Tracking | None = None,
 ) -> Commit:
     folder.mkdir(parents=True, exist_ok=True)
-    manifest = _Manifest.read(folder)
+    manifest = Manifest.read(folder)
     # The workbook copy a previous build left is replaced only when it is known to be a
     # copy of this Référence's workbook: never another's, nor one of an unrecorded folder.
     same_owner = manifest.reference == (reference or "") or (
@@ -417,7 +298,7 @@ def _commit(
 
 
 def _track(
-    target: Path, document: Document, manifest: _Manifest, tracking: Tracking
+    target: Path, document: Document, manifest: Manifest, tracking: Tracking
 ) -> tuple[Tracked, list[tuple[Path, Document]]]:
     """The tracked update of hand-edited ``target`` to ``document``, to write beside it."""
     known = manifest.files.get(target.name)
@@ -441,7 +322,7 @@ def _track(
     return outcome, [(place, Document(place.name, made.data))]
 
 
-def _claim(folder: Path, manifest: _Manifest, reference: str) -> None:
+def _claim(folder: Path, manifest: Manifest, reference: str) -> None:
     """Record ``folder`` as the folder of ``reference``, unless it is another Référence's."""
     named = manifest.named_references()
     owner = manifest.reference or (min(named) if named and reference not in named else "")
@@ -454,7 +335,7 @@ def _claim(folder: Path, manifest: _Manifest, reference: str) -> None:
     manifest.reference = reference
 
 
-def _free_name(target: Path, label: str, manifest: _Manifest) -> Path:
+def _free_name(target: Path, label: str, manifest: Manifest) -> Path:
     """« Cahier des charges (nouvelle version).docx », then « … 2) » and so on.
 
     A previous new version that nobody touched is reused rather than piling up.
