@@ -59,6 +59,9 @@ class Manifest:
     reference: str = ""
     # Deliverable name -> (recipe, inputs digest): what produced it (provenance.py).
     made: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Hand-edited file name -> the digests of the versions amoor delivered into it as
+    # tracked updates, oldest first (the consultant may have accepted them: tracked/).
+    delivered: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, folder: Path) -> Manifest:
@@ -70,6 +73,7 @@ class Manifest:
                 str(data["source"]),
                 str(data.get("reference") or ""),
                 {str(k): (str(v[0]), str(v[1])) for k, v in data.get("made", {}).items()},
+                {str(k): [str(d) for d in v] for k, v in data.get("delivered", {}).items()},
             )
         except (FileNotFoundError, ValueError, KeyError, TypeError, AttributeError):
             return cls()
@@ -81,6 +85,7 @@ class Manifest:
             "source": self.source,
             "reference": self.reference,
             "made": {name: list(made) for name, made in self.made.items()},
+            "delivered": self.delivered,
         }
         atomic_write(folder / MANIFEST, json.dumps(data, indent=1, sort_keys=True).encode())
 

@@ -54,6 +54,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# How many versions delivered into one hand-edited file are remembered (tracked/merge.py).
+DELIVERED = 8
+
 
 class OutboxError(AmoorError):
     """A deliverable could not be written (file open in Word, disk full, rights)."""
@@ -81,7 +84,7 @@ class Tracking(Protocol):
 
     def base(self, sha: str) -> bytes | None: ...
 
-    def update(self, base: bytes, edited: bytes, new: bytes) -> Update: ...
+    def update(self, base: bytes, edited: bytes, new: bytes, earlier: list[bytes]) -> Update: ...
 
 
 @dataclass(frozen=True)
@@ -310,12 +313,16 @@ def _track(
         return Tracked(target, reason="rien de nouveau à reporter"), []
     from pipeline.tracked.package import TrackingError
 
+    delivered = manifest.delivered.get(target.name, [])
+    earlier = [data for sha in delivered if (data := tracking.base(sha)) is not None]
     try:
-        made = tracking.update(base, target.read_bytes(), document.data)
+        made = tracking.update(base, target.read_bytes(), document.data, earlier)
     except TrackingError as error:
         return Tracked(target, reason=str(error)), []
     if not (made.changes or made.conflicts or made.not_carried):
         return Tracked(target, reason="rien de nouveau à reporter"), []
+    sha = digest(document.data)  # what the consultant may now accept into their file
+    manifest.delivered[target.name] = [*(d for d in delivered if d != sha), sha][-DELIVERED:]
     place = _free_name(target, "mise à jour suivie", manifest)
     log.info("%s: tracked update written to %s", target, place.name)
     outcome = Tracked(target, place, made.changes, made.conflicts, made.not_carried)

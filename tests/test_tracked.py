@@ -361,3 +361,45 @@ def test_the_watcher_delivers_a_changed_workbook_into_the_edited_cahier(
     assert REWRITTEN in accepted and all(added in accepted for added in ADDED)
     assert NEWCOMER in accepted and "S4 — Panel citoyen tiré au sort" in accepted
     assert paragraphs_text(reject_all(body(update.written))) == paragraphs_text(body(cahier))
+
+
+def accept_into(tracked: Path, target: Path) -> None:
+    """The consultant accepts every revision of ``tracked`` and saves it as ``target``."""
+    from docx.oxml.parser import parse_xml
+
+    document = docx.Document(str(tracked))
+    document.part._element = parse_xml(etree.tostring(accept_all(document.element)))
+    document.save(str(target))
+
+
+def test_a_second_update_after_the_first_was_accepted_brings_only_what_is_new(
+    built: tuple[Workspace, Path],
+) -> None:
+    workspace, cahier = built
+    consultant_edits(cahier)
+    kept_workbook = next(cahier.parent.glob("*.xlsx"))
+    change_workbook(kept_workbook)
+    assert rebuild(workspace).exit_code == 0
+    accept_into(tracked_beside(cahier), cahier)  # accepted, saved over their document
+    document = docx.Document(str(cahier))
+    document.add_paragraph("Une retouche de plus, après la première mise à jour.")
+    document.save(str(cahier))
+    edited = cahier.read_bytes()
+
+    book = openpyxl.load_workbook(kept_workbook)
+    book["Parties prenantes"].append(
+        ["Marché bio du mercredi", "Associations", "Un emplacement.", 1, 1, "Informer", None]
+    )
+    book.save(kept_workbook)
+    result = rebuild(workspace)
+    assert result.exit_code == 0, result.output
+    assert cahier.read_bytes() == edited
+    assert "mis à jour en suivi : " in result.output and "conflit" not in result.output
+
+    tracked = tracked_beside(cahier)
+    text = "\n".join(paragraphs_text(accept_all(body(tracked))))
+    assert "Parties prenantes recensées\u00a0: 37" in text
+    assert text.count(NEWCOMER) == "\n".join(paragraphs_text(body(cahier))).count(NEWCOMER)
+    assert "Marché bio du mercredi" in text
+    assert REWRITTEN in text and "Une retouche de plus" in text
+    assert paragraphs_text(reject_all(body(tracked))) == paragraphs_text(body(cahier))

@@ -39,6 +39,6 @@ class Tracker:
     def base(self, sha: str) -> bytes | None:
         return self.bases.get(sha)
 
-    def update(self, base: bytes, edited: bytes, new: bytes) -> Update:
+    def update(self, base: bytes, edited: bytes, new: bytes, earlier: list[bytes]) -> Update:
         """The tracked update; raises :class:`TrackingError` (French reason)."""
-        return update(base, edited, new, self.day)
+        return update(base, edited, new, self.day, earlier)

@@ -87,6 +87,8 @@ def referenced(outbox: Path) -> set[str] | None:
             data = json.loads(Path(folder, MANIFEST).read_text(encoding="utf-8"))
             found.update(str(v) for v in dict(data.get("files", {})).values())
             found.update(str(v) for v in dict(data.get("pending", {})).values())
+            for delivered in dict(data.get("delivered", {})).values():
+                found.update(str(v) for v in delivered)
         except FileNotFoundError:
             continue  # a folder amoor did not make
         except (OSError, ValueError, TypeError, AttributeError):

@@ -32,6 +32,8 @@ import copy
 import io
 import logging
 import zipfile
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -72,8 +74,15 @@ class _Conflict:
     text: str
 
 
-def update(base: bytes, edited: bytes, new: bytes, day: date) -> Update:
-    """``edited`` plus, as tracked changes dated ``day``, what changed from ``base`` to ``new``."""
+def update(
+    base: bytes, edited: bytes, new: bytes, day: date, earlier: Sequence[bytes] = ()
+) -> Update:
+    """``edited`` plus, as tracked changes dated ``day``, what changed from ``base`` to ``new``.
+
+    ``earlier``: the versions amoor delivered into this file as tracked updates
+    before; a passage that reads as one of them is amoor's, not a hand edit (the
+    consultant accepted that update), and is updated like an untouched one.
+    """
     # The bodies are read with plain lxml (python-docx's element classes make walking a
     # long document ten times slower); python-docx keeps the edited package: its
     # images, links and comments.
@@ -82,6 +91,9 @@ def update(base: bytes, edited: bytes, new: bytes, day: date) -> Update:
     document = _open(edited)
     before = paragraphs_text(mine.root)
     merger = _Merger(document, fresh, Marks(f"{day.isoformat()}T00:00:00Z"), mine.root)
+    for version in earlier:
+        delivered = Package(version, "base")
+        merger.known.update(_keys(blocks(delivered.body, delivered.image_key)))
     units = [blocks(p.body, p.image_key) for p in packages]
     merger.sequence(*units, container=mine.body)
     not_carried = [*merger.not_carried, *outside_body(old, fresh)]
@@ -113,6 +125,7 @@ class _Merger:
         self.changes = 0
         self.conflicts: list[_Conflict] = []
         self.not_carried: list[str] = []
+        self.known: set[str] = set()  # the keys of units amoor delivered before
         drawings = [d.get("id", "0") for d in root.iter(f"{{{WP}}}docPr")]
         drawings = [int(d) for d in drawings if d.isdigit()]
         self._next_drawing = max(drawings, default=0) + 1
@@ -131,10 +144,16 @@ class _Merger:
         base_of_new = {match.other: i for i, match in in_new.items()}
         # What the update adds goes after what it removes there, as Word's comparison shows it.
         staying = {i: m for i, m in in_edited.items() if i in in_new}
+        # What the consultant added that the update adds too (an earlier update accepted).
+        matched = {m.other for m in in_edited.values()}
+        unclaimed = Counter(u.key for k, u in enumerate(edited) if k not in matched)
         last = -1
         for j, added in enumerate(new):
             if j in base_of_new:
                 last = base_of_new[j]
+                continue
+            if unclaimed[added.key] > 0:
+                unclaimed[added.key] -= 1
                 continue
             element = self._clone(added)
             if element is not None:
@@ -158,12 +177,13 @@ class _Merger:
                 )
             elif mine.key != new[now.other].key:
                 assert kept is not None
-                self._changed(was, mine, new[now.other], by_hand=not kept.same)
+                by_hand = not kept.same and mine.key not in self.known
+                self._changed(was, mine, new[now.other], by_hand=by_hand)
 
     def _deleted(self, was: Unit, mine: Unit | None, kept: Match | None) -> None:
         if mine is None or kept is None:
             return  # deleted on both sides
-        if kept.same:
+        if kept.same or mine.key in self.known:
             self.marks.delete(mine.element)
             self.changes += 1
             return
@@ -187,7 +207,7 @@ class _Merger:
                     )
             return
         if not by_hand:
-            same_text = was.kind == "p" and was.text == now.text
+            same_text = was.kind == "p" and mine.text == now.text
             if same_text and self.marks.restyle(mine.element, now.element):
                 self.changes += 1
                 return
@@ -331,6 +351,12 @@ class _Merger:
                 paragraph.insert(0, start)
             paragraph.append(end)
             paragraph.append(reference_run)
+
+
+def _keys(units: list[Unit]) -> Iterator[str]:
+    for unit in units:
+        yield unit.key
+        yield from _keys(unit.children)
 
 
 class _Unexpressible(Exception):
