@@ -94,9 +94,9 @@ def reminder_context(
                 f"Sauf erreur de notre part, la facture n° {record.number} du "
                 f"{long_date(record.issue_date)} ({invoice.title}), d'un montant de "
                 f"{money(record.total_ttc)} TTC, était payable au plus tard le "
-                f"{long_date(invoice.due_date)}. À ce jour, {money(standing.due)} TTC "
-                f"{'en restent' if standing.paid or standing.credited_ttc else 'restent'} "
-                f"impayés, soit {plural(days, 'jour')} de retard."
+                f"{long_date(invoice.due_date)}. À ce jour, le reste dû s'élève à "
+                f"{money(standing.due)} TTC, avec {plural(days, 'jour')} de retard sur "
+                f"l'échéance."
             ),
             "claim": (
                 f"Ce retard fait courir de plein droit des intérêts moratoires au taux de la "
@@ -108,7 +108,7 @@ def reminder_context(
             "retard / 365",
             "formula": formula,
             "rows": rows,
-            "total": {"label": "Total à régler", "value": money(total)},
+            "total": {"label": "Total réclamé", "value": money(total)},
             "request": (
                 f"Nous vous remercions de bien vouloir procéder au règlement du reste dû, "
                 f"{money(standing.due)}, par virement en rappelant la référence "

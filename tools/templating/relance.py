@@ -66,11 +66,11 @@ def build_relance() -> DocumentObject:
 
     place = para(doc, "{{ letter.place_date }}")
     place.alignment = RIGHT
-    place.paragraph_format.space_before = Pt(14)
-    place.paragraph_format.space_after = Pt(12)
+    place.paragraph_format.space_before = Pt(10)
+    place.paragraph_format.space_after = Pt(8)
     subject = para(doc, "{{ letter.subject }}", label="Objet : ")
-    subject.paragraph_format.space_after = Pt(12)
-    keep(para(doc, "Madame, Monsieur,")).paragraph_format.space_after = Pt(8)
+    subject.paragraph_format.space_after = Pt(8)
+    keep(para(doc, "Madame, Monsieur,")).paragraph_format.space_after = Pt(6)
     _body(doc, "opening")
     _body(doc, "claim", space_after=8)
 
@@ -93,7 +93,7 @@ def build_relance() -> DocumentObject:
     keep(para(doc, "{{ letter.formula_label }}", ADDRESS_STYLE))
     formula = para(doc, "{{ letter.formula }}", ADDRESS_STYLE)
     formula.paragraph_format.left_indent = Pt(18)
-    formula.paragraph_format.space_after = Pt(10)
+    formula.paragraph_format.space_after = Pt(8)
 
     _body(doc, "request")
     for label, key in (
@@ -103,12 +103,12 @@ def build_relance() -> DocumentObject:
         ("BIC : ", "payment.bic"),
     ):
         keep(para(doc, "{{ " + key + " }}", ADDRESS_STYLE, label=label))
-    spacer(doc, 10)
-    _body(doc, "closing", space_after=18)
+    spacer(doc, 6)
+    _body(doc, "closing", space_after=10)
     signature = para(doc, "{{ seller.name }}")
     signature.alignment = RIGHT
     signature.runs[0].bold = True
-    spacer(doc, 24)
+    spacer(doc, 8)
 
     rule = para(doc, "", MENTIONS_STYLE)
     rule.paragraph_format.keep_with_next = True
