@@ -10,7 +10,7 @@ check it, and the legal basis (status.py's docstring).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from pipeline.errors import AmoorError
@@ -104,8 +104,9 @@ def reminder_context(
                 f"{_percent(rate)} l'an, et l'indemnité forfaitaire pour frais de recouvrement "
                 f"de 40 €."
             ),
-            "formula_label": "Calcul des intérêts moratoires : reste dû TTC × taux × jours de "
-            "retard / 365",
+            "formula_label": f"Calcul des intérêts moratoires, du "
+            f"{long_date(invoice.due_date + timedelta(days=1))} au {long_date(today)} : "
+            f"reste dû TTC × taux × jours de retard / 365",
             "formula": formula,
             "rows": rows,
             "total": {"label": "Total réclamé", "value": money(total)},
