@@ -361,3 +361,27 @@ def test_the_fec_has_the_18_columns_balanced_entries_and_the_ledger_totals(
     assert {x["DateLet"] for x in client} == {"20270110"}
     assert {x["CompAuxNum"] for x in client} == {"C219992302"}
     assert all(x["Montantdevise"] == x["Idevise"] == "" for x in body)
+
+
+def test_a_partial_credit_on_two_rates_is_shared_in_proportion_to_the_cent() -> None:
+    from dataclasses import replace
+
+    from pipeline.invoicing.credit import partial_credit, remainder_credit
+    from pipeline.invoicing.document import Line, Pricing
+    from tests.test_facturx import STANDARD
+
+    # 2 000 HT at 20 % and 1 000 HT at 5,5 %: 100 € credited as 66,67 + 33,33.
+    lines = (
+        Line("Atelier", Decimal(1), Decimal(2000), Decimal(20)),
+        Line("Livret", Decimal(1), Decimal(1000), Decimal("5.5")),
+    )
+    invoice = replace(STANDARD, pricing=Pricing(lines, vat_exempt=False))
+    credit = partial_credit(invoice, Decimal(100), "Geste", TODAY, None)
+    assert [(ln.vat_rate, ln.quantity * ln.unit_price) for ln in credit.pricing.lines] == [
+        (Decimal(20), Decimal("-66.67")),
+        (Decimal("5.5"), Decimal("-33.33")),
+    ]
+    assert credit.pricing.total_ht == Decimal(-100)
+    rest = remainder_credit(invoice, [credit], "Annulation", TODAY, None)
+    assert rest.pricing.total_ht == Decimal(-2900)  # the two never credit more than the invoice
+    assert [ln.unit_price for ln in rest.pricing.lines] == [Decimal("1933.33"), Decimal("966.67")]

@@ -83,7 +83,6 @@ def _credit(
             Decimal(-1),
             share,
             rate,
-            detail=reason if partial else "",
         )
         for rate, share in sorted(shares.items(), reverse=True)
         if share > 0

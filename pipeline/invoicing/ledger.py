@@ -22,6 +22,9 @@ Statuses::
 
     émise ──credit_note()──▶ annulée par avoir      (the invoice, kind 380)
                  └─────────▶ avoir                   (the credit note, kind 381)
+
+Partial credit notes and payments (settlement.py, payments.py) leave the
+invoice « émise » until nothing remains; status.py derives paid / late.
 """
 
 from __future__ import annotations
