@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import shutil
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +23,7 @@ from typing import Any
 from filelock import FileLock
 
 from pipeline.errors import ConfigError, WorkspaceError
+from pipeline.invoicing.settings import Accounting, read_accounting
 from pipeline.model import Offer
 from pipeline.workbook.kinds import fold, luhn_ok
 
@@ -73,6 +74,7 @@ class Config:
     seller: Seller
     catalogue: dict[Offer, OfferPrices]
     number_format: str
+    accounting: Accounting = field(default_factory=Accounting)  # [comptabilite] (settings.py)
 
 
 @dataclass(frozen=True)
@@ -363,6 +365,7 @@ class _Parser:
             seller=seller,
             catalogue=self._catalogue(),
             number_format=number_format,
+            accounting=read_accounting(self.data, self.problems),
         )
         if self.problems:
             lines = "\n".join(f"  - {p}" for p in self.problems)

@@ -26,6 +26,7 @@ from templating.cahier import build_cahier_des_charges
 from templating.facture import build_facture
 from templating.kit import build_kit_communication
 from templating.pistes import build_rapport_pistes
+from templating.relance import build_relance
 from templating.roi_guide import build_roi_guide
 from templating.strategie import build_cahier_strategie
 
@@ -39,6 +40,7 @@ TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
     "rapport_pistes.docx": build_rapport_pistes,
     "kit_roi_guide.docx": build_roi_guide,
     "kit_communication.docx": build_kit_communication,
+    "relance.docx": build_relance,
 }
 
 

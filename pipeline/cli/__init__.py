@@ -7,7 +7,16 @@ already) into messages and exit codes. Help and usage errors are in French.
 the commands of one area, registered on the group when this package is imported.
 """
 
-from pipeline.cli import commands, invoices, rebuilding, watching
+from pipeline.cli import commands, invoices, payments, rebuilding, watching
 from pipeline.cli.app import cli, current_day, main
 
-__all__ = ["cli", "commands", "current_day", "invoices", "main", "rebuilding", "watching"]
+__all__ = [
+    "cli",
+    "commands",
+    "current_day",
+    "invoices",
+    "main",
+    "payments",
+    "rebuilding",
+    "watching",
+]

@@ -22,6 +22,9 @@ Statuses::
 
     émise ──credit_note()──▶ annulée par avoir      (the invoice, kind 380)
                  └─────────▶ avoir                   (the credit note, kind 381)
+
+Partial credit notes and payments (settlement.py, payments.py) leave the
+invoice « émise » until nothing remains; status.py derives paid / late.
 """
 
 from __future__ import annotations
@@ -44,7 +47,9 @@ from typing import Any
 
 from pipeline.errors import AmoorError
 from pipeline.formats import decimal, money, number, short_date
+from pipeline.invoicing.credit import remainder_credit
 from pipeline.invoicing.document import Buyer, Invoice, InvoiceKind, Line, Pricing
+from pipeline.invoicing.payments import PAYMENTS_MIGRATION
 from pipeline.workspace import Seller, Workspace
 
 log = logging.getLogger(__name__)
@@ -193,7 +198,19 @@ class Ledger:
                     f"La facture {number} est déjà annulée par l'avoir {original.cancelled_by} : "
                     f"rien n'a été émis."
                 )
-            credit = _credit_note_of(original.invoice, reason, today, seller)
+            # Partly credited already (credit.py): the cancellation credits what remains.
+            earlier = [
+                _record(r).invoice
+                for r in db.execute(
+                    "SELECT * FROM invoices WHERE kind = ? AND preceding_number = ?",
+                    (InvoiceKind.CREDIT_NOTE.value, number),
+                )
+            ]
+            credit = (
+                remainder_credit(original.invoice, earlier, reason, today, seller)
+                if earlier
+                else _credit_note_of(original.invoice, reason, today, seller)
+            )
             record = _allocate(
                 db,
                 self.number_format,
@@ -346,6 +363,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             SELECT RAISE(ABORT, 'le compteur des factures ne se supprime pas');
         END""",
     ),
+    PAYMENTS_MIGRATION,  # 2: payments received (payments.py)
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -115,6 +115,7 @@ def template_usages(workspace: Workspace, today: date) -> tuple[dict[str, Usage]
     from pipeline.analysis.overview import analyse
     from pipeline.build import DELIVERABLES, Deliverable
     from pipeline.invoicing.billing import TEMPLATE as INVOICE
+    from pipeline.invoicing.followup import REMINDER_TEMPLATE
 
     notes: list[str] = []
     examples = _examples(notes)
@@ -134,6 +135,9 @@ def template_usages(workspace: Workspace, today: date) -> tuple[dict[str, Usage]
     invoice = usages.setdefault(INVOICE, Usage())
     invoice.documents.append("Facture, facture proforma, avoir")
     invoice.contexts += _invoice_contexts(workspace, examples, today)
+    reminder = usages.setdefault(REMINDER_TEMPLATE, Usage())
+    reminder.documents.append("Lettre de relance d'une facture échue")
+    reminder.contexts += _reminder_contexts(workspace, examples, today)
     return usages, notes
 
 
@@ -187,6 +191,50 @@ def _invoice_contexts(
             reason="Vérification du modèle",
         )
         contexts += [invoice_context(i, demo=config.demo) for i in (draft, issued, credit)]
+    return contexts
+
+
+def _reminder_contexts(
+    workspace: Workspace, examples: list[m.Engagement], today: date
+) -> list[Context]:
+    """The reminder of each example's invoice, thirty days after its due date."""
+    from datetime import timedelta
+
+    from pipeline.analysis.pricing import price_engagement
+    from pipeline.invoicing.billing import draft_invoice
+    from pipeline.invoicing.ledger import InvoiceRecord, InvoiceStatus
+    from pipeline.invoicing.status import Standing, Status
+    from pipeline.render.reminder import reminder_context
+
+    config = workspace.config
+    contexts = []
+    for engagement in examples:
+        try:
+            pricing = price_engagement(
+                engagement, config.catalogue[engagement.offer], config.seller, source="exemple"
+            )
+        except AmoorError:
+            continue
+        issued = replace(draft_invoice(engagement, pricing, config.seller, today), number="F-1")
+        record = InvoiceRecord(
+            seq=1,
+            number="F-1",
+            kind=issued.kind,
+            status=InvoiceStatus.ISSUED,
+            reference=issued.reference,
+            key="facture",
+            issue_date=issued.issue_date,
+            total_ht=pricing.total_ht,
+            total_vat=pricing.total_vat,
+            total_ttc=pricing.total_ttc,
+            fingerprint="",
+            invoice=issued,
+        )
+        late = Standing(record, Status.LATE, due=pricing.total_ttc, days_late=30)
+        day = issued.due_date + timedelta(days=30)
+        contexts.append(
+            reminder_context(late, config.seller, config.accounting.ecb_rate, day, demo=config.demo)
+        )
     return contexts
 
 
