@@ -20,6 +20,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "prepared": ("bench.prepared", "bench_prepared"),
     "rebuild": ("bench.rebuild", "run"),
     "watcher": ("bench.watcher", "run"),
+    "tracked": ("bench.tracked", "run"),
 }
 
 
