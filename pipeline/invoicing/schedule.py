@@ -123,9 +123,22 @@ def bill_schedule(
     live = {r.key: r for r in records if r.is_live}
     placed: list[Placed] = []
     notices: list[str] = []
-    for record in records:
-        if record.key not in keys or not record.is_live:
-            placed += restore_missing(record, workspace, pdf, notices)
+    for old in records:
+        if old.key not in keys or not old.is_live:
+            placed += restore_missing(old, workspace, pdf, notices)
+    orphans = [r for k, r in live.items() if k.startswith(KEY_PREFIX) and k not in keys]
+    if orphans:
+        # A renamed « Libellé » would be a new instalment: its part would be charged twice.
+        labels = enumeration(
+            f"« {r.invoice.instalment.label if r.invoice.instalment else r.key} » ({r.number})"
+            for r in orphans
+        )
+        notices.append(
+            f"Les échéances déjà facturées {labels} ne figurent plus dans la feuille "
+            f"« {SHEET} » : aucune facture n'est émise. Rendez-leur leur libellé exact, ou "
+            f"annulez leur facture par un avoir."
+        )
+        return Billing(tuple(placed), tuple(notices), None)
     whole = live.get(DEFAULT_KEY)
     if whole is not None:
         notices.append(
@@ -220,7 +233,7 @@ def _instalment_invoice(
     share = line.part.value if line.part.percent else None
     if earlier is None:
         what = f"{number(share)} %" if share is not None else money(amount) + " HT"
-        detail = f"{what} du montant de la mission ({money(pricing.total_ht)} HT) : {base.title}"
+        detail = f"{what} du montant de la mission ({money(pricing.total_ht)} HT)"
         lines: tuple[Line, ...] = (Line(line.label, Decimal(1), amount, rate, detail),)
         deductions: tuple[Deduction, ...] = ()
     else:

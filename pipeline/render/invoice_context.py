@@ -177,17 +177,11 @@ def _with_deductions(invoice: Invoice, totals: Context) -> Context:
         rows.append(
             {"label": "TVA sur le total de la mission", "value": money(instalment.engagement_vat)}
         )
-    for d in instalment.deductions:
-        rows.append(
-            {"label": f"Acompte déduit, facture n° {d.number} : HT", "value": money(-d.total_ht)}
-        )
-        if not exempt:
-            rows.append(
-                {
-                    "label": f"Acompte déduit, facture n° {d.number} : TVA",
-                    "value": money(-d.total_vat),
-                }
-            )
+    taken_ht = sum((d.total_ht for d in instalment.deductions), Decimal(0))
+    taken_vat = sum((d.total_vat for d in instalment.deductions), Decimal(0))
+    rows.append({"label": "Acomptes déduits HT", "value": money(-taken_ht)})
+    if not exempt:
+        rows.append({"label": "TVA des acomptes déduits", "value": money(-taken_vat)})
     balance = [
         {**row, "label": row["label"].replace("Total", "Solde", 1)} for row in totals["rows"]
     ]
