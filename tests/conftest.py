@@ -26,7 +26,7 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> Iterator[date]:
 # A firm that is not amoor.toml's demonstration identity (which may not issue), yet
 # fictitious: a Luhn-valid SIREN of no real company, an IBAN of a test bank code.
 TEST_FIRM: dict[str, str | bool] = {
-    "raison_sociale": "Cabinet Brume Conseil (fictif, tests)",
+    "raison_sociale": "amoor conseil (fictif, tests)",
     "siren": "999888779",
     "siret": "99988877910008",
     "tva_intracommunautaire": "FR34999888779",
