@@ -12,17 +12,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## demo: set up, build the example workbooks into outbox/, then show the drop folder once
+## demo: set up, build the example workbooks in a throwaway workspace, then show the drop folder once
+# Both workspaces are made by examples/demo_workspace.py: a configured (fictitious) seller, so
+# that the example « À émettre » is issued, with numbers of a ledger thrown away afterwards.
 demo: $(STAMP)
-	$(BIN)/amoor build examples/*.xlsx
-	@echo
-	@echo "Livrables produits dans : $(CURDIR)/outbox/"
-	@echo
-	@echo "Le dossier de dépôt : les exemples déposés dans inbox/ d'un espace de travail temporaire, traités par amoor watch --once"
-	@demo="$$(mktemp -d)/espace" && $(BIN)/amoor init "$$demo" > /dev/null \
-	  && cp examples/*.xlsx "$$demo/inbox/" \
-	  && $(BIN)/amoor -w "$$demo" watch --once \
-	  && echo && echo "Documents arrivés dans : $$demo/outbox/" && ls -1 "$$demo/outbox/"
+	@demo="$$(mktemp -d)" \
+	  && $(BIN)/python examples/demo_workspace.py "$$demo/livrables" > /dev/null \
+	  && $(BIN)/amoor -w "$$demo/livrables" build examples/*.xlsx \
+	  && echo && echo "Livrables produits dans : $$demo/livrables/outbox/" && echo \
+	  && echo "Le dossier de dépôt : les exemples déposés dans inbox/ d'un espace de travail temporaire, traités par amoor watch --once" \
+	  && $(BIN)/python examples/demo_workspace.py "$$demo/depot" > /dev/null \
+	  && cp examples/*.xlsx "$$demo/depot/inbox/" \
+	  && $(BIN)/amoor -w "$$demo/depot" watch --once \
+	  && echo && echo "Documents arrivés dans : $$demo/depot/outbox/" && ls -1 "$$demo/depot/outbox/"
 
 ## test: set up, then lint, type-check and run the whole test suite
 test: $(STAMP) lint

@@ -1591,7 +1591,7 @@ def build_val_de_brume(rng: random.Random) -> Workbook:
             "Niveau de participation": "Informer",
             "Prix de base HT": 5000,
             "Facture": "À émettre",
-            "Date de facture": date(2026, 2, 27),
+            "Date de facture": None,  # blank: dated the day it is issued
         },
     )
     add_table(

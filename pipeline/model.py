@@ -237,6 +237,27 @@ class OptionLine:
 
 
 @dataclass(frozen=True)
+class Share:
+    """« Part » of an instalment: a percentage of the total HT, or an amount HT."""
+
+    value: Decimal
+    percent: bool
+
+
+@dataclass(frozen=True)
+class ScheduleLine:
+    """A row of the « Échéancier » sheet: one instalment, invoiced on its own."""
+
+    label: str
+    part: Share
+    planned: date | None = None
+    invoice_mode: InvoiceMode = InvoiceMode.PROFORMA
+    source_row: int = field(default=0, compare=False)  # row in « Échéancier », for messages
+    # Where each value was read (attribute -> « B3 »): the pricing names its cells.
+    cells: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class CommunicationAction:
     target: str
     message: str = ""
@@ -407,6 +428,7 @@ class Engagement:
     crucial_parameters: tuple[CrucialParameter, ...] = ()
     tests: tuple[ConceptTest, ...] = ()
     leads: tuple[Lead, ...] = ()
+    schedule: tuple[ScheduleLine, ...] = ()  # « Échéancier »: empty means one invoice
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property

@@ -16,7 +16,7 @@ import shutil
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,9 @@ class Seller:
     vat_exempt: bool  # « franchise en base » (art. 293 B du CGI)
     vat_rate: Decimal
     payment_days: int
+    # « Option pour le paiement de la TVA d'après les débits » (CGI, ann. III, art. 77):
+    # printed on every invoice, and BT-8 = 5 in the Factur-X XML.
+    vat_on_debits: bool = False
 
 
 @dataclass(frozen=True)
@@ -254,6 +257,60 @@ def load_config(path: Path) -> Config:
     return _Parser(path.name, data).config()
 
 
+# The keys of [vendeur] that identify the firm: while one still holds the value of the
+# bundled amoor.toml (the fictitious demonstration firm), nothing is issued.
+IDENTITY_KEYS = {
+    "siren": "siren",
+    "siret": "siret",
+    "vat_number": "tva_intracommunautaire",
+    "iban": "iban",
+}
+
+
+@cache
+def _demo_seller() -> Seller:
+    return load_config(bundled(CONFIG_NAME)).seller
+
+
+def demo_identity(seller: Seller) -> list[str]:
+    """The [vendeur] keys of ``seller`` still holding the demonstration firm's value ([]: none).
+
+    The bundled amoor.toml (what « amoor init » copies) describes a fictitious
+    firm: an invoice issued under it would spend a number of the workspace's
+    permanent ledger on a document that can never be sent.
+    """
+    demo = _demo_seller()
+    return [
+        key for attr, key in IDENTITY_KEYS.items() if getattr(seller, attr) == getattr(demo, attr)
+    ]
+
+
+def set_seller(config_path: Path, values: dict[str, str | bool]) -> None:
+    """Rewrite keys of the [vendeur] section of an amoor.toml in place, comments kept.
+
+    For the demonstration workspace and the tests: a firm edits its file by hand.
+    A key not yet in the section is added at its end.
+    """
+    lines = config_path.read_text(encoding="utf-8").splitlines()
+    start = lines.index("[vendeur]")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("[")), len(lines))
+    todo = dict(values)
+    for i in range(start + 1, end):
+        key = lines[i].split("=", 1)[0].strip()
+        if "=" in lines[i] and not lines[i].lstrip().startswith("#") and key in todo:
+            lines[i] = f"{key} = {_toml_value(todo.pop(key))}"
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1
+    lines[end:end] = [f"{key} = {_toml_value(value)}" for key, value in todo.items()]
+    config_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _toml_value(value: str | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 _NUMBER_ALLOWED = re.compile(r"[A-Za-z0-9+\-_/]+")
 
 
@@ -277,6 +334,13 @@ class _Parser:
             self.problems.append(f"[{section}] {key} : un texte entre guillemets est attendu")
             return ""
         return str(value).strip()
+
+    def _flag(self, table: dict[str, Any], section: str, key: str) -> bool:
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            self.problems.append(f"[{section}] {key} : true ou false attendu (sans guillemets)")
+            return False
+        return value
 
     def _decimal(self, value: Any, where: str) -> Decimal:
         try:
@@ -357,6 +421,7 @@ class _Parser:
             vat_exempt=regime == "franchise",
             vat_rate=self._decimal(seller_table.get("taux_tva", "20"), "[vendeur] taux_tva"),
             payment_days=days,
+            vat_on_debits=self._flag(seller_table, section, "option_tva_debits"),
         )
         number_format = str(self.data.get("facturation", {}).get("format_numero", ""))
         self._check_number_format(number_format)

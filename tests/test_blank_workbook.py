@@ -30,7 +30,7 @@ MISSION_VALUES: dict[str, Any] = {
     "Date de début": date(2026, 3, 2),
     "Date de l'atelier": "25/11/2026",
     "Prix de base HT": "5 000,50 €",
-    "Facture": "à émettre",
+    # « Facture » is left blank: the « Échéancier » decides (an instalment « à émettre »).
     "Niveau de participation": "co-construire",
     "Scénario retenu": "s2",  # a Concertation field: others' blanks do not have it
 }
@@ -48,7 +48,6 @@ EXPECTED_MISSION = {
     "start_date": date(2026, 3, 2),
     "workshop_date": date(2026, 11, 25),
     "base_price": Decimal("5000.50"),
-    "invoice_mode": m.InvoiceMode.A_EMETTRE,
     "participation_level": m.ParticipationLevel.CO_CONSTRUIRE,
     "chosen_scenario": "S2",
 }
@@ -75,6 +74,15 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     "Options": [
         {"Option": "Entretiens complémentaires", "Quantité": 2},
         {"Option": "Atelier spécial", "Prix unitaire HT": 1234.5},
+    ],
+    "Échéancier": [
+        {
+            "Libellé": "Acompte à la commande",
+            "Part": "30 %",
+            "Date prévue": date(2026, 5, 1),
+            "Facture": "à émettre",
+        },
+        {"Libellé": "Solde", "Part": 7000, "Facture": "proforma"},
     ],
     "Communication": [{"Cible": "Habitants", "Temps fort": "annonce", "Date": date(2026, 4, 1)}],
     "Paramètres": [{"Rubrique": "Lieu", "Libellé": "Salle des fêtes", "Montant HT": "300"}],
@@ -139,6 +147,15 @@ EXPECTED_RECORDS: dict[str, tuple[Any, ...]] = {
             involvement=m.ParticipationLevel.CONCERTER,
         ),
         m.Stakeholder("Maire", m.Category.ELUS, 5, 4),
+    ),
+    "schedule": (
+        m.ScheduleLine(
+            "Acompte à la commande",
+            m.Share(Decimal(30), True),
+            date(2026, 5, 1),
+            m.InvoiceMode.A_EMETTRE,
+        ),
+        m.ScheduleLine("Solde", m.Share(Decimal(7000), False), None, m.InvoiceMode.PROFORMA),
     ),
     "options": (
         m.OptionLine("Entretiens complémentaires", Decimal(2)),

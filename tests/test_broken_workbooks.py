@@ -31,8 +31,8 @@ PROBLEMS: dict[str, list[tuple[str, str, str]]] = {
             "",
             "La feuille « Scénarios » est introuvable. Une mission « Concertation citoyenne » "
             "contient obligatoirement les feuilles « Parties prenantes », « Paramètres », "
-            "« Scénarios » et « Notation ROI » (« Critères ROI », « Options » et "
-            "« Communication » sont facultatives). Ajoutez la feuille manquante (un classeur "
+            "« Scénarios » et « Notation ROI » (« Critères ROI », « Options », « Échéancier » "
+            "et « Communication » sont facultatives). Ajoutez la feuille manquante (un classeur "
             "vierge créé avec « amoor workbook new » la contient).",
         ),
     ],

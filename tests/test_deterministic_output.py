@@ -40,9 +40,10 @@ from datetime import date
 from pathlib import Path
 from pipeline.build import build
 from pipeline.workspace import Workspace, init_workspace
+from tests.conftest import configure_test_firm
 
 root, today, workbooks = Path(sys.argv[1]), date.fromisoformat(sys.argv[2]), sys.argv[3:]
-workspace = Workspace.open(root) if root.exists() else init_workspace(root)
+workspace = Workspace.open(root) if root.exists() else configure_test_firm(init_workspace(root))
 for workbook in workbooks:
     build(Path(workbook), workspace, today=today)
 """

@@ -14,7 +14,7 @@ from pipeline.build import build
 from pipeline.cli import cli
 from pipeline.outbox import MANIFEST, digest
 from pipeline.workspace import Workspace, copy_template, init_workspace
-from tests.conftest import EXAMPLES, TODAY
+from tests.conftest import EXAMPLES, TODAY, configure_test_firm
 
 SAINT_AUBIN = next(p for p in EXAMPLES if "saint-aubin" in p.name)
 
@@ -22,7 +22,7 @@ SAINT_AUBIN = next(p for p in EXAMPLES if "saint-aubin" in p.name)
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A workspace whose outbox holds every example engagement, built once for the module."""
-    workspace = init_workspace(tmp_path_factory.mktemp("built") / "espace")
+    workspace = configure_test_firm(init_workspace(tmp_path_factory.mktemp("built") / "espace"))
     for example in EXAMPLES:
         build(example, workspace, TODAY)
     # The first command's recovery makes the issued invoice's Factur-X when LibreOffice is

@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 
 from pipeline.build import build
 from pipeline.workspace import init_workspace
-from tests.conftest import EXAMPLES, TODAY
+from tests.conftest import EXAMPLES, TODAY, configure_test_firm
 
 FONTS = Path("/usr/share/fonts/truetype/crosextra")
 TWIPS_PER_CM = 567
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def documents(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    workspace = init_workspace(tmp_path_factory.mktemp("fit") / "espace")
+    workspace = configure_test_firm(init_workspace(tmp_path_factory.mktemp("fit") / "espace"))
     built: list[Path] = []
     for example in EXAMPLES:
         result = build(example, workspace, today=TODAY)

@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 
 from pipeline.build import build
 from pipeline.workspace import init_workspace
-from tests.conftest import EXAMPLES, TODAY
+from tests.conftest import EXAMPLES, TODAY, configure_test_firm
 
 LIST_STYLES = {"List Bullet", "List Number"}
 HEADINGS = {"Heading 1", "Heading 2", "Heading 3"}
@@ -22,7 +22,7 @@ HEADINGS = {"Heading 1", "Heading 2", "Heading 3"}
 @pytest.fixture(scope="module")
 def documents(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """The Word deliverables of every example workbook, built once for this module."""
-    workspace = init_workspace(tmp_path_factory.mktemp("structure") / "espace")
+    workspace = configure_test_firm(init_workspace(tmp_path_factory.mktemp("structure") / "espace"))
     built: list[Path] = []
     for example in EXAMPLES:
         result = build(example, workspace, today=TODAY)

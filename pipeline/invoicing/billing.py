@@ -22,7 +22,8 @@ from pipeline.analysis.pricing import buyer_of, price_engagement
 from pipeline.errors import AmoorError, Problem, WorkbookError
 from pipeline.formats import enumeration, short_date
 from pipeline.invoicing.document import Invoice, InvoiceKind, Pricing
-from pipeline.invoicing.ledger import InvoiceRecord, Ledger
+from pipeline.invoicing.issuing import check_issue_date, check_real_seller
+from pipeline.invoicing.ledger import DEFAULT_KEY, InvoiceRecord, Ledger
 from pipeline.outbox import Document, engagement_folder, mission_folder, safe_name
 from pipeline.provenance import PROFORMA, Inputs, Recipe
 from pipeline.render.docx import render_docx
@@ -161,7 +162,8 @@ def draft_invoice(
 ) -> Invoice:
     """The PROFORMA invoice of an engagement (pure: ``today`` is a parameter)."""
     mission = engagement.mission
-    issue = mission.invoice_date or today
+    # An invoice is dated the day it is issued (issuing.py refuses any other « Date de facture »).
+    issue = today
     # The service is dated by its last step known to have happened, never after the invoice.
     performed = (
         mission.workshop_date
@@ -208,12 +210,25 @@ def bill(
     mission = engagement.mission
     ledger = Ledger.of(workspace)
     records = [r for r in ledger.list_invoices() if r.reference == mission.reference]
-    live = next((r for r in records if r.is_live), None)
+    live = next((r for r in records if r.is_live and r.key == DEFAULT_KEY), None)
+    if engagement.schedule:  # « Échéancier »: one invoice per instalment (schedule.py)
+        from pipeline.invoicing.schedule import bill_schedule
+
+        return bill_schedule(engagement, workspace, today, pdf, source, made_from, records)
     placed: list[Placed] = []
     notices: list[str] = []
     for record in records:
         if record is not live:
             placed += restore_missing(record, workspace, pdf, notices)
+    instalments = [r.number for r in records if r.is_live and r.key != DEFAULT_KEY]
+    if instalments and mission.invoice_mode is not m.InvoiceMode.NON:
+        notices.append(
+            f"Des échéances de la mission {mission.reference} ont déjà été facturées "
+            f"({enumeration(instalments)}) : sans la feuille « {schema.SCHEDULE.name} », la "
+            f"mission serait facturée deux fois. Aucune facture n'est produite ; remettez la "
+            f"feuille « {schema.SCHEDULE.name} » dans le classeur."
+        )
+        return Billing(tuple(placed), tuple(notices), None)
 
     if mission.invoice_mode is m.InvoiceMode.NON:
         if live is not None:
@@ -242,6 +257,7 @@ def bill(
                 )
             ],
         )
+    past_date_notice(mission, today, notices)
     draft = draft_invoice(engagement, pricing, config.seller, today)
     here = mission_folder(workspace.outbox, mission)
 
@@ -274,9 +290,7 @@ def bill(
     if live is None:
         # Everything that can refuse the invoice is checked before a number is taken:
         # a number is never spent on an invoice that cannot be produced.
-        from pipeline.invoicing.facturx import invoice_xml
-
-        invoice_xml(replace(draft, number="CONTROLE"))
+        check_before_issuing(draft, mission, today, source)
     outcome = ledger.issue(draft)
     record = outcome.record
     folder = record_folder(workspace, record)
@@ -297,6 +311,29 @@ def bill(
         else restore_missing(record, workspace, pdf, notices)
     )
     return Billing(tuple(placed), tuple(notices), record.number, pricing.warnings)
+
+
+def past_date_notice(mission: m.Mission, today: date, notices: list[str]) -> None:
+    """A proforma with a past « Date de facture » is dated today, and says what issuing will do."""
+    if mission.invoice_date is not None and mission.invoice_date < today:
+        notices.append(
+            f"Proforma : la « Date de facture » ({short_date(mission.invoice_date)}) est passée ; "
+            f"le brouillon est daté du jour, et l'émission la refusera : une facture est datée "
+            f"du jour où elle est émise. Videz la cellule."
+        )
+
+
+def check_before_issuing(draft: Invoice, mission: m.Mission, today: date, source: str) -> None:
+    """Everything that can refuse an invoice, checked before its number is taken.
+
+    A number is never spent on an invoice that cannot be produced, nor on one
+    dated another day than its issue, nor on the demonstration seller's.
+    """
+    from pipeline.invoicing.facturx import invoice_xml
+
+    check_issue_date(mission, today, source)
+    check_real_seller(draft.seller)
+    invoice_xml(replace(draft, number="CONTROLE"))
 
 
 def record_folder(workspace: Workspace, record: InvoiceRecord) -> Path:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
 
 from pipeline.formats import long_date, number
 from pipeline.workspace import Seller
@@ -29,6 +30,7 @@ LATE_PAYMENT = (
     "commencé à courir, majoré de huit points de pourcentage ; art. R. 2192-31 du code de la "
     "commande publique)."
 )
+VAT_ON_DEBITS = "Option pour le paiement de la TVA d'après les débits."
 RECOVERY_FEE = (
     "Indemnité forfaitaire pour frais de recouvrement : 40 €, due en cas de retard de paiement."
 )
@@ -119,10 +121,98 @@ class Buyer:
 
 
 class InvoiceKind(StrEnum):
-    """UNTDID 1001 document type codes."""
+    """UNTDID 1001 document type codes, as the ledger records them.
+
+    A facture d'acompte is recorded as an invoice (380, a piece to be paid);
+    its e-invoice says 386 (see :attr:`Invoice.type_code`).
+    """
 
     INVOICE = "380"
     CREDIT_NOTE = "381"
+
+
+PREPAYMENT_TYPE = "386"  # UNTDID 1001: prepayment invoice (facture d'acompte)
+
+
+@dataclass(frozen=True)
+class Deduction:
+    """An earlier instalment invoice, deducted on the balance (facture de solde)."""
+
+    number: str
+    issue_date: date
+    label: str
+    total_ht: Decimal
+    total_vat: Decimal
+
+    @property
+    def total_ttc(self) -> Decimal:
+        return self.total_ht + self.total_vat
+
+
+@dataclass(frozen=True)
+class Instalment:
+    """Which instalment of the « Échéancier » an invoice is (None: the whole engagement).
+
+    An acompte invoices its part (VAT included: on services VAT is due on each
+    payment received, CGI art. 269, 2-c). The balance (``balance``) lists the
+    engagement's full lines, then deducts the acomptes already invoiced, HT and
+    VAT (``deductions``), so that all the pieces together charge the engagement
+    and its VAT once.
+    """
+
+    label: str  # « Acompte à la commande », as typed in « Libellé »
+    position: int  # 1-based, in the sheet's order
+    count: int
+    engagement_ht: Decimal  # total HT of the whole engagement
+    engagement_vat: Decimal
+    share: Decimal | None = None  # percent, when « Part » is a percentage
+    balance: bool = False
+    deductions: tuple[Deduction, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "label": self.label,
+            "position": self.position,
+            "count": self.count,
+            "engagement_ht": str(self.engagement_ht),
+            "engagement_vat": str(self.engagement_vat),
+            "share": None if self.share is None else str(self.share),
+            "balance": self.balance,
+            "deductions": [
+                {
+                    "number": d.number,
+                    "issue_date": d.issue_date.isoformat(),
+                    "label": d.label,
+                    "total_ht": str(d.total_ht),
+                    "total_vat": str(d.total_vat),
+                }
+                for d in self.deductions
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Instalment | None:
+        if data is None:
+            return None
+        return cls(
+            label=data["label"],
+            position=data["position"],
+            count=data["count"],
+            engagement_ht=Decimal(data["engagement_ht"]),
+            engagement_vat=Decimal(data["engagement_vat"]),
+            share=None if data["share"] is None else Decimal(data["share"]),
+            balance=data["balance"],
+            deductions=tuple(
+                Deduction(
+                    number=d["number"],
+                    issue_date=date.fromisoformat(d["issue_date"]),
+                    label=d["label"],
+                    total_ht=Decimal(d["total_ht"]),
+                    total_vat=Decimal(d["total_vat"]),
+                )
+                for d in data["deductions"]
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -141,6 +231,17 @@ class Invoice:
     preceding_number: str | None = None  # credit note: the invoice it cancels
     preceding_date: date | None = None
     reason: str = ""  # credit note: the motive
+    instalment: Instalment | None = None  # an instalment of the « Échéancier »
+
+    @property
+    def is_prepayment(self) -> bool:
+        """A facture d'acompte: an instalment that is not the balance."""
+        return self.instalment is not None and not self.instalment.balance
+
+    @property
+    def type_code(self) -> str:
+        """BT-3 of the e-invoice: 386 for an acompte, else the ledger's kind."""
+        return PREPAYMENT_TYPE if self.is_prepayment else self.kind.value
 
     @property
     def is_proforma(self) -> bool:

@@ -44,6 +44,14 @@ CTC « BR-FR ») through Saxon. The mapping choices and the rule that forced eac
   i.e. charging; a negative *price* is refused outright (BR-27, BR-FR-DEC-03).
   The Word credit note may show the amounts negative; a model holding negative
   lines is turned positive here, with the same cents.
+- Instalments (schedule.py): an acompte is type 386 (BR-FR-04 lists it), cadre
+  S1; the balance is type 380, cadre S4 « facture définitive après acompte »
+  (BR-FR-08; BR-FR-CO-08 forbids S4 on a 386), cites each acompte in BG-3
+  (BT-25, BT-26) and takes it back as a negative line (a negative quantity, the
+  price stays positive: BR-27), so its VAT breakdown is the VAT still due.
+- Option for VAT on debits (seller's ``option_tva_debits``): BT-8 = ``5`` (the
+  invoice date, UNTDID 2475 as the EN 16931 CII code list restricts it;
+  UNTDID 2005's ``3`` is UBL's), and the mention as a free note.
 - A PROFORMA (no number) has no e-invoice: ``ValueError``.
 
 The PDF
@@ -83,6 +91,7 @@ from pipeline.invoicing.document import (
     NO_DISCOUNT,
     RECOVERY_FEE,
     VAT_EXEMPTION,
+    VAT_ON_DEBITS,
     Buyer,
     Invoice,
     InvoiceKind,
@@ -99,6 +108,8 @@ log = logging.getLogger(__name__)
 FLAVOR = "factur-x"
 LEVEL = "en16931"
 BUSINESS_PROCESS = "S1"  # cadre de facturation: services, simple invoice
+FINAL_AFTER_PREPAYMENT = "S4"  # cadre: services, facture définitive après acompte
+VAT_ON_DEBITS_CODE = "5"  # BT-8 in CII (UNTDID 2475): VAT due at the invoice date
 CURRENCY = "EUR"
 UNIT = "C62"  # UN/ECE rec. 20 "one": a unit of service
 SEPA_CREDIT_TRANSFER = "58"
@@ -164,10 +175,10 @@ def _data(invoice: Invoice, number: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "BT-1": number,
         "BT-2": invoice.issue_date,
-        "BT-3": invoice.kind.value,
+        "BT-3": invoice.type_code,
         "BT-5": CURRENCY,
         "BT-9": invoice.due_date,
-        "BT-23": BUSINESS_PROCESS,
+        "BT-23": _business_process(invoice),
         "BT-72": invoice.service_end,
         "BT-106": _amount(sign * pricing.total_ht),
         "BT-109": _amount(sign * pricing.total_ht),
@@ -193,8 +204,15 @@ def _data(invoice: Invoice, number: str) -> dict[str, Any]:
     if invoice.service_start is not None:
         data["BT-73"] = invoice.service_start
         data["BT-74"] = invoice.service_end
+    if invoice.seller.vat_on_debits and not pricing.vat_exempt:
+        data["BT-8"] = VAT_ON_DEBITS_CODE
     if invoice.kind is InvoiceKind.CREDIT_NOTE:
         data["BG-3"] = [{"BT-25": invoice.preceding_number, "BT-26": invoice.preceding_date}]
+    elif invoice.instalment is not None and invoice.instalment.deductions:
+        # The balance cites each acompte it deducts (BT-25, BT-26).
+        data["BG-3"] = [
+            {"BT-25": d.number, "BT-26": d.issue_date} for d in invoice.instalment.deductions
+        ]
     else:  # the buyer pays by transfer to the seller's account (a credit note is not paid so)
         data.update(
             {
@@ -208,6 +226,12 @@ def _data(invoice: Invoice, number: str) -> dict[str, Any]:
     return data
 
 
+def _business_process(invoice: Invoice) -> str:
+    """S4 for a balance that deducts acomptes (« facture définitive après acompte »), else S1."""
+    instalment = invoice.instalment
+    return FINAL_AFTER_PREPAYMENT if instalment and instalment.deductions else BUSINESS_PROCESS
+
+
 def _notes(invoice: Invoice) -> list[dict[str, str]]:
     notes = [
         {"BT-21": "PMT", "BT-22": RECOVERY_FEE},
@@ -217,6 +241,8 @@ def _notes(invoice: Invoice) -> list[dict[str, str]]:
     if invoice.kind is InvoiceKind.CREDIT_NOTE and invoice.reason:
         notes.append({"BT-22": f"Motif de l'avoir : {invoice.reason}"})
     notes.extend({"BT-22": note} for note in invoice.pricing.notes if note)
+    if invoice.seller.vat_on_debits and not invoice.pricing.vat_exempt:
+        notes.append({"BT-22": VAT_ON_DEBITS})
     return notes
 
 

@@ -48,7 +48,7 @@ from typing import Any
 from pipeline.errors import AmoorError
 from pipeline.formats import decimal, money, number, short_date
 from pipeline.invoicing.credit import remainder_credit
-from pipeline.invoicing.document import Buyer, Invoice, InvoiceKind, Line, Pricing
+from pipeline.invoicing.document import Buyer, Instalment, Invoice, InvoiceKind, Line, Pricing
 from pipeline.invoicing.payments import PAYMENTS_MIGRATION
 from pipeline.workspace import Seller, Workspace
 
@@ -673,6 +673,7 @@ def _document_json(invoice: Invoice) -> dict[str, Any]:
         "preceding_number": invoice.preceding_number,
         "preceding_date": _iso(invoice.preceding_date),
         "reason": invoice.reason,
+        "instalment": None if invoice.instalment is None else invoice.instalment.to_json(),
     }
 
 
@@ -717,6 +718,7 @@ def _invoice_from_json(data: dict[str, Any]) -> Invoice:
         preceding_number=data["preceding_number"],
         preceding_date=_date(data["preceding_date"]),
         reason=data["reason"],
+        instalment=Instalment.from_json(data.get("instalment")),
     )
 
 

@@ -29,6 +29,7 @@ from pipeline.invoicing.document import (
     NO_DISCOUNT,
     RECOVERY_FEE,
     VAT_EXEMPTION,
+    VAT_ON_DEBITS,
     Buyer,
     Invoice,
     InvoiceKind,
@@ -67,11 +68,21 @@ def invoice_context(invoice: Invoice, *, demo: bool) -> Context:
             }
             for line in invoice.pricing.lines
         ],
-        "totals": _totals(invoice.pricing, sign, credit_note=_is_credit_note(invoice)),
+        "totals": _with_deductions(
+            invoice, _totals(invoice.pricing, sign, credit_note=_is_credit_note(invoice))
+        ),
         "notes": [note for note in invoice.pricing.notes if note.strip()],
         "payment": _payment(invoice),
-        "mentions": list(MENTIONS),
+        "mentions": mentions(invoice),
     }
+
+
+def mentions(invoice: Invoice) -> list[str]:
+    """The legal mentions printed at the bottom; the debits option when the seller took it."""
+    found = list(MENTIONS)
+    if invoice.seller.vat_on_debits and not invoice.pricing.vat_exempt:
+        found.insert(1, VAT_ON_DEBITS)
+    return found
 
 
 def display_sign(invoice: Invoice) -> int:
@@ -85,12 +96,16 @@ def _is_credit_note(invoice: Invoice) -> bool:
 
 def _document(invoice: Invoice) -> Context:
     credit_note = _is_credit_note(invoice)
+    instalment = invoice.instalment
+    noun = "Facture"
+    if instalment is not None and not credit_note:
+        noun = "Facture de solde" if instalment.balance else "Facture d'acompte"
     if credit_note:
         kind, title = "avoir", "Avoir"
     elif invoice.is_proforma:
-        kind, title = "proforma", "Facture proforma"
+        kind, title = "proforma", f"{noun} proforma"
     else:
-        kind, title = "facture", "Facture"
+        kind, title = "facture", noun
     number_ = invoice.number or "PROFORMA"
     facts = [{"label": "Date d'émission", "value": long_date(invoice.issue_date)}]
     if not credit_note:  # a credit note is not paid: it has no due date to show
@@ -107,6 +122,7 @@ def _document(invoice: Invoice) -> Context:
         "proforma_notice": PROFORMA_NOTICE if invoice.is_proforma else "",
         "credit_note": credit_note,
         "credit_reference": _credit_reference(invoice) if credit_note else "",
+        "instalment": "" if credit_note else _instalment_line(invoice),
         "reason": invoice.reason if credit_note else "",
         "facts": facts,
     }
@@ -126,6 +142,50 @@ def _credit_reference(invoice: Invoice) -> str:
     if invoice.preceding_date is not None:
         text += f" du {long_date(invoice.preceding_date)}"
     return text
+
+
+def _instalment_line(invoice: Invoice) -> str:
+    """What the instalment is, and for the balance the acomptes it deducts (number, date)."""
+    instalment = invoice.instalment
+    if instalment is None:
+        return ""
+    place = f"Échéance {instalment.position} sur {instalment.count} : « {instalment.label} »"
+    if not instalment.balance:
+        part = (
+            f"{_percent(instalment.share)} du montant de la mission"
+            if instalment.share is not None
+            else "part du montant de la mission"
+        )
+        return f"{place}, {part} ({money(instalment.engagement_ht)} HT)."
+    if not instalment.deductions:
+        return f"{place}, solde de la mission ({money(instalment.engagement_ht)} HT)."
+    cited = "; ".join(
+        f"facture d'acompte n° {d.number} du {long_date(d.issue_date)}"
+        for d in instalment.deductions
+    )
+    return f"{place}, solde de la mission après déduction des acomptes facturés : {cited}."
+
+
+def _with_deductions(invoice: Invoice, totals: Context) -> Context:
+    """On a balance: the whole engagement first, each acompte taken back, then the balance."""
+    instalment = invoice.instalment
+    if instalment is None or not instalment.deductions:
+        return totals
+    exempt = invoice.pricing.vat_exempt
+    rows = [{"label": "Montant total de la mission HT", "value": money(instalment.engagement_ht)}]
+    if not exempt:
+        rows.append(
+            {"label": "TVA sur le total de la mission", "value": money(instalment.engagement_vat)}
+        )
+    taken_ht = sum((d.total_ht for d in instalment.deductions), Decimal(0))
+    taken_vat = sum((d.total_vat for d in instalment.deductions), Decimal(0))
+    rows.append({"label": "Acomptes déduits HT", "value": money(-taken_ht)})
+    if not exempt:
+        rows.append({"label": "TVA des acomptes déduits", "value": money(-taken_vat)})
+    balance = [
+        {**row, "label": row["label"].replace("Total", "Solde", 1)} for row in totals["rows"]
+    ]
+    return {**totals, "rows": rows + balance}
 
 
 def seller_context(seller: Seller) -> Context:
@@ -166,9 +226,16 @@ def buyer_context(buyer: Buyer, *, draft: bool = False) -> Context:
         "name": buyer.name,
         "address": address if complete or not draft else f"Adresse : {TO_COMPLETE}",
         "siret": _siret(buyer.siret) or (TO_COMPLETE if draft else ""),
+        "siren": _buyer_siren(buyer.siret),
         "service_code": buyer.service_code,
         "engagement_number": buyer.engagement_number,
     }
+
+
+def _buyer_siren(siret: str) -> str:
+    """The buyer's SIREN: the first nine digits of its SIRET (the workbook gives the SIRET)."""
+    value = siret.replace(" ", "")
+    return _grouped(value[:9], 3) if len(value) == 14 and value.isdigit() else ""
 
 
 def _address(street: str, postal_code: str, city: str, country: str) -> str:

@@ -33,6 +33,7 @@ from pipeline.formats import enumeration
 from pipeline.workbook import schema as s
 from pipeline.workbook import xstring
 from pipeline.workbook.kinds import CellValueError, as_text, fold
+from pipeline.workbook.share import ShareKind
 from pipeline.workbook.sniff import check_xlsx, read_source, truncated_message
 
 log = logging.getLogger(__name__)
@@ -183,6 +184,8 @@ class _Grid:
     values: dict[tuple[int, int], Any]
     uncached: dict[tuple[int, int], str]  # (row, col) -> formula without a cached value
     by_row: dict[int, dict[int, Any]] = field(default_factory=dict)
+    # Cells showing their number as a percentage (0.3 shown « 30 % »): « Part » reads them so.
+    percent: frozenset[tuple[int, int]] = frozenset()
 
     @classmethod
     def of(cls, sheet: Worksheet, title: str, uncached: dict[tuple[int, int], str]) -> _Grid:
@@ -196,7 +199,13 @@ class _Grid:
             for row in sorted(r for r in data_rows if merged.min_row <= r <= merged.max_row):
                 for col in range(merged.min_col, right + 1):
                     values[(row, col)] = top_left
-        grid = cls(title, values, uncached)
+        percent = frozenset(
+            place
+            for place in values
+            if isinstance(values[place], int | float)
+            and "%" in str(sheet._cells[place].number_format if place in sheet._cells else "")
+        )
+        grid = cls(title, values, uncached, percent=percent)
         for (row, col), value in values.items():
             grid.by_row.setdefault(row, {})[col] = value
         for row, _ in uncached:
@@ -375,6 +384,9 @@ class _Reader:
         if raw is None:
             return True, None
         try:
+            if isinstance(column.kind, ShareKind):
+                percent = (row, col) in grid.percent
+                return True, column.kind.parse_formatted(raw, percent_format=percent)
             return True, column.kind.parse(raw)
         except CellValueError as exc:
             self.problems.append(
@@ -665,9 +677,11 @@ class _Reader:
 
     @staticmethod
     def _build(sheet: s.TableSheet, row: _Row) -> Any:
-        if "source_row" in {f.name for f in fields(sheet.record)}:
-            return sheet.record(**row.values, source_row=row.number)
-        return sheet.record(**row.values)
+        names = {f.name for f in fields(sheet.record)}
+        extra: dict[str, Any] = {"source_row": row.number} if "source_row" in names else {}
+        if "cells" in names:
+            extra["cells"] = dict(row.cells)
+        return sheet.record(**row.values, **extra)
 
     # -- cross-sheet rules --------------------------------------------------
 
@@ -755,6 +769,28 @@ class _Reader:
             else:
                 seen[key] = row.number
 
+    def _check_schedule_labels(self, rows: list[_Row]) -> None:
+        """Each instalment is known by its « Libellé » (its invoice, in the ledger): unique."""
+        first: dict[str, str] = {}
+        for row in rows:
+            label = row.values.get("label")
+            if not isinstance(label, str):
+                continue
+            if fold(label) in first:
+                self.problems.append(
+                    Problem(
+                        f"le libellé « {label} » est déjà celui de l'échéance de la cellule "
+                        f"{first[fold(label)]}",
+                        sheet=s.SCHEDULE.name,
+                        cell=row.cells["label"],
+                        hint="Chaque échéance a sa propre facture : donnez-lui un libellé "
+                        "distinct (« Acompte 1 », « Acompte 2 »…).",
+                    )
+                )
+                row.ok = False
+            else:
+                first[fold(label)] = row.cells["label"]
+
     def _check_mission_rules(
         self,
         offer: m.Offer,
@@ -782,7 +818,25 @@ class _Reader:
                     hint=f"Indiquez un code de la feuille « {column.refers_to} », ou laissez vide.",
                 )
             )
-        if values.get("invoice_mode") is m.InvoiceMode.A_EMETTRE:
+        schedule = tables.get(s.SCHEDULE.name) or []
+        if schedule and "invoice_mode" in values:
+            self.warnings.append(
+                Problem(
+                    f"le champ « {s.MISSION.field('invoice_mode').header} » est ignoré : la "
+                    f"feuille « {s.SCHEDULE.name} » décide de chaque facture",
+                    sheet=sheet,
+                    cell=cells.get("invoice_mode", ""),
+                    hint="Videz la cellule, ou videz la feuille « Échéancier » pour facturer "
+                    "la mission en une fois.",
+                )
+            )
+        issuing = (
+            any(r.values.get("invoice_mode") is m.InvoiceMode.A_EMETTRE for r in schedule)
+            if schedule
+            else values.get("invoice_mode") is m.InvoiceMode.A_EMETTRE
+        )
+        self._check_schedule_labels(schedule)
+        if issuing:
             for column in s.MISSION.fields:
                 attr = column.attr
                 if not column.for_invoice or attr in values or attr in self._invalid_fields:

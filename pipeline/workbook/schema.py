@@ -27,6 +27,7 @@ from pipeline.workbook.kinds import (
     Siret,
     Text,
 )
+from pipeline.workbook.share import ShareKind
 
 TEXT = Text()
 GRADE = GradeKind()
@@ -286,14 +287,16 @@ MISSION = FieldSheet(
             Choice(m.InvoiceMode),
             article="la ",
             help="Proforma (par défaut) : brouillon sans numéro. À émettre : numéro attribué "
-            "une fois pour toutes.",
+            "une fois pour toutes. Ignoré quand la feuille « Échéancier » est remplie.",
         ),
         Column(
             "Date de facture",
             "invoice_date",
             Date(),
             article="la ",
-            help="Vide : le jour où le numéro est attribué.",
+            help="Vide : le jour où le numéro est attribué. Une facture est datée du jour où "
+            "elle est émise : une date passée est refusée (la période de la prestation vient de "
+            "« Date de début » et « Date de l'atelier »).",
         ),
     ),
 )
@@ -366,6 +369,58 @@ OPTIONS = TableSheet(
             article="le ",
             width=16,
             help="Vide : le prix du catalogue.",
+        ),
+    ),
+)
+
+SCHEDULE = TableSheet(
+    name="Échéancier",
+    attr="schedule",
+    record=m.ScheduleLine,
+    help="La mission facturée en plusieurs fois (acompte à la commande, solde à "
+    "la livraison…), une ligne par échéance, dans l'ordre. Chaque échéance a sa propre facture ; "
+    "la dernière est le solde : elle reprend toute la mission et déduit les acomptes déjà "
+    "facturés. Les parts totalisent le total HT de la mission. Quand cette feuille est remplie, "
+    "le champ « Facture » de la feuille « Mission » est ignoré.",
+    columns=(
+        Column(
+            "Libellé",
+            "label",
+            required=True,
+            article="le ",
+            width=36,
+            help="Par exemple « Acompte à la commande », « Solde à la livraison ». Il figure "
+            "sur la facture de l'échéance et l'identifie : ne le changez plus après l'émission.",
+        ),
+        Column(
+            "Part",
+            "part",
+            ShareKind(),
+            required=True,
+            article="la ",
+            width=14,
+            help="Un pourcentage du total HT de la mission (« 30 % », ou une cellule au format "
+            "pourcentage) ou un montant HT (« 3 000 »). Un nombre inférieur à 1 sans le format "
+            "pourcentage est refusé : il est ambigu.",
+        ),
+        Column(
+            "Date prévue",
+            "planned",
+            Date(),
+            article="la ",
+            width=14,
+            help="Pour mémoire, le calendrier convenu : la facture est datée du jour où elle "
+            "est émise.",
+        ),
+        Column(
+            "Facture",
+            "invoice_mode",
+            Choice(m.InvoiceMode),
+            article="la ",
+            width=14,
+            help="Comme le champ « Facture » de la feuille « Mission », pour cette échéance "
+            "seule : Proforma (par défaut) : brouillon sans numéro. À émettre : numéro attribué "
+            "une fois pour toutes.",
         ),
     ),
 )
@@ -642,6 +697,7 @@ OFFER_SHEETS: dict[m.Offer, tuple[SheetUse, ...]] = {
         SheetUse(CRITERIA, False),
         SheetUse(RATINGS, True),
         SheetUse(OPTIONS, False),
+        SheetUse(SCHEDULE, False),
         SheetUse(COMMUNICATION, False),
     ),
     m.Offer.STRATEGIE: (
@@ -653,6 +709,7 @@ OFFER_SHEETS: dict[m.Offer, tuple[SheetUse, ...]] = {
         SheetUse(CRITERIA, False),
         SheetUse(DEVICE_RATINGS, False),
         SheetUse(OPTIONS, False),
+        SheetUse(SCHEDULE, False),
         SheetUse(COMMUNICATION, False),
     ),
     m.Offer.EMERGENCE: (
@@ -662,6 +719,7 @@ OFFER_SHEETS: dict[m.Offer, tuple[SheetUse, ...]] = {
         SheetUse(TESTS, True),
         SheetUse(LEADS, True),
         SheetUse(OPTIONS, False),
+        SheetUse(SCHEDULE, False),
         SheetUse(COMMUNICATION, False),
     ),
 }

@@ -242,6 +242,9 @@ def build_invoice_parties(doc: DocumentObject) -> None:
             ("{%p if buyer.siret %}", None),
             ("{{ buyer.siret }}", "SIRET : "),
             ("{%p endif %}", None),
+            ("{%p if buyer.siren %}", None),
+            ("{{ buyer.siren }}", "SIREN : "),
+            ("{%p endif %}", None),
             ("{%p if buyer.service_code %}", None),
             ("{{ buyer.service_code }}", "Code service : "),
             ("{%p endif %}", None),
@@ -271,6 +274,9 @@ def build_invoice_heading(doc: DocumentObject) -> None:
     tag(doc, "if doc.reason")
     keep(para(doc, "{{ doc.reason|multiline }}", ADDRESS_STYLE, label="Motif : "))
     tag(doc, "endif")
+    tag(doc, "endif")
+    tag(doc, "if doc.instalment")
+    keep(para(doc, "{{ doc.instalment }}", ADDRESS_STYLE)).runs[0].bold = True
     tag(doc, "endif")
     tag(doc, "for f in doc.facts")
     keep(para(doc, "{{ f.value }}", ADDRESS_STYLE, label="{{ f.label }} : "))
