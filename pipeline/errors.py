@@ -13,7 +13,8 @@ problem is and what to do. The CLI (the only module that prints) shows
     ├── WorkspaceError          the workspace layout is missing or wrong
     ├── RenderError             a template refers to something the data lacks
     ├── OutboxError             outbox.py: a deliverable could not be written
-    ├── LedgerError             invoicing/ledger.py: the ledger refuses or is unusable
+    ├── LedgerError             invoicing/ledger_schema.py: the ledger refuses or is unusable
+    ├── TrackingError           tracked/package.py: no tracked update (the reason in French)
     ├── EInvoiceError           invoicing/facturx.py: the Factur-X XML or PDF is invalid
     ├── LibreOfficeUnavailable  libreoffice.py: no PDF, the .docx is still produced
     │   └── LibreOfficeStartFailed  installed, but it did not start (never « install it »)

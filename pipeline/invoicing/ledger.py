@@ -29,27 +29,28 @@ invoice « émise » until nothing remains; status.py derives paid / late.
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import json
 import logging
 import sqlite3
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
-from pipeline.errors import AmoorError
-from pipeline.formats import decimal, money, number, short_date
+from pipeline.formats import short_date
 from pipeline.invoicing.credit import remainder_credit
-from pipeline.invoicing.document import Buyer, Instalment, Invoice, InvoiceKind, Line, Pricing
-from pipeline.invoicing.payments import PAYMENTS_MIGRATION
+from pipeline.invoicing.csv_export import to_csv as to_csv
+from pipeline.invoicing.differences import differences as differences
+from pipeline.invoicing.differences import fingerprint as fingerprint
+from pipeline.invoicing.document import Buyer, Invoice, InvoiceKind, Pricing
+from pipeline.invoicing.ledger_schema import MIGRATIONS as MIGRATIONS
+from pipeline.invoicing.ledger_schema import SCHEMA_VERSION as SCHEMA_VERSION
+from pipeline.invoicing.ledger_schema import LedgerError as LedgerError
+from pipeline.invoicing.ledger_schema import ensure_schema
+from pipeline.invoicing.stored import document_json, invoice_from_json, optional_date
 from pipeline.workspace import Seller, Workspace
 
 log = logging.getLogger(__name__)
@@ -65,10 +66,6 @@ class InvoiceStatus(StrEnum):
     ISSUED = "émise"
     CREDIT_NOTE = "avoir"
     CANCELLED = "annulée par avoir"
-
-
-class LedgerError(AmoorError):
-    """The ledger refuses an operation, or cannot be used."""
 
 
 @dataclass(frozen=True)
@@ -258,7 +255,7 @@ class Ledger:
             ) as db:
                 db.row_factory = sqlite3.Row
                 db.execute("PRAGMA synchronous = FULL")  # a committed number survives a power cut
-                _ensure_schema(db, self.timeout)
+                ensure_schema(db, self.timeout)
                 yield db
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
@@ -303,120 +300,6 @@ class Ledger:
             finally:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
-
-
-# -- schema -------------------------------------------------------------------
-
-# user_version N is reached by running MIGRATIONS[N - 1]; append, never edit.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE counter (
-            id INTEGER PRIMARY KEY CHECK (id = 1),
-            last INTEGER NOT NULL CHECK (last >= 0)
-        )""",
-        "INSERT INTO counter (id, last) VALUES (1, 0)",
-        """CREATE TABLE invoices (
-            seq INTEGER PRIMARY KEY,
-            number TEXT NOT NULL UNIQUE,
-            kind TEXT NOT NULL CHECK (kind IN ('380', '381')),
-            status TEXT NOT NULL CHECK (status IN ('émise', 'avoir', 'annulée par avoir')),
-            reference TEXT NOT NULL,
-            invoice_key TEXT NOT NULL,
-            issue_date TEXT NOT NULL,
-            buyer_name TEXT NOT NULL,
-            buyer_siret TEXT NOT NULL,
-            total_ht TEXT NOT NULL,
-            total_vat TEXT NOT NULL,
-            total_ttc TEXT NOT NULL,
-            fingerprint TEXT NOT NULL,
-            document TEXT NOT NULL,
-            preceding_number TEXT REFERENCES invoices (number),
-            preceding_date TEXT,
-            reason TEXT NOT NULL DEFAULT '',
-            cancelled_by TEXT REFERENCES invoices (number)
-        )""",
-        # At most one standing invoice per engagement and key, whatever the code does.
-        """CREATE UNIQUE INDEX one_live_invoice ON invoices (reference, invoice_key)
-            WHERE kind = '380' AND status = 'émise'""",
-        """CREATE TRIGGER invoices_no_delete BEFORE DELETE ON invoices BEGIN
-            SELECT RAISE(ABORT, 'une facture émise ne se supprime pas');
-        END""",
-        """CREATE TRIGGER invoices_immutable BEFORE UPDATE OF
-            seq, number, kind, reference, invoice_key, issue_date, buyer_name, buyer_siret,
-            total_ht, total_vat, total_ttc, fingerprint, document, preceding_number,
-            preceding_date, reason
-            ON invoices BEGIN
-            SELECT RAISE(ABORT, 'une facture émise ne se modifie pas');
-        END""",
-        """CREATE TRIGGER invoices_cancel_only BEFORE UPDATE OF status, cancelled_by
-            ON invoices
-            WHEN NOT (OLD.kind = '380' AND OLD.status = 'émise' AND OLD.cancelled_by IS NULL
-                      AND NEW.status = 'annulée par avoir' AND NEW.cancelled_by IS NOT NULL)
-            BEGIN
-            SELECT RAISE(ABORT, 'seule une facture émise peut être annulée, une fois');
-        END""",
-        """CREATE TRIGGER counter_steps_by_one BEFORE UPDATE ON counter
-            WHEN NEW.last IS NOT OLD.last + 1 OR NEW.id IS NOT OLD.id BEGIN
-            SELECT RAISE(ABORT, 'le compteur des factures avance de un en un');
-        END""",
-        """CREATE TRIGGER counter_no_delete BEFORE DELETE ON counter BEGIN
-            SELECT RAISE(ABORT, 'le compteur des factures ne se supprime pas');
-        END""",
-    ),
-    PAYMENTS_MIGRATION,  # 2: payments received (payments.py)
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def _ensure_schema(db: sqlite3.Connection, timeout: float) -> None:
-    if _user_version(db) != SCHEMA_VERSION:
-        _migrate(db)
-    _ensure_wal(db, timeout)
-
-
-def _migrate(db: sqlite3.Connection) -> None:
-    db.execute("BEGIN IMMEDIATE")  # two first uses at once: one creates, the other waits
-    try:
-        version = _user_version(db)
-        if version > SCHEMA_VERSION:
-            raise LedgerError(
-                f"Le registre des factures a été créé par une version plus récente d'amoor "
-                f"(schéma {version}, celle-ci connaît le schéma {SCHEMA_VERSION}). "
-                f"Mettez amoor à jour."
-            )
-        for statements in MIGRATIONS[version:]:
-            for statement in statements:
-                db.execute(statement)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    except BaseException:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
-def _ensure_wal(db: sqlite3.Connection, timeout: float) -> None:
-    """WAL: readers (the listing) never block an allocation; the mode is kept in the file.
-
-    Switching needs every other connection gone, and SQLite reports a busy
-    database at once for it, without waiting: so wait here, within ``timeout``.
-    """
-    deadline = time.monotonic() + timeout
-    while db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        try:
-            db.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.02)
-
-
-def _user_version(db: sqlite3.Connection) -> int:
-    version: int = db.execute("PRAGMA user_version").fetchone()[0]
-    return version
-
-
-# -- allocation ---------------------------------------------------------------
 
 
 def _allocate(
@@ -480,7 +363,7 @@ def _allocate(
                 str(record.total_vat),
                 str(record.total_ttc),
                 record.fingerprint,
-                json.dumps(_document_json(invoice), ensure_ascii=False, sort_keys=True),
+                json.dumps(document_json(invoice), ensure_ascii=False, sort_keys=True),
                 record.preceding_number,
                 None if record.preceding_date is None else record.preceding_date.isoformat(),
                 record.reason,
@@ -516,212 +399,6 @@ def _credit_note_of(original: Invoice, reason: str, today: date, seller: Seller 
     )
 
 
-# -- what was issued, and how a new draft differs -------------------------------
-
-
-def fingerprint(pricing: Pricing, buyer: Buyer) -> str:
-    """sha256 of a canonical JSON of the buyer, the VAT regime and the lines.
-
-    Line order and the writing of a number (2,5 or 2,50) do not count; notes
-    and warnings, which are wording, do not either.
-    """
-    lines = sorted(
-        json.dumps(_canonical_line(line), sort_keys=True, ensure_ascii=False)
-        for line in pricing.lines
-    )
-    payload = {
-        "buyer": {f.name: getattr(buyer, f.name) for f in fields(Buyer)},
-        "vat_exempt": pricing.vat_exempt,
-        "lines": lines,
-        "totals": [_canon(pricing.total_ht), _canon(pricing.total_vat), _canon(pricing.total_ttc)],
-    }
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _canon(value: Decimal) -> str:
-    return "0" if value == 0 else format(value.normalize(), "f")
-
-
-def _canonical_line(line: Line) -> dict[str, str]:
-    return {
-        "description": line.description,
-        "detail": line.detail,
-        "quantity": _canon(line.quantity),
-        "unit_price": _canon(line.unit_price),
-        "vat_rate": _canon(line.vat_rate),
-    }
-
-
-_BUYER_LABELS = {
-    "name": "Acheteur",
-    "address": "Adresse de l'acheteur",
-    "postal_code": "Code postal de l'acheteur",
-    "city": "Ville de l'acheteur",
-    "siret": "SIRET de l'acheteur",
-    "service_code": "Code service",
-    "engagement_number": "Numéro d'engagement",
-    "country": "Pays de l'acheteur",
-}
-
-
-def differences(record: InvoiceRecord, pricing: Pricing, buyer: Buyer) -> list[str]:
-    """How ``pricing``/``buyer`` differ from the issued ``record``, in French; [] if alike.
-
-    Empty exactly when the fingerprints are equal.
-    """
-    old = record.pricing
-    found: list[str] = []
-    for label, before, after in (
-        ("Total HT", old.total_ht, pricing.total_ht),
-        ("TVA", old.total_vat, pricing.total_vat),
-        ("Total TTC", old.total_ttc, pricing.total_ttc),
-    ):
-        if before != after:
-            found.append(f"{label} : {money(before)} → {money(after)}")
-    for field in fields(Buyer):
-        label = _BUYER_LABELS[field.name]  # a new Buyer field needs its French label
-        before_text, after_text = getattr(record.buyer, field.name), getattr(buyer, field.name)
-        if before_text != after_text:
-            found.append(f"{label} : {_quoted(before_text)} → {_quoted(after_text)}")
-    if old.vat_exempt != pricing.vat_exempt:
-        found.append(f"Régime de TVA : {_regime(old.vat_exempt)} → {_regime(pricing.vat_exempt)}")
-    found.extend(_line_differences(old.lines, pricing.lines))
-    return found
-
-
-def _line_differences(old: Sequence[Line], new: Sequence[Line]) -> list[str]:
-    # Lines are matched by description; identical lines are set aside first so
-    # that order never matters (as in the fingerprint).
-    removed = list(old)
-    added: list[Line] = []
-    for line in new:
-        twin = next((o for o in removed if _canonical_line(o) == _canonical_line(line)), None)
-        if twin is None:
-            added.append(line)
-        else:
-            removed.remove(twin)
-    found: list[str] = []
-    for line in added[:]:
-        before = next((o for o in removed if o.description == line.description), None)
-        if before is None:
-            continue
-        removed.remove(before)
-        added.remove(line)
-        found.extend(_changed_line(before, line))
-    found.extend(f"Ligne retirée : {_describe(line)}" for line in removed)
-    found.extend(f"Ligne ajoutée : {_describe(line)}" for line in added)
-    return found
-
-
-def _changed_line(before: Line, after: Line) -> list[str]:
-    name = f"Ligne « {after.description} »"
-    found: list[str] = []
-    if (before.quantity, before.unit_price) != (after.quantity, after.unit_price):
-        found.append(f"{name} : {_amounts(before)} → {_amounts(after)}")
-    if before.vat_rate != after.vat_rate:
-        found.append(f"{name}, taux de TVA : {_rate(before.vat_rate)} → {_rate(after.vat_rate)}")
-    if before.detail != after.detail:
-        found.append(f"{name}, mention : {_quoted(before.detail)} → {_quoted(after.detail)}")
-    return found
-
-
-def _describe(line: Line) -> str:
-    return f"{line.description} ({_amounts(line)})"
-
-
-def _amounts(line: Line) -> str:
-    return f"{number(line.quantity)} × {money(line.unit_price)} HT = {money(line.total)} HT"
-
-
-def _rate(rate: Decimal) -> str:
-    return f"{number(rate)} %"
-
-
-def _regime(exempt: bool) -> str:
-    return "franchise en base (TVA non applicable)" if exempt else "TVA applicable"
-
-
-def _quoted(text: str) -> str:
-    return f"« {text} »" if text else "(vide)"
-
-
-# -- storage of the document --------------------------------------------------
-
-
-def _document_json(invoice: Invoice) -> dict[str, Any]:
-    """The invoice as JSON: Decimals as exact strings, dates in ISO form."""
-    return {
-        "kind": invoice.kind.value,
-        "number": invoice.number,
-        "issue_date": invoice.issue_date.isoformat(),
-        "due_date": invoice.due_date.isoformat(),
-        "service_start": _iso(invoice.service_start),
-        "service_end": invoice.service_end.isoformat(),
-        "seller": {f.name: _plain(getattr(invoice.seller, f.name)) for f in fields(Seller)},
-        "buyer": {f.name: getattr(invoice.buyer, f.name) for f in fields(Buyer)},
-        "reference": invoice.reference,
-        "title": invoice.title,
-        "pricing": {
-            "vat_exempt": invoice.pricing.vat_exempt,
-            "notes": list(invoice.pricing.notes),
-            "lines": [
-                {f.name: _plain(getattr(line, f.name)) for f in fields(Line)}
-                for line in invoice.pricing.lines
-            ],
-        },
-        "preceding_number": invoice.preceding_number,
-        "preceding_date": _iso(invoice.preceding_date),
-        "reason": invoice.reason,
-        "instalment": None if invoice.instalment is None else invoice.instalment.to_json(),
-    }
-
-
-def _plain(value: object) -> object:
-    return str(value) if isinstance(value, Decimal) else value
-
-
-def _iso(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _date(value: str | None) -> date | None:
-    return None if value is None else date.fromisoformat(value)
-
-
-def _invoice_from_json(data: dict[str, Any]) -> Invoice:
-    seller = dict(data["seller"])
-    seller["vat_rate"] = Decimal(seller["vat_rate"])
-    pricing = data["pricing"]
-    lines = tuple(
-        Line(
-            description=line["description"],
-            quantity=Decimal(line["quantity"]),
-            unit_price=Decimal(line["unit_price"]),
-            vat_rate=Decimal(line["vat_rate"]),
-            detail=line["detail"],
-        )
-        for line in pricing["lines"]
-    )
-    return Invoice(
-        kind=InvoiceKind(data["kind"]),
-        number=data["number"],
-        issue_date=date.fromisoformat(data["issue_date"]),
-        due_date=date.fromisoformat(data["due_date"]),
-        service_end=date.fromisoformat(data["service_end"]),
-        service_start=_date(data["service_start"]),
-        seller=Seller(**seller),
-        buyer=Buyer(**data["buyer"]),
-        reference=data["reference"],
-        title=data["title"],
-        pricing=Pricing(lines, pricing["vat_exempt"], tuple(pricing["notes"])),
-        preceding_number=data["preceding_number"],
-        preceding_date=_date(data["preceding_date"]),
-        reason=data["reason"],
-        instalment=Instalment.from_json(data.get("instalment")),
-    )
-
-
 def _record(row: sqlite3.Row) -> InvoiceRecord:
     return InvoiceRecord(
         seq=row["seq"],
@@ -735,68 +412,9 @@ def _record(row: sqlite3.Row) -> InvoiceRecord:
         total_vat=Decimal(row["total_vat"]),
         total_ttc=Decimal(row["total_ttc"]),
         fingerprint=row["fingerprint"],
-        invoice=_invoice_from_json(json.loads(row["document"])),
+        invoice=invoice_from_json(json.loads(row["document"])),
         preceding_number=row["preceding_number"],
-        preceding_date=_date(row["preceding_date"]),
+        preceding_date=optional_date(row["preceding_date"]),
         reason=row["reason"],
         cancelled_by=row["cancelled_by"],
     )
-
-
-# -- export -------------------------------------------------------------------
-
-CSV_HEADERS = (
-    "Numéro",
-    "Type",
-    "Date",
-    "Client",
-    "SIRET client",
-    "Référence",
-    "Total HT",
-    "TVA",
-    "Total TTC",
-    "Statut",
-    "Pièce d'origine",
-    "Annulée par",
-    "Motif",
-)
-_KIND_LABELS = {InvoiceKind.INVOICE: "Facture", InvoiceKind.CREDIT_NOTE: "Avoir"}
-
-
-def to_csv(records: Iterable[InvoiceRecord]) -> str:
-    """The ledger as a CSV table for Excel in French, as text to write as-is.
-
-    Choices: ``;`` as separator and ``,`` as decimal mark without grouping
-    (what a French Excel reads as numbers); dates as ``JJ/MM/AAAA``; CRLF line
-    ends (RFC 4180); the text starts with a BOM (U+FEFF) so that Excel detects
-    UTF-8; write it with ``encoding="utf-8", newline=""``. Text typed by a
-    person that starts like a formula (= + - @) is prefixed with an apostrophe
-    so that Excel shows it instead of computing it.
-    """
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADERS)
-    for r in records:
-        writer.writerow(
-            (
-                r.number,
-                _KIND_LABELS[r.kind],
-                short_date(r.issue_date),
-                _cell(r.buyer.name),
-                r.buyer.siret,
-                _cell(r.reference),
-                decimal(r.total_ht, grouped=False),
-                decimal(r.total_vat, grouped=False),
-                decimal(r.total_ttc, grouped=False),
-                r.status.value,
-                r.preceding_number or "",
-                r.cancelled_by or "",
-                _cell(r.reason),
-            )
-        )
-    return out.getvalue()
-
-
-def _cell(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
