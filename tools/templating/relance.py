@@ -66,13 +66,13 @@ def build_relance() -> DocumentObject:
 
     place = para(doc, "{{ letter.place_date }}")
     place.alignment = RIGHT
-    place.paragraph_format.space_before = Pt(10)
-    place.paragraph_format.space_after = Pt(8)
+    place.paragraph_format.space_before = Pt(4)
+    place.paragraph_format.space_after = Pt(6)
     subject = para(doc, "{{ letter.subject }}", label="Objet : ")
-    subject.paragraph_format.space_after = Pt(8)
+    subject.paragraph_format.space_after = Pt(6)
     keep(para(doc, "Madame, Monsieur,")).paragraph_format.space_after = Pt(6)
     _body(doc, "opening")
-    _body(doc, "claim", space_after=8)
+    _body(doc, "claim", space_after=6)
 
     table = add_table(
         doc,
@@ -89,11 +89,11 @@ def build_relance() -> DocumentObject:
         cell._tc.get_or_add_tcPr().append(
             w_element("shd", val="clear", color="auto", fill="DEEAF6")
         )
-    spacer(doc, 6)
+    spacer(doc, 4)
     keep(para(doc, "{{ letter.formula_label }}", ADDRESS_STYLE))
     formula = para(doc, "{{ letter.formula }}", ADDRESS_STYLE)
     formula.paragraph_format.left_indent = Pt(18)
-    formula.paragraph_format.space_after = Pt(8)
+    formula.paragraph_format.space_after = Pt(6)
 
     _body(doc, "request")
     for label, key in (
@@ -103,12 +103,12 @@ def build_relance() -> DocumentObject:
         ("BIC : ", "payment.bic"),
     ):
         keep(para(doc, "{{ " + key + " }}", ADDRESS_STYLE, label=label))
-    spacer(doc, 6)
-    _body(doc, "closing", space_after=10)
+    spacer(doc, 4)
+    _body(doc, "closing", space_after=6)
     signature = para(doc, "{{ seller.name }}")
     signature.alignment = RIGHT
     signature.runs[0].bold = True
-    spacer(doc, 8)
+    spacer(doc, 4)
 
     rule = para(doc, "", MENTIONS_STYLE)
     rule.paragraph_format.keep_with_next = True
