@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 
 from pipeline.formats import long_date, number
-from pipeline.invoicing.document import Invoice, InvoiceKind, Line, cents
+from pipeline.invoicing.document import Invoice, InvoiceKind, Line, Pricing, cents
 from pipeline.workspace import Seller
 
 
@@ -87,6 +87,17 @@ def _credit(
         for rate, share in sorted(shares.items(), reverse=True)
         if share > 0
     )
+    pricing = replace(original.pricing, lines=lines, notes=(), warnings=())
+    return credit_note_of(original, pricing, reason, today, seller)
+
+
+def credit_note_of(
+    original: Invoice, pricing: Pricing, reason: str, today: date, seller: Seller | None
+) -> Invoice:
+    """The credit note (381) on ``original`` that says ``pricing``, dated ``today``.
+
+    ``seller``: the seller as configured today (None: the invoice's own).
+    """
     return Invoice(
         kind=InvoiceKind.CREDIT_NOTE,
         number=None,
@@ -98,7 +109,7 @@ def _credit(
         buyer=original.buyer,
         reference=original.reference,
         title=original.title,
-        pricing=replace(original.pricing, lines=lines, notes=(), warnings=()),
+        pricing=pricing,
         preceding_number=original.number,
         preceding_date=original.issue_date,
         reason=reason,

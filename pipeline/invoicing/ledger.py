@@ -41,7 +41,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from pipeline.formats import short_date
-from pipeline.invoicing.credit import remainder_credit
+from pipeline.invoicing.credit import credit_note_of, remainder_credit
 from pipeline.invoicing.csv_export import to_csv as to_csv
 from pipeline.invoicing.differences import differences as differences
 from pipeline.invoicing.differences import fingerprint as fingerprint
@@ -380,23 +380,9 @@ def _allocate(
 
 
 def _credit_note_of(original: Invoice, reason: str, today: date, seller: Seller | None) -> Invoice:
+    """The credit note cancelling the whole of ``original`` (its lines, negated)."""
     lines = tuple(replace(line, quantity=-line.quantity) for line in original.pricing.lines)
-    return Invoice(
-        kind=InvoiceKind.CREDIT_NOTE,
-        number=None,
-        issue_date=today,
-        due_date=today,  # nothing to pay: the amount is owed back or set off
-        service_end=original.service_end,
-        service_start=original.service_start,
-        seller=original.seller if seller is None else seller,
-        buyer=original.buyer,
-        reference=original.reference,
-        title=original.title,
-        pricing=replace(original.pricing, lines=lines),
-        preceding_number=original.number,
-        preceding_date=original.issue_date,
-        reason=reason,
-    )
+    return credit_note_of(original, replace(original.pricing, lines=lines), reason, today, seller)
 
 
 def _record(row: sqlite3.Row) -> InvoiceRecord:
