@@ -12,7 +12,7 @@ from PIL import Image
 
 from pipeline import model as m
 from pipeline.analysis.overview import analyse
-from pipeline.render import charts
+from pipeline.render import chart_figure, charts
 from pipeline.text import french_spacing
 from pipeline.workbook.reader import read_engagement
 from tests.conftest import EXAMPLES
@@ -22,13 +22,13 @@ from tests.conftest import EXAMPLES
 def drawn(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """The matplotlib figures the charts draw, kept for inspection."""
     figures: list[Any] = []
-    real_png = charts._png
+    real_png = chart_figure.png
 
     def keep(figure: Any) -> bytes:
         figures.append(figure)
         return real_png(figure)
 
-    monkeypatch.setattr(charts, "_png", keep)
+    monkeypatch.setattr(chart_figure, "png", keep)
     return figures
 
 

@@ -5,9 +5,10 @@ drawing function of charts.py, and its arguments (only the data the drawing
 reads). The render stage turns it into PNG bytes through a
 :class:`ChartCache`, a folder of the workspace (``.amoor/charts/<key>.png``)
 keyed by the hash of the chart's inputs and of the chart code's version (the
-source of charts.py and the version of matplotlib): an unchanged chart is read
-back, never drawn again, and matplotlib is imported only when something must
-be drawn (about 0.3 s of a cold process, and 90–380 ms a chart).
+source of every chart module, charts.py and chart_*.py, and the version of
+matplotlib): an unchanged chart is read back, never drawn again, and matplotlib
+is imported only when something must be drawn (about 0.3 s of a cold process,
+and 90–380 ms a chart).
 
 Several processes may draw the same chart at once: each writes it atomically,
 the same bytes, so any reader sees a whole PNG.
@@ -25,17 +26,21 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-_CHARTS_SOURCE = Path(__file__).with_name("charts.py")
+# Every module a drawing runs: charts.py and the chart_*.py it gathers (this one
+# included, harmlessly), in a fixed order.
+_CHART_SOURCES = tuple(sorted(Path(__file__).parent.glob("chart*.py")))
 
 
 @cache
 def chart_code_version() -> str:
-    """What a drawing depends on besides its data: charts.py's code and matplotlib's version."""
+    """What a drawing depends on besides its data: the chart modules' code and matplotlib's
+    version."""
     try:
         matplotlib = metadata.version("matplotlib")
     except metadata.PackageNotFoundError:  # pragma: no cover - a dependency of amoor
         matplotlib = "?"
-    return hashlib.sha256(_CHARTS_SOURCE.read_bytes() + matplotlib.encode()).hexdigest()[:16]
+    code = b"".join(path.read_bytes() for path in _CHART_SOURCES)
+    return hashlib.sha256(code + matplotlib.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
