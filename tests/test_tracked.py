@@ -207,7 +207,8 @@ def test_a_paragraph_changed_by_both_sides_is_one_conflict_marked_by_a_comment(
     assert comments[0].author == "amoor"
     assert mine[:20] not in comments[0].text and NEW_CLAUSE in comments[0].text
     text = paragraphs_text(accept_all(opened.element))
-    assert mine in text and NEW_CLAUSE in text  # the consultant's kept, the update's beside it
+    # One text either way: the consultant's; the update's version is in the comment only.
+    assert mine in text and OLD_CLAUSE not in text and NEW_CLAUSE not in text
     assert paragraphs_text(reject_all(opened.element)) == paragraphs_text(body(cahier))
     # the comment covers the consultant's paragraph
     commented = next(

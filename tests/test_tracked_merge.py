@@ -79,7 +79,9 @@ def test_words_changed_in_a_paragraph_left_alone_are_revisions_inside_it() -> No
     assert rejected(result) == texts(edited)
 
 
-def test_the_consultants_formatting_is_kept_and_new_words_take_the_new_formatting() -> None:
+def test_the_consultants_formatting_is_kept_and_new_words_take_it_too() -> None:
+    """Inserted words take the formatting of the words they replace (a 9 pt cell stays
+    9 pt): the new version's uniform look is the template's, the consultant's is theirs."""
     base = document("Le scénario S2 est recommandé.")
     new = document("Le scénario S4 est retenu.")
     edited = document("Le scénario S2 est recommandé.")
@@ -90,8 +92,22 @@ def test_the_consultants_formatting_is_kept_and_new_words_take_the_new_formattin
     kept = [r for r in root.iter(w("r")) if r.getparent().tag == w("p")]
     assert kept and all(r.find(f"{w('rPr')}/{w('b')}") is not None for r in kept)
     inserted = [r for i in root.iter(w("ins")) for r in i.iter(w("r"))]
-    assert inserted and all(r.find(f"{w('rPr')}/{w('i')}") is not None for r in inserted)
-    assert accepted(result) == ["Le scénario S4 est retenu."]
+    assert [visible_text(r) for r in inserted] == ["S4", "retenu"]
+    assert all(r.find(f"{w('rPr')}/{w('b')}") is not None for r in inserted)
+    assert all(r.find(f"{w('rPr')}/{w('i')}") is None for r in inserted)
+
+
+def test_a_word_the_new_version_sets_apart_keeps_its_own_formatting() -> None:
+    base = document("Le scénario S2 est recommandé.")
+    edited = document("Le scénario S2 est recommandé.")
+    new = docx.Document()
+    paragraph = new.add_paragraph("Le scénario ")
+    paragraph.add_run("S4").bold = True
+    paragraph.add_run(" est recommandé.")
+    result = update(data(base), data(edited), data(new), DAY)
+    inserted = [r for i in opened(result).element.iter(w("ins")) for r in i.iter(w("r"))]
+    assert [visible_text(r) for r in inserted] == ["S4"]
+    assert inserted[0].find(f"{w('rPr')}/{w('b')}") is not None
 
 
 def test_rows_added_and_removed_by_the_update_keep_the_row_the_consultant_removed() -> None:
@@ -111,15 +127,15 @@ def test_rows_added_and_removed_by_the_update_keep_the_row_the_consultant_remove
     assert len(rows) == 2  # one row inserted, one deleted, as rows (w:trPr)
 
 
-def test_a_row_both_sides_changed_keeps_the_consultants_and_inserts_the_updates() -> None:
+def test_a_row_both_sides_changed_keeps_the_consultants_and_the_update_in_a_comment() -> None:
     table = [["N°", "Nom", "Niveau"], ["1", "Mme Lemercier", "Consulter"]]
     base = document("Registre", table=table)
     new = document("Registre", table=[table[0], ["1", "Mme Lemercier", "Co-décider"]])
     edited = document("Registre", table=[table[0], ["1", "Mme Lemercier", "Informer"]])
     result = update(data(base), data(edited), data(new), DAY)
     assert result.conflicts == 1
-    text = accepted(result)
-    assert "Informer" in text and "Co-décider" in text
+    # Accepting everything still says one thing: the consultant's; the update is in the comment.
+    assert accepted(result) == texts(edited)
     assert rejected(result) == texts(edited)
     (said,) = comments(result)
     assert "« Consulter »" in said and "« Co-décider »" in said

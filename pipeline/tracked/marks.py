@@ -27,9 +27,11 @@ from difflib import SequenceMatcher
 
 from lxml import etree
 
+from pipeline.tracked.content import PAGE_BREAK
 from pipeline.tracked.units import _WORDS, local, w
 
 AUTHOR = "amoor"
+COLUMN_BREAK = "\v"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Where a run may be wrapped in w:ins / w:del (the run's parent).
 _RUN_PARENTS = {"p", "hyperlink", "smartTag", "fldSimple", "sdtContent", "ins", "customXml"}
@@ -37,7 +39,16 @@ _RUN_PARENTS = {"p", "hyperlink", "smartTag", "fldSimple", "sdtContent", "ins", 
 _PLAIN_RUN = {"rPr", "t", "tab", "br", "cr", "noBreakHyphen", "softHyphen", "lastRenderedPageBreak"}
 # Paragraph children a word-by-word update leaves in place around the runs it rewrites.
 _PLAIN_PARAGRAPH = {"pPr", "r", "bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd"}
-_TEXT_OF = {"\t": "tab", "\n": "br", "\u2011": "noBreakHyphen"}
+_TEXT_OF = {
+    "\t": "tab",
+    "\n": "br",
+    "\u2011": "noBreakHyphen",
+    PAGE_BREAK: "br",
+    COLUMN_BREAK: "br",
+}
+_BREAK_TYPE = {PAGE_BREAK: "page", COLUMN_BREAK: "column"}
+# Page and column breaks are the consultant's layout: an update neither removes nor adds one.
+_LAYOUT = {PAGE_BREAK, COLUMN_BREAK}
 
 
 class Marks:
@@ -59,21 +70,72 @@ class Marks:
         self._made.append(element)
         return element
 
-    def number(self, taken: Iterable[int]) -> None:
-        """Give each mark an id above ``taken`` (every id already in the document)."""
+    def number(self, taken: Iterable[int]) -> set[int]:
+        """Give each mark an id above ``taken`` (every id already in the document); the ids
+        given."""
         start = max(taken, default=0) + 1
         for offset, element in enumerate(self._made):
             element.set(w("id"), str(start + offset))
+        return set(range(start, start + len(self._made)))
 
     # -- whole units -------------------------------------------------------------------
 
     def insert(self, element: etree._Element) -> None:
-        """Mark a paragraph, table or row (freshly placed in the document) as inserted."""
-        self._whole(element, "ins")
+        """Mark a paragraph, table or row (freshly placed in the document) as inserted.
+
+        A paragraph placed last in its cell or body is marked as Word marks a
+        paragraph typed after the last one: the mark *before* it is the inserted
+        one, and it carries the last mark, the properties of the paragraph before
+        as they were, kept in a ``w:pPrChange``. The last mark of a cell cannot be
+        removed: inserted itself, rejecting would leave an empty paragraph.
+        """
+        previous = _before_last(element, inserting=True)
+        if previous is None:
+            self._whole(element, "ins")
+            return
+        self._runs(element, "ins")
+        self._move_mark(previous, element, "ins")
 
     def delete(self, element: etree._Element) -> None:
-        """Mark a paragraph, table or row of the document as deleted."""
-        self._whole(element, "del")
+        """Mark a paragraph, table or row of the document as deleted (the last paragraph of
+        a cell or body: the mark before it, as Word does; see :meth:`insert`)."""
+        previous = _before_last(element, inserting=False)
+        if previous is None:
+            self._whole(element, "del")
+            return
+        self._runs(element, "del")
+        self._move_mark(previous, element, "del")
+
+    def replace(self, edited: etree._Element, new: etree._Element) -> None:
+        """``edited``'s content deleted and ``new``'s inserted, in ``edited`` itself (two
+        paragraphs: a chart redrawn, a paragraph with a field): one paragraph either way,
+        wherever it stands."""
+        self._runs(edited, "del")
+        self._runs(new, "ins")
+        for child in list(new):
+            if local(child) != "pPr":
+                edited.append(child)
+        self._restyle(edited, new)
+
+    def _move_mark(self, previous: etree._Element, last: etree._Element, tag: str) -> None:
+        marks = _mark_properties(previous)
+        if marks.find(w(tag)) is None:
+            marks.insert(0, self.mark(tag))
+        before = _original(previous)
+        properties = _properties(last)
+        if _canonical_properties(before) == _canonical_properties(properties):
+            return
+        if tag == "del":  # accepted, the last paragraph takes the surviving one's properties
+            former = copy.deepcopy(properties)
+            _set_properties(properties, before)
+            before = former
+        change = self.mark("pPrChange")
+        kept = etree.SubElement(change, w("pPr"))
+        for child in before:
+            if local(child) not in ("rPr", "sectPr", "pPrChange"):
+                kept.append(copy.deepcopy(child))
+        _mark_properties(last)  # schema order: pPrChange comes after rPr
+        properties.append(change)
 
     def _whole(self, element: etree._Element, tag: str) -> None:
         for row in _self_and(element, "tr"):
@@ -101,24 +163,30 @@ class Marks:
         """Turn ``edited``'s text into ``new``'s word by word, as revisions, in place.
 
         The consultant left this paragraph's text as amoor wrote it; its runs
-        keep their formatting, the inserted words take the new paragraph's.
-        False, and nothing changed, when either paragraph holds more than
-        plain runs (fields, drawings, links): the caller replaces it whole.
+        keep their formatting. Inserted words take the formatting of the
+        consultant's words around them, unless the new version sets them apart
+        (a bold word among plain ones keeps its own). Page and column breaks
+        stay where the consultant's document has them. False, and nothing
+        changed, when either paragraph holds more than plain runs (fields,
+        drawings, links): the caller replaces it whole.
         """
         if not (plain(edited) and plain(new)):
             return False
         old_pieces, new_pieces = list(_pieces(edited)), list(_pieces(new))
         old_text = "".join(text for _, text in old_pieces)
         new_text = "".join(text for _, text in new_pieces)
-        owners = [run for run, text in new_pieces for _ in text]  # the run of each new char
+        new_owners = [run for run, text in new_pieces for _ in text]  # the run of each new char
+        old_owners = [run for run, text in old_pieces for _ in text]
         spans, position = [], 0
         for run, text in old_pieces:
             spans.append((run, position, position + len(text)))
             position += len(text)
+        changes = _word_changes(old_text, new_text)
+        looks = _looks(changes, old_owners, new_owners)
         made: list[etree._Element] = []
-        for kind, start, end in _word_changes(old_text, new_text):
+        for kind, start, end in changes:
             if kind == "+":
-                made.append(self._inserted(new_text, owners, start, end))
+                made.append(self._inserted(new_text, new_owners, start, end, looks))
                 continue
             for run, run_start, run_end in spans:
                 low, high = max(start, run_start), min(end, run_end)
@@ -143,16 +211,21 @@ class Marks:
         return wrapper
 
     def _inserted(
-        self, text: str, owners: list[etree._Element], start: int, end: int
+        self,
+        text: str,
+        owners: list[etree._Element],
+        start: int,
+        end: int,
+        looks: dict[int, etree._Element],
     ) -> etree._Element:
-        """``text[start:end]`` as inserted runs, each with the formatting it has in the new."""
+        """``text[start:end]`` as inserted runs, each formatted as ``looks`` says."""
         wrapper = self.mark("ins")
         index = start
         while index < end:
             owner, stop = owners[index], index + 1
             while stop < end and owners[stop] is owner:
                 stop += 1
-            wrapper.append(_run_like(owner, text[index:stop]))
+            wrapper.append(_run_like(looks.get(index, owner), text[index:stop]))
             index = stop
         return wrapper
 
@@ -197,14 +270,70 @@ def plain(p: etree._Element) -> bool:
 
 def _pieces(p: etree._Element) -> Iterator[tuple[etree._Element, str]]:
     for run in p.iterchildren(w("r")):
-        text = "".join(
-            (part.text or "") if local(part) == "t" else _CHARS.get(local(part), "") for part in run
-        )
+        text = "".join(_character(part) for part in run)
         if text:
             yield run, text
 
 
-_CHARS = {"tab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "\u2011"}
+def _character(part: etree._Element) -> str:
+    name = local(part)
+    if name == "t":
+        return part.text or ""
+    if name == "br":
+        kind = part.get(w("type"))
+        return PAGE_BREAK if kind == "page" else COLUMN_BREAK if kind == "column" else "\n"
+    return _CHARS.get(name, "")
+
+
+_CHARS = {"tab": "\t", "cr": "\n", "noBreakHyphen": "\u2011"}
+
+
+def _looks(
+    changes: list[tuple[str, int, int]],
+    old_owners: list[etree._Element],
+    new_owners: list[etree._Element],
+) -> dict[int, etree._Element]:
+    """For each inserted character (by its index in the new text) formatted in the new
+    version like the words around it, the consultant's run to format it like instead: the
+    words it replaces, else their words on the side it matches. A character the new
+    version sets apart (bold among plain) is in none, and keeps its own formatting."""
+    looks: dict[int, etree._Element] = {}
+    old_at = 0  # where the changes stand in the old text
+    for number, (kind, start, end) in enumerate(changes):
+        if kind != "+":
+            old_at = end
+            continue
+        previous = changes[number - 1] if number else None
+        replaced = previous is not None and previous[0] == "-"
+        before = new_owners[start - 1] if start > 0 else None
+        after = new_owners[end] if end < len(new_owners) else None
+        mine_before = old_owners[old_at - 1] if old_at > 0 else None
+        mine_after = old_owners[old_at] if old_at < len(old_owners) else None
+        for index in range(start, end):
+            owner = new_owners[index]
+            like_before = before is not None and _same_look(owner, before)
+            like_after = after is not None and _same_look(owner, after)
+            alone = before is None and after is None
+            if replaced and previous is not None and (alone or like_before or like_after):
+                looks[index] = old_owners[previous[1]]
+            elif like_before and mine_before is not None:
+                looks[index] = mine_before
+            elif like_after and mine_after is not None:
+                looks[index] = mine_after
+            elif alone and (mine_before or mine_after) is not None:
+                looks[index] = mine_before if mine_before is not None else mine_after
+    return looks
+
+
+def _same_look(a: etree._Element, b: etree._Element) -> bool:
+    return _canonical_look(a) == _canonical_look(b)
+
+
+def _canonical_look(run: etree._Element) -> bytes:
+    properties = run.find(w("rPr"))
+    if properties is None or not len(properties):
+        return b""
+    return bytes(etree.tostring(properties, method="c14n"))
 
 
 def _offsets(words: list[str]) -> list[int]:
@@ -216,7 +345,8 @@ def _offsets(words: list[str]) -> list[int]:
 
 def _word_changes(old: str, new: str) -> list[tuple[str, int, int]]:
     """From ``old`` to ``new`` word by word, in order: ("=", a, b) and ("-", a, b) over
-    the old text, ("+", a, b) over the new text."""
+    the old text, ("+", a, b) over the new text. Page and column breaks are never
+    removed from the old text nor added from the new one."""
     old_words, new_words = _WORDS.findall(old), _WORDS.findall(new)
     old_at, new_at = _offsets(old_words), _offsets(new_words)
     changes: list[tuple[str, int, int]] = []
@@ -225,10 +355,26 @@ def _word_changes(old: str, new: str) -> list[tuple[str, int, int]]:
         if tag == "equal":
             changes.append(("=", old_at[i1], old_at[i2]))
         if tag in ("delete", "replace"):
-            changes.append(("-", old_at[i1], old_at[i2]))
+            changes += _around_layout("-", old, old_at[i1], old_at[i2], keep="=")
         if tag in ("insert", "replace"):
-            changes.append(("+", new_at[j1], new_at[j2]))
-    return changes
+            changes += _around_layout("+", new, new_at[j1], new_at[j2], keep=None)
+    return [change for change in changes if change[1] < change[2]]
+
+
+def _around_layout(
+    kind: str, text: str, start: int, end: int, keep: str | None
+) -> list[tuple[str, int, int]]:
+    """``(kind, start, end)`` split at the page and column breaks of ``text``, each break
+    made ``keep`` (or left out when None)."""
+    pieces, at = [], start
+    for index in range(start, end):
+        if text[index] in _LAYOUT:
+            pieces.append((kind, at, index))
+            if keep is not None:
+                pieces.append((keep, index, index + 1))
+            at = index + 1
+    pieces.append((kind, at, end))
+    return pieces
 
 
 def _run_like(run: etree._Element, text: str) -> etree._Element:
@@ -244,6 +390,8 @@ def _run_like(run: etree._Element, text: str) -> etree._Element:
                 made.append(_text(buffer))
                 buffer = ""
             made.append(etree.Element(w(_TEXT_OF[char])))
+            if char in _BREAK_TYPE:
+                made[-1].set(w("type"), _BREAK_TYPE[char])
         else:
             buffer += char
     if buffer:
@@ -310,3 +458,61 @@ def _row_properties(row: etree._Element) -> etree._Element:
 def _style(p: etree._Element) -> str:
     style = p.find(f"{w('pPr')}/{w('pStyle')}")
     return style.get(w("val"), "") if style is not None else ""
+
+
+_BLOCK = {"p", "tbl", "sdt"}
+
+
+def _before_last(element: etree._Element, *, inserting: bool) -> etree._Element | None:
+    """For a paragraph that is the last of its cell or body, the paragraph whose mark is to
+    be marked instead: the one before it (when deleting, the nearest one not deleted)."""
+    if local(element) != "p":
+        return None
+    following = element.getnext()
+    while following is not None:
+        if local(following) in _BLOCK:
+            return None
+        following = following.getnext()
+    previous = element.getprevious()
+    while previous is not None:
+        if local(previous) == "p":
+            if inserting or not _mark_deleted(previous):
+                return previous
+        elif local(previous) in _BLOCK:
+            return None
+        previous = previous.getprevious()
+    return None
+
+
+def _mark_deleted(p: etree._Element) -> bool:
+    return p.find(f"{w('pPr')}/{w('rPr')}/{w('del')}") is not None
+
+
+def _original(p: etree._Element) -> etree._Element:
+    """``p``'s paragraph properties as they were before any pending change of them."""
+    properties = _properties(p)
+    change = properties.find(w("pPrChange"))
+    if change is not None and change.find(w("pPr")) is not None:
+        found = change.find(w("pPr"))
+        assert found is not None
+        return found
+    return properties
+
+
+def _canonical_properties(properties: etree._Element) -> bytes:
+    kept = etree.Element(w("pPr"))
+    for child in properties:
+        if local(child) not in ("rPr", "sectPr", "pPrChange"):
+            kept.append(copy.deepcopy(child))
+    return bytes(etree.tostring(kept, method="c14n"))
+
+
+def _set_properties(properties: etree._Element, source: etree._Element) -> None:
+    """``properties`` made like ``source``, its own paragraph mark and section kept."""
+    for child in list(properties):
+        if local(child) not in ("rPr", "sectPr", "pPrChange"):
+            properties.remove(child)
+    for index, child in enumerate(
+        c for c in source if local(c) not in ("rPr", "sectPr", "pPrChange")
+    ):
+        properties.insert(index, copy.deepcopy(child))

@@ -17,7 +17,8 @@ import zipfile
 from lxml import etree
 
 from pipeline.errors import AmoorError
-from pipeline.tracked.units import w
+from pipeline.tracked.styles import Style, read_styles, tokens
+from pipeline.tracked.units import Reading, w
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +32,6 @@ _PARTS = (
 )
 
 
-_DOCUMENT = "word/document.xml"
-_RELS = "word/_rels/document.xml.rels"
 _PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
 NAMES = {
     "base": "la version d'origine",
@@ -41,6 +40,7 @@ NAMES = {
 }
 _DOCUMENT = "word/document.xml"
 _RELS = "word/_rels/document.xml.rels"
+_STYLES = "word/styles.xml"
 
 
 class TrackingError(AmoorError):
@@ -72,6 +72,13 @@ class Package:
                     rel.get("Target", ""),
                     external,
                 )
+        self.styles: dict[str, Style] = read_styles(self.parts.get(_STYLES), _PARSER)
+
+    def reading(self, reference: Package | None = None, author: str = "amoor") -> Reading:
+        """How to read this document's units so that they compare with ``reference``'s
+        (the base): images by digest, styles by name and definition (styles.py)."""
+        names = tokens(self.styles, reference.styles if reference is not None else None)
+        return Reading(self.image_key, lambda style_id: names.get(style_id, style_id), author)
 
     def blob(self, rid: str) -> bytes | None:
         """The bytes of the part relationship ``rid`` of the body points at."""

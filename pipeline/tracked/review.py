@@ -1,32 +1,54 @@
-"""Accepting or rejecting revisions, as Word's « Accepter tout » and « Refuser tout » do.
+"""Accepting or rejecting revisions, as Word's and LibreOffice's « Accepter tout » and
+« Refuser tout » do.
 
 The update checks itself with these before it writes anything: rejecting
-amoor's revisions must give back exactly the consultant's text. Tests use
-them to read what a consultant would get either way.
+*its own* revisions (chosen by :func:`made_by`) must give back exactly the
+consultant's document, their own pending revisions included and untouched.
+Tests use them to read what a consultant would get either way.
 
-Only the shapes :mod:`pipeline.tracked.marks` writes are undone, plus the
-same shapes by any author when ``author`` is None.
+Undone: inserted and deleted runs, moves, paragraph marks, table rows,
+paragraph and run formatting changes. The one rule of the office suites that
+matters for exactness: a paragraph mark can only go by joining its paragraph
+with the next one, so the *last* paragraph of a cell or of the body stays,
+empty if need be. An update that inserts a last paragraph must therefore mark
+the mark before it (marks.py), as Word does.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Collection
 
 from lxml import etree
 
-from pipeline.tracked.units import local, visible_text, w
+from pipeline.tracked.content import local, visible_text, w
 
-_MOVED_ON_MERGE = {"pPr"}
+Chooser = Callable[[etree._Element], bool]  # which revision marks to resolve
+
+_RUN_LEVEL = ("ins", "del", "moveFrom", "moveTo")
+_RANGES = ("moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd")
+
+
+def made_by(author: str | None = None, ids: Collection[int] | None = None) -> Chooser:
+    """The revisions of ``author`` (everyone's when None), or only those numbered ``ids``."""
+
+    def chosen(mark: etree._Element) -> bool:
+        if ids is not None:
+            value = str(mark.get(w("id"), ""))
+            return value.lstrip("-").isdigit() and int(value) in ids
+        return author is None or mark.get(w("author")) == author
+
+    return chosen
 
 
 def accept_all(root: etree._Element, author: str | None = None) -> etree._Element:
     """A copy of ``root`` (a ``w:document`` or any part of it) with the revisions accepted."""
-    return _resolve(root, author, accept=True)
+    return resolve(root, made_by(author), accept=True)
 
 
 def reject_all(root: etree._Element, author: str | None = None) -> etree._Element:
     """A copy of ``root`` with the revisions rejected."""
-    return _resolve(root, author, accept=False)
+    return resolve(root, made_by(author), accept=False)
 
 
 def paragraphs_text(root: etree._Element) -> list[str]:
@@ -34,32 +56,46 @@ def paragraphs_text(root: etree._Element) -> list[str]:
     return [visible_text(p) for p in root.iter(w("p"))]
 
 
-def _by(element: etree._Element, author: str | None) -> bool:
-    return author is None or element.get(w("author")) == author
-
-
-def _resolve(root: etree._Element, author: str | None, *, accept: bool) -> etree._Element:
+def resolve(root: etree._Element, chosen: Chooser, *, accept: bool) -> etree._Element:
+    """A copy of ``root`` with the ``chosen`` revisions accepted or rejected."""
     root = copy.deepcopy(root)
-    keep, drop = ("ins", "del") if accept else ("del", "ins")
-    # Runs: the kept kind is unwrapped, the other removed with its content.
-    for mark in list(root.iter(w(keep), w(drop))):
+    keep = {"ins", "moveTo"} if accept else {"del", "moveFrom"}
+    for mark in list(root.iter(*(w(n) for n in _RUN_LEVEL))):
         parent = mark.getparent()
-        if parent is None or local(parent) in ("rPr", "trPr") or not _by(mark, author):
+        if parent is None or local(parent) in ("rPr", "trPr") or not chosen(mark):
             continue
-        if local(mark) == drop:
-            parent.remove(mark)
-        else:
+        if local(mark) in keep:
+            if local(mark) == "del":
+                for node in mark.iter(w("delText"), w("delInstrText")):
+                    node.tag = w("t") if local(node) == "delText" else w("instrText")
             _unwrap(mark)
-    if not accept:
-        for node in root.iter(w("delText"), w("delInstrText")):
-            node.tag = w("t") if local(node) == "delText" else w("instrText")
-    # Rows marked with the dropped kind go; the kept kind's marks are simply removed.
+        else:
+            parent.remove(mark)
+    for marker in list(root.iter(*(w(n) for n in _RANGES))):
+        parent = marker.getparent()
+        if parent is not None and chosen(marker):
+            parent.remove(marker)
+    _rows(root, chosen, accept)
+    _marks(root, chosen, accept)
+    for change in list(root.iter(w("pPrChange"), w("rPrChange"))):
+        properties = change.getparent()
+        if properties is None or not chosen(change):
+            continue
+        properties.remove(change)
+        if not accept:
+            _restore(properties, change)
+    return root
+
+
+def _rows(root: etree._Element, chosen: Chooser, accept: bool) -> None:
+    """Rows marked with the dropped kind go; the kept kind's marks are simply removed."""
+    drop = "del" if accept else "ins"
     for row in list(root.iter(w("tr"))):
         marks = row.find(w("trPr"))
         if marks is None:
             continue
         for mark in list(marks):
-            if local(mark) in (keep, drop) and _by(mark, author):
+            if local(mark) in ("ins", "del") and chosen(mark):
                 marks.remove(mark)
                 if local(mark) == drop and row.getparent() is not None:
                     row.getparent().remove(row)
@@ -67,27 +103,21 @@ def _resolve(root: etree._Element, author: str | None, *, accept: bool) -> etree
     for table in list(root.iter(w("tbl"))):
         if table.find(w("tr")) is None and table.getparent() is not None:
             table.getparent().remove(table)
-    # Paragraph marks: the dropped kind merges the paragraph into the next one.
+
+
+def _marks(root: etree._Element, chosen: Chooser, accept: bool) -> None:
+    """Paragraph marks: the dropped kind joins the paragraph with the next one."""
+    drop = "del" if accept else "ins"
     for p in list(root.iter(w("p"))):
         marks = p.find(f"{w('pPr')}/{w('rPr')}")
         if marks is None:
             continue
         for mark in list(marks):
-            if local(mark) in (keep, drop) and _by(mark, author):
+            if local(mark) in ("ins", "del", "moveFrom", "moveTo") and chosen(mark):
                 marks.remove(mark)
-                if local(mark) == drop:
-                    _merge_into_next(p)
+                if local(mark) == drop or local(mark) == ("moveFrom" if accept else "moveTo"):
+                    _join_next(p)
                     break
-    for change in list(root.iter(w("pPrChange"))):
-        if not _by(change, author):
-            continue
-        properties = change.getparent()
-        if properties is None:
-            continue
-        properties.remove(change)
-        if not accept:
-            _restore(properties, change)
-    return root
 
 
 def _unwrap(mark: etree._Element) -> None:
@@ -98,35 +128,40 @@ def _unwrap(mark: etree._Element) -> None:
     parent.remove(mark)
 
 
-def _merge_into_next(p: etree._Element) -> None:
-    """The paragraph mark is gone: what is left of ``p`` joins the next paragraph."""
+def _join_next(p: etree._Element) -> None:
+    """The paragraph mark is gone: what is left of ``p`` joins the next paragraph.
+
+    The last paragraph of a cell or of the body has no next one to join: it
+    stays, even empty (so do LibreOffice and Word). An empty paragraph before a
+    table goes.
+    """
     parent = p.getparent()
     if parent is None:
         return
-    content = [c for c in p if local(c) not in _MOVED_ON_MERGE]
     following = p.getnext()
-    if content and visible_text(p) and following is not None and local(following) == "p":
+    while following is not None and local(following) not in ("p", "tbl", "sdt", "sectPr"):
+        following = following.getnext()
+    if following is None or local(following) in ("sectPr", "sdt"):
+        return  # the last paragraph of its container: its mark cannot go
+    content = [c for c in p if local(c) != "pPr"]
+    if local(following) == "p":
         at = following.find(w("pPr"))
         for child in reversed(content):
             if at is not None:
                 at.addnext(child)
             else:
                 following.insert(0, child)
-    elif content and visible_text(p):
-        return  # nothing to join (the last paragraph of a cell): the text stays
-    # A cell must end with a paragraph: an emptied cell keeps an empty one.
-    siblings = [c for c in parent if local(c) == "p"]
-    if local(parent) == "tc" and siblings == [p]:
-        for child in content:
-            p.remove(child)
-        return
-    parent.remove(p)
+        parent.remove(p)
+    elif not visible_text(p):
+        parent.remove(p)
 
 
 def _restore(properties: etree._Element, change: etree._Element) -> None:
-    before = change.find(w("pPr"))
+    """The properties as they were before the change (``w:pPrChange``/``w:rPrChange``)."""
+    before = change.find(w(local(properties)))
+    kept = ("rPr", "sectPr") if local(properties) == "pPr" else ()
     for child in list(properties):
-        if local(child) not in ("rPr", "sectPr"):
+        if local(child) not in kept:
             properties.remove(child)
     if before is not None:
         for index, child in enumerate(before):

@@ -21,7 +21,19 @@ from difflib import SequenceMatcher
 
 from lxml import etree
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+from pipeline.tracked.content import (
+    W,
+    content_text,
+    foreign_revisions,
+    is_toc,
+    local,
+    open_fields,
+    visible_text,
+    w,
+)
+
+__all__ = ["TOC", "Match", "Reading", "Unit", "W", "align", "blocks", "local", "visible_text", "w"]
+
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 V = "urn:schemas-microsoft-com:vml"
@@ -32,82 +44,92 @@ SIMILAR = 0.5
 MAX_PAIRING = 4000
 
 _BLOCKS = {"p", "tbl", "sdt"}
-_CHARACTERS = {"tab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "\u2011", "softHyphen": ""}
 _WORDS = re.compile(r"\w+|\s+|[^\w\s]")
-_T, _P = f"{{{W}}}t", f"{{{W}}}p"
 _PPR, _PSTYLE, _VAL = f"{{{W}}}pPr", f"{{{W}}}pStyle", f"{{{W}}}val"
+# The key of every table of contents: its entries are the office suite's, not an edit.
+TOC = "toc"
 
 
-def w(tag: str) -> str:
-    return f"{{{W}}}{tag}"
+@dataclass(frozen=True)
+class Reading:
+    """How to read one document's units: its images, its styles, whose revisions are
+    foreign (a unit holding one is under review: never equal to what amoor wrote)."""
 
-
-def local(element: etree._Element) -> str:
-    tag = element.tag
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
-
-
-ImageKey = Callable[[str], str]  # relationship id -> digest of the image's bytes
+    image_key: Callable[[str], str]  # relationship id -> digest of the image's bytes
+    style: Callable[[str], str] = str  # style id -> token (styles.py)
+    author: str = "amoor"
 
 
 @dataclass(eq=False)
 class Unit:
     """One paragraph, table, row, cell or opaque block, with what compares it."""
 
-    kind: str  # "p", "tbl", "tr", "tc" or "sdt"
+    kind: str  # "p", "tbl", "tr", "tc", "sdt" or "toc"
     element: etree._Element
     key: str
     text: str
     children: list[Unit] = field(default_factory=list)
+    extra: list[etree._Element] = field(default_factory=list)  # a TOC's further paragraphs
 
     @property
     def words(self) -> list[str]:
         return _WORDS.findall(self.text)
 
+    @property
+    def elements(self) -> list[etree._Element]:
+        return [self.element, *self.extra]
 
-def blocks(container: etree._Element, image_key: ImageKey) -> list[Unit]:
-    """The block units of a body or a cell: paragraphs, tables, content controls."""
-    return [unit(child, image_key) for child in container if local(child) in _BLOCKS]
+
+def blocks(container: etree._Element, reading: Reading) -> list[Unit]:
+    """The block units of a body or a cell: paragraphs, tables, content controls; a table
+    of contents is one unit, however many paragraphs its field spans."""
+    found: list[Unit] = []
+    children = [c for c in container if local(c) in _BLOCKS]
+    index = 0
+    while index < len(children):
+        child = children[index]
+        index += 1
+        if is_toc(child):
+            extra = []
+            depth = open_fields(child) if local(child) == "p" else 0
+            while depth > 0 and index < len(children) and local(children[index]) == "p":
+                extra.append(children[index])
+                depth += open_fields(children[index])
+                index += 1
+            found.append(Unit(TOC, child, TOC, "", extra=extra))
+            continue
+        found.append(unit(child, reading))
+    return found
 
 
-def unit(element: etree._Element, image_key: ImageKey) -> Unit:
+def unit(element: etree._Element, reading: Reading) -> Unit:
     kind = local(element)
     if kind == "tbl":
-        rows = [unit(tr, image_key) for tr in element if local(tr) == "tr"]
-        return _container(kind, element, rows)
+        rows = [unit(tr, reading) for tr in element if local(tr) == "tr"]
+        return _container(kind, element, rows, reading)
     if kind == "tr":
-        cells = [unit(tc, image_key) for tc in element if local(tc) == "tc"]
-        return _container(kind, element, cells)
+        cells = [unit(tc, reading) for tc in element if local(tc) == "tc"]
+        return _container(kind, element, cells, reading)
     if kind == "tc":
-        return _container(kind, element, blocks(element, image_key))
-    text = visible_text(element)
-    images = " ".join(image_keys(element, image_key))
-    style = paragraph_style(element) if kind == "p" else ""
-    return Unit(kind, element, f"{kind}\x1f{style}\x1f{text}\x1f{images}", text)
+        return _container(kind, element, blocks(element, reading), reading)
+    text = content_text(element)
+    images = " ".join(image_keys(element, reading.image_key))
+    style = reading.style(paragraph_style(element)) if kind == "p" else ""
+    review = "\x1freview" if foreign_revisions(element, reading.author) else ""
+    return Unit(kind, element, f"{kind}\x1f{style}\x1f{text}\x1f{images}{review}", text)
 
 
-def _container(kind: str, element: etree._Element, children: list[Unit]) -> Unit:
+def _container(kind: str, element: etree._Element, children: list[Unit], reading: Reading) -> Unit:
     key = hashlib.sha256("\x1e".join(c.key for c in children).encode()).hexdigest()
+    if kind == "tr" and foreign_revisions(_own(element, "trPr"), reading.author):
+        key += "\x1freview"  # a row inserted or deleted by the consultant, not yet accepted
     text = " ".join(c.text for c in children)
     return Unit(kind, element, f"{kind}\x1f{len(children)}\x1f{key}", text, children)
 
 
-_TEXT_TAGS = (w("t"), w("p"), *(w(name) for name in _CHARACTERS))
-
-
-def visible_text(element: etree._Element) -> str:
-    """The text a reader sees: inserted text included, deleted text (``w:delText``) not."""
-    parts = []
-    for node in element.iter(*_TEXT_TAGS):
-        tag = node.tag
-        if tag == _T:
-            parts.append(node.text or "")
-        elif tag == _P:
-            if node is not element and parts:
-                parts.append("\n")
-        else:
-            parts.append(_CHARACTERS[local(node)])
-    return "".join(parts)
+def _own(element: etree._Element, tag: str) -> etree._Element:
+    found = element.find(w(tag))
+    return found if found is not None else etree.Element(w(tag))
 
 
 def paragraph_style(p: etree._Element) -> str:
@@ -121,9 +143,11 @@ def paragraph_style(p: etree._Element) -> str:
     return ""
 
 
-def image_keys(element: etree._Element, image_key: ImageKey) -> list[str]:
+def image_keys(element: etree._Element, image_key: Callable[[str], str]) -> list[str]:
     keys = []
     for node in element.iter(f"{{{A}}}blip", f"{{{V}}}imagedata"):
+        if any(local(a) == "Fallback" for a in node.iterancestors()):
+            continue  # the same picture again, for older readers
         rid = node.get(f"{{{R}}}embed") or node.get(f"{{{R}}}id")
         if rid:
             keys.append(image_key(rid))
