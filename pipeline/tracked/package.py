@@ -8,6 +8,7 @@ styles, page layout), which revisions cannot carry.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
@@ -17,7 +18,8 @@ import zipfile
 from lxml import etree
 
 from pipeline.errors import AmoorError
-from pipeline.tracked.styles import Style, read_styles, tokens
+from pipeline.tracked.content import W, foreign_revisions
+from pipeline.tracked.styles import Style, Tokens, read_styles
 from pipeline.tracked.units import Reading, w
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,11 @@ NAMES = {
 _DOCUMENT = "word/document.xml"
 _RELS = "word/_rels/document.xml.rels"
 _STYLES = "word/styles.xml"
+_TOC = etree.XPath(
+    "(.//w:instrText[contains(., 'TOC')] | .//w:fldSimple[contains(@w:instr, 'TOC')]"
+    " | .//w:docPartGallery)[1]",
+    namespaces={"w": W},
+)
 
 
 class TrackingError(AmoorError):
@@ -72,13 +79,22 @@ class Package:
                     rel.get("Target", ""),
                     external,
                 )
-        self.styles: dict[str, Style] = read_styles(self.parts.get(_STYLES), _PARSER)
+
+    @functools.cached_property
+    def styles(self) -> dict[str, Style]:
+        return read_styles(self.parts.get(_STYLES), _PARSER)
 
     def reading(self, reference: Package | None = None, author: str = "amoor") -> Reading:
         """How to read this document's units so that they compare with ``reference``'s
         (the base): images by digest, styles by name and definition (styles.py)."""
-        names = tokens(self.styles, reference.styles if reference is not None else None)
-        return Reading(self.image_key, lambda style_id: names.get(style_id, style_id), author)
+        names = Tokens(self.styles, reference.styles if reference is not None else None)
+        return Reading(
+            self.image_key,
+            lambda style_id: names(style_id) if style_id else "",
+            author,
+            revisions=foreign_revisions(self.body, author),
+            tables_of_contents=bool(_TOC(self.body)),
+        )
 
     def blob(self, rid: str) -> bytes | None:
         """The bytes of the part relationship ``rid`` of the body points at."""

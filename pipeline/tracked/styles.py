@@ -23,6 +23,7 @@ styles the edited document lacks, copied with them (:func:`missing`).
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -36,15 +37,22 @@ _DEFINITION = ("pPr", "rPr", "tblPr", "trPr", "tcPr", "tblStylePr")
 _NOISE = {"rsid", "uiPriority", "qFormat", "semiHidden", "unhideWhenUsed", "locked"}
 
 
-@dataclass(frozen=True)
+@dataclass
 class Style:
     kind: str  # paragraph, character, table, numbering
     style_id: str
     name: str
     default: bool
-    based_on: str
-    definition: bytes
     element: etree._Element
+
+    @functools.cached_property
+    def definition(self) -> bytes:
+        """What the style looks like (its properties and the style it is based on), for
+        matching a renamed style; computed only for those."""
+        based = self.element.find(w("basedOn"))
+        return (based.get(_VAL, "") if based is not None else "").encode() + _definition(
+            self.element
+        )
 
 
 def read_styles(data: bytes | None, parser: etree.XMLParser) -> dict[str, Style]:
@@ -59,52 +67,63 @@ def read_styles(data: bytes | None, parser: etree.XMLParser) -> dict[str, Style]
     for element in root.iterchildren(w("style")):
         style_id = element.get(_ID, "")
         name = element.find(w("name"))
-        based = element.find(w("basedOn"))
         found[style_id] = Style(
             kind=element.get(_TYPE, "paragraph"),
             style_id=style_id,
             name=(name.get(_VAL, "") if name is not None else style_id),
             default=element.get(w("default")) in ("1", "true", "on"),
-            based_on=(based.get(_VAL, "") if based is not None else ""),
-            definition=_definition(element),
             element=element,
         )
     return found
 
 
 def _definition(element: etree._Element) -> bytes:
-    parts = []
-    for child in element:
-        if local(child) in _DEFINITION:
-            clean = copy.deepcopy(child)
-            for node in list(clean.iter()):
-                if isinstance(node.tag, str) and local(node) in _NOISE:
-                    parent = node.getparent()
-                    if parent is not None:
-                        parent.remove(node)
-                for name in [n for n in node.attrib if "rsid" in n]:
-                    del node.attrib[name]
-            parts.append(etree.tostring(clean, method="c14n"))
-    return b"".join(sorted(parts))
+    # Canonical XML (attributes in one order) of the parts that make the look; style-level
+    # bookkeeping (w:rsid, w:uiPriority, w:qFormat…) lies outside them.
+    return b"".join(
+        sorted(
+            etree.tostring(child, method="c14n") for child in element if local(child) in _DEFINITION
+        )
+    )
+
+
+class Tokens:
+    """Each style id of a document as a token comparable with ``reference``'s tokens,
+    resolved when first asked (a document uses a few of its styles)."""
+
+    def __init__(self, styles: dict[str, Style], reference: dict[str, Style] | None = None) -> None:
+        self.styles = styles
+        self.reference = reference
+        self._known = {_fold(s.name) for s in (reference or styles).values()}
+        self._by_definition: dict[tuple[str, bytes], str] | None = None
+        self._found: dict[str, str] = {}
+
+    def __call__(self, style_id: str) -> str:
+        found = self._found.get(style_id)
+        if found is None:
+            found = self._found[style_id] = self._token(style_id)
+        return found
+
+    def _token(self, style_id: str) -> str:
+        style = self.styles.get(style_id)
+        if style is None:
+            return style_id  # no such style: read as the document names it
+        if style.default or (style.kind == "paragraph" and _fold(style.name) == "normal"):
+            return ""
+        name = _fold(style.name)
+        if name in self._known or self.reference is None:
+            return name
+        if self._by_definition is None:
+            self._by_definition = {}
+            for other in self.reference.values():
+                self._by_definition.setdefault((other.kind, other.definition), _fold(other.name))
+        return self._by_definition.get((style.kind, style.definition), f"~{name}")
 
 
 def tokens(styles: dict[str, Style], reference: dict[str, Style] | None = None) -> dict[str, str]:
-    """Each style id of a document as a token comparable with ``reference``'s tokens."""
-    known = {_fold(s.name) for s in (reference or styles).values()}
-    by_definition: dict[tuple[str, bytes], str] = {}
-    for style in (reference or {}).values():
-        by_definition.setdefault((style.kind, style.definition), _fold(style.name))
-    found = {}
-    for style_id, style in styles.items():
-        if style.default or (style.kind == "paragraph" and _fold(style.name) == "normal"):
-            found[style_id] = ""
-            continue
-        name = _fold(style.name)
-        if name in known or reference is None:
-            found[style_id] = name
-        else:
-            found[style_id] = by_definition.get((style.kind, style.definition), f"~{name}")
-    return found
+    """Every style id of a document as a token comparable with ``reference``'s tokens."""
+    resolve = Tokens(styles, reference)
+    return {style_id: resolve(style_id) for style_id in styles}
 
 
 def _fold(name: str) -> str:
@@ -116,12 +135,9 @@ class StyleMap:
 
     def __init__(self, new: dict[str, Style], edited: dict[str, Style]) -> None:
         self.new, self.edited = new, edited
-        self._new_tokens = tokens(new)
-        edited_tokens = tokens(edited, new)
-        self._edited_ids: dict[tuple[str, str], str] = {}
-        for style_id, token in edited_tokens.items():
-            kind = edited[style_id].kind
-            self._edited_ids.setdefault((kind, token), style_id)
+        self._new_tokens = Tokens(new)
+        self._edited_tokens = Tokens(edited, new)
+        self._edited_ids: dict[tuple[str, str], str] | None = None  # made when first needed
         self.wanted: dict[str, Style] = {}  # new styles the edited document lacks, by id
 
     def id_for(self, new_id: str) -> str:
@@ -129,7 +145,12 @@ class StyleMap:
         style = self.new.get(new_id)
         if style is None:
             return new_id
-        found = self._edited_ids.get((style.kind, self._new_tokens.get(new_id, "")))
+        if self._edited_ids is None:
+            self._edited_ids = {}
+            for style_id, edited in self.edited.items():
+                token = self._edited_tokens(style_id)
+                self._edited_ids.setdefault((edited.kind, token), style_id)
+        found = self._edited_ids.get((style.kind, self._new_tokens(new_id)))
         if found is not None:
             return found
         if new_id not in self.edited:

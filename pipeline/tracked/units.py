@@ -58,6 +58,10 @@ class Reading:
     image_key: Callable[[str], str]  # relationship id -> digest of the image's bytes
     style: Callable[[str], str] = str  # style id -> token (styles.py)
     author: str = "amoor"
+    # Whether the document holds any revision or table of contents at all: most hold
+    # neither, and then no unit is searched for one.
+    revisions: bool = True
+    tables_of_contents: bool = True
 
 
 @dataclass(eq=False)
@@ -89,7 +93,7 @@ def blocks(container: etree._Element, reading: Reading) -> list[Unit]:
     while index < len(children):
         child = children[index]
         index += 1
-        if is_toc(child):
+        if reading.tables_of_contents and is_toc(child):
             extra = []
             depth = open_fields(child) if local(child) == "p" else 0
             while depth > 0 and index < len(children) and local(children[index]) == "p":
@@ -115,13 +119,19 @@ def unit(element: etree._Element, reading: Reading) -> Unit:
     text = content_text(element)
     images = " ".join(image_keys(element, reading.image_key))
     style = reading.style(paragraph_style(element)) if kind == "p" else ""
-    review = "\x1freview" if foreign_revisions(element, reading.author) else ""
+    review = (
+        "\x1freview" if reading.revisions and foreign_revisions(element, reading.author) else ""
+    )
     return Unit(kind, element, f"{kind}\x1f{style}\x1f{text}\x1f{images}{review}", text)
 
 
 def _container(kind: str, element: etree._Element, children: list[Unit], reading: Reading) -> Unit:
     key = hashlib.sha256("\x1e".join(c.key for c in children).encode()).hexdigest()
-    if kind == "tr" and foreign_revisions(_own(element, "trPr"), reading.author):
+    if (
+        kind == "tr"
+        and reading.revisions
+        and foreign_revisions(_own(element, "trPr"), reading.author)
+    ):
         key += "\x1freview"  # a row inserted or deleted by the consultant, not yet accepted
     text = " ".join(c.text for c in children)
     return Unit(kind, element, f"{kind}\x1f{len(children)}\x1f{key}", text, children)
