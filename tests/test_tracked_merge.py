@@ -13,7 +13,7 @@ from lxml import etree
 from pipeline.tracked.merge import Update, update
 from pipeline.tracked.package import TrackingError
 from pipeline.tracked.review import accept_all, paragraphs_text, reject_all
-from pipeline.tracked.units import visible_text, w
+from pipeline.tracked.units import W, visible_text, w
 
 DAY = date(2026, 11, 25)
 
@@ -222,3 +222,131 @@ def test_a_document_that_is_not_word_is_refused_in_french() -> None:
     base = data(document("Texte."))
     with pytest.raises(TrackingError, match="le document modifié ne s'ouvre pas"):
         update(base, b"pas un docx", base, DAY)
+
+
+def _tracked(paragraph: etree._Element, tag: str, text: str, author: str, number: int) -> None:
+    """A revision of ``author`` appended to ``paragraph``: inserted or deleted text."""
+    mark = etree.SubElement(paragraph, w(tag))
+    mark.set(w("id"), str(number))
+    mark.set(w("author"), author)
+    mark.set(w("date"), "2026-11-20T10:00:00Z")
+    run = etree.SubElement(mark, w("r"))
+    etree.SubElement(run, w("delText" if tag == "del" else "t")).text = text
+
+
+def test_the_consultants_pending_deletion_does_not_stop_the_update() -> None:
+    """Their tracked deletion is text to everyone's check but their own: the update
+    rejects only its revisions and compares with their document read as it is."""
+    base = document("Un.", "Deux.", "Trois : 35.")
+    new = document("Un.", "Deux.", "Trois : 36.")
+    edited = document("Un.", "Deux.", "Trois : 35.")
+    _tracked(edited.paragraphs[1]._p, "del", " Phrase retirée par la cliente.", "Claire Martin", 7)
+    result = update(data(base), data(edited), data(new), DAY)
+    assert (result.changes, result.conflicts) == (1, 0)
+    root = opened(result).element
+    (theirs,) = [m for m in root.iter(w("del")) if m.get(w("author")) == "Claire Martin"]
+    assert theirs.get(w("date")) == "2026-11-20T10:00:00Z"
+    assert [t.text for t in theirs.iter(w("delText"))] == [" Phrase retirée par la cliente."]
+    assert accepted(result) == ["Un.", "Deux.", "Trois : 36."]
+    everything_rejected = paragraphs_text(reject_all(root))
+    assert everything_rejected == ["Un.", "Deux. Phrase retirée par la cliente.", "Trois : 35."]
+
+
+def test_a_passage_under_the_consultants_review_is_a_conflict_not_rewritten() -> None:
+    base = document("Parties prenantes recensées : 35.", "Fin.")
+    new = document("Parties prenantes recensées : 36.", "Fin.")
+    edited = document("Parties prenantes recensées : 35.", "Fin.")
+    _tracked(edited.paragraphs[0]._p, "ins", " (liste à revoir)", "Claire Martin", 3)
+    result = update(data(base), data(edited), data(new), DAY)
+    assert (result.changes, result.conflicts) == (0, 1)
+    (said,) = comments(result)
+    assert "Parties prenantes recensées : 36." in said
+    assert accepted(result) == ["Parties prenantes recensées : 35. (liste à revoir)", "Fin."]
+
+
+def test_a_paragraph_added_last_in_a_cell_leaves_no_empty_paragraph_when_rejected() -> None:
+    """The last paragraph mark of a cell cannot be removed: the update marks the one before,
+    as Word does, so that rejecting gives the cell back exactly."""
+    table = [["Calendrier"], ["Annonce : 2 février."]]
+    base = document("Tableau", table=table)
+    new = document("Tableau", table=table)
+    new.tables[0].rows[1].cells[0].add_paragraph("Restitution : 11 avril.")
+    edited = document("Tableau", table=table)
+    result = update(data(base), data(edited), data(new), DAY)
+    assert result.changes == 1
+    root = opened(result).element
+    cell = root.findall(f".//{w('tc')}")[1]
+    first, last = cell.findall(w("p"))
+    assert first.find(f"{w('pPr')}/{w('rPr')}/{w('ins')}") is not None  # the mark before
+    assert last.find(f"{w('pPr')}/{w('rPr')}/{w('ins')}") is None  # the cell's own last mark
+    assert rejected(result) == texts(edited)
+    assert accepted(result) == texts(new)
+
+
+def test_a_paragraph_removed_last_in_a_cell_leaves_no_empty_paragraph_when_accepted() -> None:
+    table = [["Calendrier"], ["Annonce : 2 février."]]
+    base = document("Tableau", table=table)
+    base.tables[0].rows[1].cells[0].add_paragraph("Restitution : 11 avril.")
+    edited = document("Tableau", table=table)
+    edited.tables[0].rows[1].cells[0].add_paragraph("Restitution : 11 avril.")
+    new = document("Tableau", table=table)
+    result = update(data(base), data(edited), data(new), DAY)
+    assert result.changes == 1
+    assert accepted(result) == texts(new)
+    assert rejected(result) == texts(edited)
+
+
+def test_a_page_break_stays_a_page_break_when_the_words_around_it_change() -> None:
+    def cover(day: str) -> WordDocument:
+        made = docx.Document()
+        paragraph = made.add_paragraph("Date : ")
+        paragraph.add_run(day)
+        paragraph.add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
+        made.add_paragraph("Table des matières")
+        return made
+
+    base, edited, new = (
+        cover("25 novembre 2026"),
+        cover("25 novembre 2026"),
+        cover("2 décembre 2026"),
+    )
+    result = update(data(base), data(edited), data(new), DAY)
+    assert result.changes == 1
+    root = opened(result).element
+    (page,) = list(root.iter(w("br")))
+    assert page.get(w("type")) == "page"
+    assert not any(local_name(a) in ("ins", "del") for a in page.iterancestors())
+    assert accepted(result)[0] == "Date : 2 décembre 2026\f"
+    assert rejected(result) == texts(edited)
+
+
+def local_name(element: etree._Element) -> str:
+    return etree.QName(element).localname
+
+
+def test_a_renamed_style_is_the_same_style() -> None:
+    """LibreOffice gives Word's « caption » the id Caption1: the passage is not hand-edited."""
+    base = document("Fiche d'identité", "35 parties prenantes.")
+    base.paragraphs[0].style = base.styles["Caption"]
+    new = document("Fiche d'identité", "36 parties prenantes.")
+    new.paragraphs[0].style = new.styles["Caption"]
+    edited = document("Fiche d'identité", "35 parties prenantes.")
+    edited.paragraphs[0].style = edited.styles["Caption"]
+    edited.styles["Caption"].element.set(w("styleId"), "Caption1")
+    edited.paragraphs[0]._p.pPr.find(w("pStyle")).set(w("val"), "Caption1")
+    for p in edited.paragraphs[1:]:  # the default style written out, as LibreOffice does
+        p._p.get_or_add_pPr().insert(
+            0, etree.fromstring(f'<w:pStyle xmlns:w="{W}" w:val="Normal"/>')
+        )
+    result = update(data(base), data(edited), data(new), DAY)
+    assert (result.changes, result.conflicts) == (1, 0)
+    assert accepted(result) == ["Fiche d'identité", "36 parties prenantes."]
+
+
+def test_another_document_under_the_deliverables_name_is_left_alone() -> None:
+    lines = [f"Clause {n} du cahier : engagement de la collectivité n° {n}." for n in range(20)]
+    base = document(*lines)
+    new = document(*lines, "Clause ajoutée.")
+    other = document(*[f"Note de réunion {n} : sans rapport." for n in range(20)])
+    with pytest.raises(TrackingError, match="n'est pas une version de ce livrable"):
+        update(data(base), data(other), data(new), DAY)
