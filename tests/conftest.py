@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.workspace import Workspace, init_workspace, set_seller
+from tests.office import office  # noqa: F401  (the fixture: one LibreOffice driven through UNO)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.xlsx"))

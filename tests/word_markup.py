@@ -54,9 +54,10 @@ def as_word_saves_it(data: bytes, *, toc_control: bool = True) -> bytes:
         if number % 7 == 3:
             first = p.find(w("r"))
             if first is not None:
-                first.insert(1 if first.find(w("rPr")) is not None else 0, etree.Element(
-                    w("lastRenderedPageBreak")
-                ))
+                first.insert(
+                    1 if first.find(w("rPr")) is not None else 0,
+                    etree.Element(w("lastRenderedPageBreak")),
+                )
         if number % 11 == 5:
             _proof_error(p)
     _go_back(root)
@@ -153,8 +154,7 @@ def _update_table_of_contents(root: etree._Element, control: bool) -> None:
         (
             p
             for p in body
-            if p.tag == w("p")
-            and any("TOC" in (i.text or "") for i in p.iter(w("instrText")))
+            if p.tag == w("p") and any("TOC" in (i.text or "") for i in p.iter(w("instrText")))
         ),
         None,
     )

@@ -94,31 +94,38 @@ def update(
     """``edited`` plus, as tracked changes dated ``day``, what changed from ``base`` to ``new``.
 
     ``earlier``: the versions amoor delivered into this file as tracked updates
-    before; a passage that reads as one of them is amoor's, not a hand edit (the
-    consultant accepted that update), and is updated like an untouched one.
+    before. The consultant who accepted one holds that version plus their edits:
+    the version (the base or one of these) that the edited file is closest to
+    is where their edits start from, so what they accepted is not brought again;
+    a passage that reads as any of them is amoor's, not a hand edit, and is
+    updated like an untouched one.
     """
     # The bodies are read with plain lxml (python-docx's element classes make walking a
     # long document ten times slower); python-docx keeps the edited package: its
     # images, links, comments and styles.
-    packages = [Package(base, "base"), Package(edited, "edited"), Package(new, "new")]
-    old, mine, fresh = packages
-    units = [blocks(p.body, p.reading(old, AUTHOR)) for p in packages]
-    resemblance = kinship(units[0], units[1])
+    old, mine, fresh = Package(base, "base"), Package(edited, "edited"), Package(new, "new")
+    mine_units = blocks(mine.body, mine.reading(old, AUTHOR))
+    versions = [(old, blocks(old.body, old.reading(old, AUTHOR)))]
+    for version in earlier:
+        delivered = Package(version, "base")
+        versions.append((delivered, blocks(delivered.body, delivered.reading(old, AUTHOR))))
+    resemblance = max(kinship(units, mine_units) for _, units in versions)
     if resemblance < KIN:
         raise TrackingError(
             f"il n'est pas une version de ce livrable ({resemblance:.0%} seulement de ce "
             f"qu'amoor avait écrit s'y retrouve) : laissez-le sous un autre nom si c'est un "
             f"autre document"
         )
+    start, start_units = max(reversed(versions), key=lambda v: _shared(v[1], mine_units))
+    units = [start_units, mine_units, blocks(fresh.body, fresh.reading(old, AUTHOR))]
     document = _open(edited)
     before = paragraphs_text(mine.root)
     styles = StyleMap(fresh.styles, mine.styles)
     merger = _Merger(document, fresh, Marks(f"{day.isoformat()}T00:00:00Z"), mine.root, styles)
-    for version in earlier:
-        delivered = Package(version, "base")
-        merger.known.update(_keys(blocks(delivered.body, delivered.reading(old, AUTHOR))))
+    for _, delivered_units in versions[1:]:
+        merger.known.update(_keys(delivered_units))
     merger.sequence(*units, container=mine.body)
-    not_carried = [*merger.not_carried, *outside_body(old, fresh)]
+    not_carried = [*merger.not_carried, *outside_body(start, fresh)]
     merger.comment_conflicts(day)
     made = merger.marks.number(_ids(mine.root, document))
     _add_styles(document, missing(styles.wanted, mine.styles, fresh.styles))
@@ -138,6 +145,34 @@ def kinship(base: list[Unit], edited: list[Unit]) -> float:
         return 1.0
     found = {u.text.strip() for u in _leaves(edited)}
     return len(wanted & found) / len(wanted)
+
+
+def _last(element: etree._Element) -> bool:
+    """Whether ``element`` is the last block of its cell or body."""
+    return not any(local(e) in ("p", "tbl", "sdt") for e in element.itersiblings())
+
+
+def _style_token(unit: Unit) -> str:
+    return unit.key.split("\x1f")[1]
+
+
+def _same_style(element: etree._Element, like: etree._Element) -> None:
+    """``element``'s paragraph style id made ``like``'s (the two ids name one style)."""
+    properties = element.find(w("pPr"))
+    for style in properties.findall(w("pStyle")) if properties is not None else []:
+        properties.remove(style)
+    theirs = like.find(f"{w('pPr')}/{w('pStyle')}")
+    if theirs is not None:
+        if properties is None:
+            properties = etree.Element(w("pPr"))
+            element.insert(0, properties)
+        properties.insert(0, copy.deepcopy(theirs))
+
+
+def _shared(version: list[Unit], edited: list[Unit]) -> int:
+    """How many passages (with their styles) ``edited`` has as ``version`` has them."""
+    found = Counter(u.key for u in _leaves(edited))
+    return sum((Counter(u.key for u in _leaves(version)) & found).values())
 
 
 def _leaves(units: list[Unit]) -> Iterator[Unit]:
@@ -255,10 +290,14 @@ class _Merger:
             return
         if not by_hand:
             same_text = was.kind == "p" and mine.text == now.text
-            if same_text and self.marks.restyle(mine.element, now.element):
+            # The new version's paragraph, its styles named as the edited document names them.
+            theirs = self._in_their_styles(now.element) if was.kind == "p" else now.element
+            if was.kind == "p" and _style_token(mine) == _style_token(now):
+                _same_style(theirs, mine.element)  # named otherwise, the same style
+            if same_text and self.marks.restyle(mine.element, theirs):
                 self.changes += 1
                 return
-            if was.kind == "p" and self.marks.rewrite(mine.element, now.element):
+            if was.kind == "p" and self.marks.rewrite(mine.element, theirs):
                 self.changes += 1
                 return
             self._replace(mine, now)
@@ -277,9 +316,10 @@ class _Merger:
         element = self._clone(now)
         if element is None:
             return
-        if mine.kind == now.kind == "p":
-            self.marks.replace(mine.element, element)  # in place: one paragraph either way
-        else:
+        if mine.kind == now.kind == "p" and _last(mine.element):
+            # The last paragraph of a cell keeps its mark: its content changes in place.
+            self.marks.replace(mine.element, element)
+        else:  # the new after the old, as Word's comparison shows a replaced paragraph
             mine.element.addnext(element)
             self.marks.insert(element)
             self.marks.delete(mine.element)
@@ -329,6 +369,11 @@ class _Merger:
             return following
         earlier = [edited[m.other].element for k, m in in_edited.items() if k < i]
         return earlier[-1] if earlier else container
+
+    def _in_their_styles(self, element: etree._Element) -> etree._Element:
+        copied = copy.deepcopy(element)
+        self.styles.remap(copied)
+        return copied
 
     def _clone(self, unit: Unit) -> etree._Element | None:
         """A copy of the new version's unit, fit to live in the edited document."""
