@@ -7,12 +7,17 @@ own document with what changed between the version they started from (the
 *base*, bases.py) and the new one, as revisions to accept or reject one by
 one (merge.py). The edited file itself is never touched.
 
-    bases.py   the bytes amoor last wrote, by digest, pruned to what manifests cite
-    units.py   a body as nested units (paragraphs, tables, rows, cells), aligned
-    marks.py   revision marks: inserted, deleted, restyled, words rewritten
-    merge.py   the three-way update, conflicts as comments, its own check
-    package.py a .docx read only (plain lxml), what changed outside its body
-    review.py  accept all / reject all (the check, and the tests)
+    bases.py    the bytes amoor last wrote, by digest, pruned to what manifests cite
+    content.py  what a passage says, apart from the markup office suites add
+    styles.py   styles matched by name and definition, not by their (renamed) ids
+    units.py    a body as nested units (paragraphs, tables, rows, cells), aligned
+    versions.py which version the edited file is; another document is refused
+    words.py    word by word inside a paragraph: pieces, changes, formatting
+    marks.py    revision marks: inserted, deleted, restyled, words rewritten
+    merge.py    the three-way update
+    comments.py conflicts as Word comments over the consultant's passage
+    package.py  a .docx read only (plain lxml), what changed outside its body
+    review.py   accept all / reject all (the update's own check, and the tests)
 """
 
 from __future__ import annotations

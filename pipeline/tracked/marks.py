@@ -22,33 +22,16 @@ The shapes are Word's own (ECMA-376 part 1, 17.13.5):
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator
-from difflib import SequenceMatcher
+from collections.abc import Iterable
 
 from lxml import etree
 
-from pipeline.tracked.content import PAGE_BREAK
-from pipeline.tracked.units import _WORDS, local, w
+from pipeline.tracked.units import local, w
+from pipeline.tracked.words import looks, pieces, plain, run_like, word_changes
 
 AUTHOR = "amoor"
-COLUMN_BREAK = "\v"
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # Where a run may be wrapped in w:ins / w:del (the run's parent).
 _RUN_PARENTS = {"p", "hyperlink", "smartTag", "fldSimple", "sdtContent", "ins", "customXml"}
-# The children of a run a word-by-word update knows how to cut (others: whole paragraph).
-_PLAIN_RUN = {"rPr", "t", "tab", "br", "cr", "noBreakHyphen", "softHyphen", "lastRenderedPageBreak"}
-# Paragraph children a word-by-word update leaves in place around the runs it rewrites.
-_PLAIN_PARAGRAPH = {"pPr", "r", "bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd"}
-_TEXT_OF = {
-    "\t": "tab",
-    "\n": "br",
-    "\u2011": "noBreakHyphen",
-    PAGE_BREAK: "br",
-    COLUMN_BREAK: "br",
-}
-_BREAK_TYPE = {PAGE_BREAK: "page", COLUMN_BREAK: "column"}
-# Page and column breaks are the consultant's layout: an update neither removes nor adds one.
-_LAYOUT = {PAGE_BREAK, COLUMN_BREAK}
 
 
 class Marks:
@@ -172,7 +155,7 @@ class Marks:
         """
         if not (plain(edited) and plain(new)):
             return False
-        old_pieces, new_pieces = list(_pieces(edited)), list(_pieces(new))
+        old_pieces, new_pieces = list(pieces(edited)), list(pieces(new))
         old_text = "".join(text for _, text in old_pieces)
         new_text = "".join(text for _, text in new_pieces)
         new_owners = [run for run, text in new_pieces for _ in text]  # the run of each new char
@@ -181,17 +164,17 @@ class Marks:
         for run, text in old_pieces:
             spans.append((run, position, position + len(text)))
             position += len(text)
-        changes = _word_changes(old_text, new_text)
-        looks = _looks(changes, old_owners, new_owners)
+        changes = word_changes(old_text, new_text)
+        looked = looks(changes, old_owners, new_owners)
         made: list[etree._Element] = []
         for kind, start, end in changes:
             if kind == "+":
-                made.append(self._inserted(new_text, new_owners, start, end, looks))
+                made.append(self._inserted(new_text, new_owners, start, end, looked))
                 continue
             for run, run_start, run_end in spans:
                 low, high = max(start, run_start), min(end, run_end)
                 if low < high:
-                    piece = _run_like(run, old_text[low:high])
+                    piece = run_like(run, old_text[low:high])
                     made.append(piece if kind == "=" else self._deleted(piece))
         self._restyle(edited, new)
         if spans:
@@ -216,16 +199,16 @@ class Marks:
         owners: list[etree._Element],
         start: int,
         end: int,
-        looks: dict[int, etree._Element],
+        formats: dict[int, etree._Element],
     ) -> etree._Element:
-        """``text[start:end]`` as inserted runs, each formatted as ``looks`` says."""
+        """``text[start:end]`` as inserted runs, each formatted as ``formats`` says."""
         wrapper = self.mark("ins")
         index = start
         while index < end:
             owner, stop = owners[index], index + 1
             while stop < end and owners[stop] is owner:
                 stop += 1
-            wrapper.append(_run_like(looks.get(index, owner), text[index:stop]))
+            wrapper.append(run_like(formats.get(index, owner), text[index:stop]))
             index = stop
         return wrapper
 
@@ -255,155 +238,6 @@ class Marks:
             return False
         self._restyle(edited, new)
         return True
-
-
-def plain(p: etree._Element) -> bool:
-    """A paragraph of plain runs (text, tabs, breaks), which words can be cut in."""
-    for child in p:
-        name = local(child)
-        if name not in _PLAIN_PARAGRAPH:
-            return False
-        if name == "r" and any(local(part) not in _PLAIN_RUN for part in child):
-            return False
-    return True
-
-
-def _pieces(p: etree._Element) -> Iterator[tuple[etree._Element, str]]:
-    for run in p.iterchildren(w("r")):
-        text = "".join(_character(part) for part in run)
-        if text:
-            yield run, text
-
-
-def _character(part: etree._Element) -> str:
-    name = local(part)
-    if name == "t":
-        return part.text or ""
-    if name == "br":
-        kind = part.get(w("type"))
-        return PAGE_BREAK if kind == "page" else COLUMN_BREAK if kind == "column" else "\n"
-    return _CHARS.get(name, "")
-
-
-_CHARS = {"tab": "\t", "cr": "\n", "noBreakHyphen": "\u2011"}
-
-
-def _looks(
-    changes: list[tuple[str, int, int]],
-    old_owners: list[etree._Element],
-    new_owners: list[etree._Element],
-) -> dict[int, etree._Element]:
-    """For each inserted character (by its index in the new text) formatted in the new
-    version like the words around it, the consultant's run to format it like instead: the
-    words it replaces, else their words on the side it matches. A character the new
-    version sets apart (bold among plain) is in none, and keeps its own formatting."""
-    looks: dict[int, etree._Element] = {}
-    old_at = 0  # where the changes stand in the old text
-    for number, (kind, start, end) in enumerate(changes):
-        if kind != "+":
-            old_at = end
-            continue
-        previous = changes[number - 1] if number else None
-        replaced = previous is not None and previous[0] == "-"
-        before = new_owners[start - 1] if start > 0 else None
-        after = new_owners[end] if end < len(new_owners) else None
-        mine_before = old_owners[old_at - 1] if old_at > 0 else None
-        mine_after = old_owners[old_at] if old_at < len(old_owners) else None
-        for index in range(start, end):
-            owner = new_owners[index]
-            like_before = before is not None and _same_look(owner, before)
-            like_after = after is not None and _same_look(owner, after)
-            alone = before is None and after is None
-            if replaced and previous is not None and (alone or like_before or like_after):
-                looks[index] = old_owners[previous[1]]
-            elif like_before and mine_before is not None:
-                looks[index] = mine_before
-            elif like_after and mine_after is not None:
-                looks[index] = mine_after
-            elif alone and (mine_before or mine_after) is not None:
-                looks[index] = mine_before if mine_before is not None else mine_after
-    return looks
-
-
-def _same_look(a: etree._Element, b: etree._Element) -> bool:
-    return _canonical_look(a) == _canonical_look(b)
-
-
-def _canonical_look(run: etree._Element) -> bytes:
-    properties = run.find(w("rPr"))
-    if properties is None or not len(properties):
-        return b""
-    return bytes(etree.tostring(properties, method="c14n"))
-
-
-def _offsets(words: list[str]) -> list[int]:
-    offsets = [0]
-    for word in words:
-        offsets.append(offsets[-1] + len(word))
-    return offsets
-
-
-def _word_changes(old: str, new: str) -> list[tuple[str, int, int]]:
-    """From ``old`` to ``new`` word by word, in order: ("=", a, b) and ("-", a, b) over
-    the old text, ("+", a, b) over the new text. Page and column breaks are never
-    removed from the old text nor added from the new one."""
-    old_words, new_words = _WORDS.findall(old), _WORDS.findall(new)
-    old_at, new_at = _offsets(old_words), _offsets(new_words)
-    changes: list[tuple[str, int, int]] = []
-    matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            changes.append(("=", old_at[i1], old_at[i2]))
-        if tag in ("delete", "replace"):
-            changes += _around_layout("-", old, old_at[i1], old_at[i2], keep="=")
-        if tag in ("insert", "replace"):
-            changes += _around_layout("+", new, new_at[j1], new_at[j2], keep=None)
-    return [change for change in changes if change[1] < change[2]]
-
-
-def _around_layout(
-    kind: str, text: str, start: int, end: int, keep: str | None
-) -> list[tuple[str, int, int]]:
-    """``(kind, start, end)`` split at the page and column breaks of ``text``, each break
-    made ``keep`` (or left out when None)."""
-    pieces, at = [], start
-    for index in range(start, end):
-        if text[index] in _LAYOUT:
-            pieces.append((kind, at, index))
-            if keep is not None:
-                pieces.append((keep, index, index + 1))
-            at = index + 1
-    pieces.append((kind, at, end))
-    return pieces
-
-
-def _run_like(run: etree._Element, text: str) -> etree._Element:
-    """A run with ``run``'s formatting holding ``text`` (tabs and breaks as elements)."""
-    made = etree.Element(w("r"))
-    properties = run.find(w("rPr"))
-    if properties is not None:
-        made.append(copy.deepcopy(properties))
-    buffer = ""
-    for char in text:
-        if char in _TEXT_OF:
-            if buffer:
-                made.append(_text(buffer))
-                buffer = ""
-            made.append(etree.Element(w(_TEXT_OF[char])))
-            if char in _BREAK_TYPE:
-                made[-1].set(w("type"), _BREAK_TYPE[char])
-        else:
-            buffer += char
-    if buffer:
-        made.append(_text(buffer))
-    return made
-
-
-def _text(value: str) -> etree._Element:
-    element = etree.Element(w("t"))
-    element.text = value
-    element.set(_XML_SPACE, "preserve")
-    return element
 
 
 def _as_deleted(run: etree._Element) -> None:

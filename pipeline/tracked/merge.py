@@ -33,7 +33,7 @@ import io
 import logging
 import zipfile
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,35 +41,20 @@ import docx
 from docx.document import Document as WordDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from lxml import etree
 
+from pipeline.tracked.comments import Conflict, comment, quoted, taken_ids
 from pipeline.tracked.marks import AUTHOR, Marks
 from pipeline.tracked.package import NAMES, Package, TrackingError, outside_body
-from pipeline.tracked.review import made_by, paragraphs_text, resolve
+from pipeline.tracked.review import check_rejection, paragraphs_text
 from pipeline.tracked.styles import StyleMap, missing
-from pipeline.tracked.units import Match, R, Unit, W, align, blocks, local, w
+from pipeline.tracked.units import Match, R, Unit, align, blocks, local, w
+from pipeline.tracked.versions import Version, closest
 
 log = logging.getLogger(__name__)
 
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-_QUOTE = 140  # characters of a passage quoted in a comment
-# Below this share of the base's distinct passages found in the edited file, it is another
-# document. A deliverable is mostly headings, table headers, cells of facts and template
-# clauses that a consultant keeps while reworking a few sections. Measured on the examples:
-# another deliverable, or the same one of another engagement, keeps 7 to 53 % (the Kit of a
-# stopped concertation saved as its Note de décision: 53 %); hand edits and office suites'
-# saves keep over 90 %. Invoices are mostly the same mentions: another engagement's keeps
-# 52 to 75 %, and so passes; each of its differing facts is then a conflict, never
-# written over. Too strict, and the consultant gets the new version beside their file,
-# which is safe; too lax, and another document receives this one's facts as revisions.
-KIN = 0.6
-# Fewer distinct passages than this, and the share says nothing: no deliverable is so short
-# (the shortest, an invoice, has over forty), only the small documents of tests.
-KIN_SAMPLE = 12
-# Parts outside the body that an update may change, and how a consultant calls them.
-_IDS = etree.XPath("//@w:id", namespaces={"w": W})
 
 
 @dataclass(frozen=True)
@@ -80,12 +65,6 @@ class Update:
     changes: int  # revisions made (a word changed, a row added, a paragraph removed…)
     conflicts: int  # passages both sides changed, each marked by a comment
     not_carried: tuple[str, ...] = ()  # French: what the revisions could not carry
-
-
-@dataclass
-class _Conflict:
-    anchor: etree._Element  # the paragraph the comment covers
-    text: str
 
 
 def update(
@@ -105,51 +84,35 @@ def update(
     # images, links, comments and styles.
     old, mine, fresh = Package(base, "base"), Package(edited, "edited"), Package(new, "new")
     mine_units = blocks(mine.body, mine.reading(old, AUTHOR))
-    versions = [(old, blocks(old.body, old.reading(old, AUTHOR)))]
-    for version in earlier:
-        delivered = Package(version, "base")
-        versions.append((delivered, blocks(delivered.body, delivered.reading(old, AUTHOR))))
-    resemblance = max(kinship(units, mine_units) for _, units in versions)
-    if resemblance < KIN:
-        raise TrackingError(
-            f"il n'est pas une version de ce livrable ({resemblance:.0%} seulement de ce "
-            f"qu'amoor avait écrit s'y retrouve) : laissez-le sous un autre nom si c'est un "
-            f"autre document"
-        )
-    start, start_units = max(reversed(versions), key=lambda v: _shared(v[1], mine_units))
-    units = [start_units, mine_units, blocks(fresh.body, fresh.reading(old, AUTHOR))]
+    versions = [Version(old, old)] + [Version(Package(e, "base"), old) for e in earlier]
+    start = closest(versions, mine_units)  # raises when it is another document
+    units = [start.units, mine_units, blocks(fresh.body, fresh.reading(old, AUTHOR))]
     document = _open(edited)
     before = paragraphs_text(mine.root)
     styles = StyleMap(fresh.styles, mine.styles)
     merger = _Merger(document, fresh, Marks(f"{day.isoformat()}T00:00:00Z"), mine.root, styles)
-    for _, delivered_units in versions[1:]:
-        merger.known.update(_keys(delivered_units))
+    for delivered in versions[1:]:
+        merger.known.update(_keys(delivered.units))
     merger.sequence(*units, container=mine.body)
-    not_carried = [*merger.not_carried, *outside_body(start, fresh)]
-    merger.comment_conflicts(day)
-    made = merger.marks.number(_ids(mine.root, document))
+    not_carried = [*merger.not_carried, *outside_body(start.package, fresh)]
+    comment(document, merger.conflicts, day)
+    made = merger.marks.number(taken_ids(mine.root, document))
     _add_styles(document, missing(styles.wanted, mine.styles, fresh.styles))
     document.part._element = parse_xml(etree.tostring(mine.root))
     out = io.BytesIO()
     document.save(out)
     data = out.getvalue()
-    _check(data, before, made)
+    check_rejection(data, before, made)
     return Update(data, merger.changes, len(merger.conflicts), tuple(not_carried))
-
-
-def kinship(base: list[Unit], edited: list[Unit]) -> float:
-    """How much of what amoor wrote the edited document still says: the share of the base's
-    distinct passages (paragraphs, cells' paragraphs) found word for word in it."""
-    wanted = {u.text.strip() for u in _leaves(base)} - {""}
-    if len(wanted) < KIN_SAMPLE:
-        return 1.0
-    found = {u.text.strip() for u in _leaves(edited)}
-    return len(wanted & found) / len(wanted)
 
 
 def _last(element: etree._Element) -> bool:
     """Whether ``element`` is the last block of its cell or body."""
     return not any(local(e) in ("p", "tbl", "sdt") for e in element.itersiblings())
+
+
+def _ends_section(p: etree._Element) -> bool:
+    return p.find(f"{w('pPr')}/{w('sectPr')}") is not None
 
 
 def _style_token(unit: Unit) -> str:
@@ -167,20 +130,6 @@ def _same_style(element: etree._Element, like: etree._Element) -> None:
             properties = etree.Element(w("pPr"))
             element.insert(0, properties)
         properties.insert(0, copy.deepcopy(theirs))
-
-
-def _shared(version: list[Unit], edited: list[Unit]) -> int:
-    """How many passages (with their styles) ``edited`` has as ``version`` has them."""
-    found = Counter(u.key for u in _leaves(edited))
-    return sum((Counter(u.key for u in _leaves(version)) & found).values())
-
-
-def _leaves(units: list[Unit]) -> Iterator[Unit]:
-    for unit in units:
-        if unit.children:
-            yield from _leaves(unit.children)
-        elif unit.kind in ("p", "sdt"):
-            yield unit
 
 
 def _open(data: bytes) -> WordDocument:
@@ -205,7 +154,7 @@ class _Merger:
         self.marks = marks
         self.styles = styles
         self.changes = 0
-        self.conflicts: list[_Conflict] = []
+        self.conflicts: list[Conflict] = []
         self.not_carried: list[str] = []
         self.known: set[str] = set()  # the keys of units amoor delivered before
         drawings = [d.get("id", "0") for d in root.iter(f"{{{WP}}}docPr")]
@@ -253,8 +202,8 @@ class _Merger:
                 anchor = self._anchor(edited, in_edited, i, len(base), container)
                 self._conflict(
                     anchor,
-                    f"Vous aviez supprimé « {_quoted(was)} » ; la mise à jour le remplace par "
-                    f"« {_quoted(new[now.other])} ». Il reste supprimé : reprenez ce texte "
+                    f"Vous aviez supprimé « {quoted(was)} » ; la mise à jour le remplace par "
+                    f"« {quoted(new[now.other])} ». Il reste supprimé : reprenez ce texte "
                     f"si vous le voulez.",
                 )
             elif mine.key != new[now.other].key:
@@ -272,7 +221,7 @@ class _Merger:
         self._conflict(
             mine.element,
             f"La mise à jour supprime ce passage, que vous avez modifié : il est conservé "
-            f"tel quel. Texte d'origine : « {_quoted(was)} ». Supprimez-le s'il n'a plus "
+            f"tel quel. Texte d'origine : « {quoted(was)} ». Supprimez-le s'il n'a plus "
             f"lieu d'être.",
         )
 
@@ -308,16 +257,17 @@ class _Merger:
             mine.element,
             f"Ce passage a été modifié de votre côté (à la main ou en suivi) et par la mise "
             f"à jour : votre texte est conservé tel quel. Reportez-y, si vous le voulez, "
-            f"ce que la mise à jour change. Avant : « {_quoted(was)} ». "
-            f"Mise à jour : « {_quoted(now)} ».",
+            f"ce que la mise à jour change. Avant : « {quoted(was)} ». "
+            f"Mise à jour : « {quoted(now)} ».",
         )
 
     def _replace(self, mine: Unit, now: Unit) -> None:
         element = self._clone(now)
         if element is None:
             return
-        if mine.kind == now.kind == "p" and _last(mine.element):
-            # The last paragraph of a cell keeps its mark: its content changes in place.
+        if mine.kind == now.kind == "p" and (_last(mine.element) or _ends_section(mine.element)):
+            # The last paragraph of a cell keeps its mark, and a section's last paragraph its
+            # section break: their content changes in place.
             self.marks.replace(mine.element, element)
         else:  # the new after the old, as Word's comparison shows a replaced paragraph
             mine.element.addnext(element)
@@ -386,7 +336,7 @@ class _Merger:
             self._relink(element)
         except _Unexpressible as error:
             self.not_carried.append(
-                f"« {_quoted(unit)} » : {error} ; reprenez-le depuis la nouvelle version."
+                f"« {quoted(unit)} » : {error} ; reprenez-le depuis la nouvelle version."
             )
             return None
         self.styles.remap(element)
@@ -420,30 +370,7 @@ class _Merger:
         if paragraph is None:
             self.not_carried.append(text)
             return
-        self.conflicts.append(_Conflict(paragraph, text))
-
-    def comment_conflicts(self, day: date) -> None:
-        """One Word comment per conflict, over the passage concerned."""
-        for conflict in self.conflicts:
-            comment = self.edited.comments.add_comment(
-                text=f"Mise à jour amoor : {conflict.text}", author=AUTHOR, initials="am"
-            )
-            comment._comment_elm.set(qn("w:date"), f"{day.isoformat()}T00:00:00Z")
-            number = str(comment.comment_id)
-            start, end = etree.Element(w("commentRangeStart")), etree.Element(w("commentRangeEnd"))
-            start.set(w("id"), number)
-            end.set(w("id"), number)
-            reference_run = etree.Element(w("r"))
-            reference = etree.SubElement(reference_run, w("commentReference"))
-            reference.set(w("id"), number)
-            paragraph = conflict.anchor
-            properties = paragraph.find(w("pPr"))
-            if properties is not None:
-                properties.addnext(start)
-            else:
-                paragraph.insert(0, start)
-            paragraph.append(end)
-            paragraph.append(reference_run)
+        self.conflicts.append(Conflict(paragraph, text))
 
 
 def _keys(units: list[Unit]) -> Iterator[str]:
@@ -456,62 +383,9 @@ class _Unexpressible(Exception):
     """A unit of the new version that a revision cannot carry (the reason in French)."""
 
 
-def _quoted(unit: Unit) -> str:
-    if unit.kind == "tr":
-        text = " | ".join(cell.text.strip() for cell in unit.children)
-    else:
-        text = " ".join(unit.text.split())
-    if not text.strip(" |"):
-        return "(passage sans texte : image ou tableau vide)"
-    return text if len(text) <= _QUOTE else text[: _QUOTE - 1].rstrip() + "…"
-
-
-def _ids(root: etree._Element, document: WordDocument) -> list[int]:
-    """Every numeric ``w:id`` of the body and of the comments part."""
-    found = []
-    for tree in (root, _comment_root(document)):
-        if tree is None:
-            continue
-        for value in _IDS(tree):
-            if str(value).lstrip("-").isdigit():
-                found.append(int(value))
-    return found
-
-
-def _comment_root(document: WordDocument) -> etree._Element | None:
-    for rel in document.part.rels.values():
-        if rel.reltype == RT.COMMENTS and not rel.is_external:
-            element = getattr(rel.target_part, "element", None)
-            return element if isinstance(element, etree._Element) else None
-    return None
-
-
 def _add_styles(document: WordDocument, styles: list[etree._Element]) -> None:
     """The new version's styles the edited document lacks, for the passages copied over."""
     if styles:
         target = document.styles.element
         for style in styles:
             target.append(parse_xml(etree.tostring(style)))
-
-
-def _check(data: bytes, before: list[str], made: Collection[int]) -> None:
-    """Rejecting this update's revisions (``made``: their ids) gives back exactly the
-    consultant's text, their own pending revisions read as they were."""
-    written = Package(data, "edited")
-    after = paragraphs_text(resolve(written.root, made_by(ids=made), accept=False))
-    if after != before:
-        first = next(
-            (i for i, (a, b) in enumerate(zip(after, before, strict=False)) if a != b),
-            min(len(after), len(before)),
-        )
-        log.error(
-            "tracked update check failed at paragraph %d: %r != %r",
-            first,
-            after[first] if first < len(after) else None,
-            before[first] if first < len(before) else None,
-        )
-        raise TrackingError(
-            "amoor n'a pas su y reporter la mise à jour sans risquer vos retouches (refuser "
-            "ses modifications ne redonnait pas exactement votre texte) : rien n'a été écrit "
-            "dans ce fichier ; reportez à la main ce que vous voulez de la nouvelle version"
-        )

@@ -17,11 +17,15 @@ the mark before it (marks.py), as Word does.
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import Callable, Collection
 
 from lxml import etree
 
 from pipeline.tracked.content import local, visible_text, w
+from pipeline.tracked.package import Package, TrackingError
+
+log = logging.getLogger(__name__)
 
 Chooser = Callable[[etree._Element], bool]  # which revision marks to resolve
 
@@ -166,3 +170,27 @@ def _restore(properties: etree._Element, change: etree._Element) -> None:
     if before is not None:
         for index, child in enumerate(before):
             properties.insert(index, copy.deepcopy(child))
+
+
+def check_rejection(data: bytes, before: list[str], made: Collection[int]) -> None:
+    """Rejecting the revisions numbered ``made`` (an update's own) in ``data`` gives back
+    exactly ``before``: the consultant's paragraphs, their own pending revisions read as
+    they were. Else :class:`TrackingError`: the update is not written."""
+    written = Package(data, "edited")
+    after = paragraphs_text(resolve(written.root, made_by(ids=made), accept=False))
+    if after != before:
+        first = next(
+            (i for i, (a, b) in enumerate(zip(after, before, strict=False)) if a != b),
+            min(len(after), len(before)),
+        )
+        log.error(
+            "tracked update check failed at paragraph %d: %r != %r",
+            first,
+            after[first] if first < len(after) else None,
+            before[first] if first < len(before) else None,
+        )
+        raise TrackingError(
+            "amoor n'a pas su y reporter la mise à jour sans risquer vos retouches (refuser "
+            "ses modifications ne redonnait pas exactement votre texte) : rien n'a été écrit "
+            "dans ce fichier ; reportez à la main ce que vous voulez de la nouvelle version"
+        )
