@@ -40,6 +40,7 @@ LATER = TODAY + timedelta(days=7)  # the rebuild: every cover's date changes too
 NEWCOMER = "Collectif des commerçants ambulants"
 SAINT_AUBIN = "saint-aubin"
 AUTHOR = "Claire Martin"
+ADDED = "Ajout suivi de la consultante : une réunion des agents d’accueil en janvier."
 
 
 @dataclass
@@ -338,9 +339,10 @@ def test_the_consultants_tracked_changes_stay_theirs(office: Office, tmp_path: P
             {"op": "replace", "old": "précise le cadre", "new": "fixe le cadre"},
             {"op": "replace", "old": " par la collectivité", "new": ""},
         ],
-        kit: [
+        kit: [  # a replacement and an inserted paragraph
             {"op": "track", "on": True},
             {"op": "replace", "old": "premiers ambassadeurs", "new": "relais"},
+            {"op": "insert_after", "starts_with": "Les élus et les agents", "texts": [ADDED]},
         ],
     }
     for document, steps in theirs.items():
@@ -362,6 +364,8 @@ def test_the_consultants_tracked_changes_stay_theirs(office: Office, tmp_path: P
         assert [r for r in read.redlines if r.author == AUTHOR] == their_marks[document]
         assert {r.author for r in read.redlines} == {AUTHOR, "amoor"}
     text = plain(office.accept_all(tracked[cahier].written).text)  # type: ignore[arg-type]
+    kit_text = plain(office.accept_all(tracked[kit].written).text)  # type: ignore[arg-type]
+    assert "relais" in kit_text and ADDED in kit_text and "Associations (7 parties" in kit_text
     (purpose,) = [line for line in text.splitlines() if line.startswith("Le présent cahier")]
     assert "fixe le cadre de la mission" in purpose and "précise le cadre" not in purpose
     assert "par la collectivité" not in purpose  # their deletion, accepted
