@@ -512,12 +512,58 @@ class Row:
     ``cells``: the text (Jinja tags allowed) of each cell. ``loop``: repeat the row
     (``{%tr for <loop> %}``). ``guard``: keep the row only when the condition holds
     (``{%tr if <guard> %}``). ``total``: bold row; when its second cell is empty, the
-    first two cells are merged (a « Sous-total » label)."""
+    first two cells are merged (a « Sous-total » label).
+
+    Rows are kept on one page each and together where a page break would leave one
+    alone: the first :data:`KEPT_ROWS` body rows keep with the next (so a table never
+    starts with fewer than three rows at the foot of a page), and so does the row
+    before a total (a « Sous-total » never opens a page alone)."""
 
     cells: Sequence[str]
     loop: str | None = None
     guard: str | None = None
     total: bool = False
+
+
+KEPT_ROWS = 2  # body rows kept with the next: a table starts with three rows at least
+
+
+def _kept_iterations(following: Row | None) -> str:
+    """The Jinja condition of a loop's rows kept with the next: the first ones, and the
+    last when a total follows (when that total is shown)."""
+    condition = f"loop.index <= {KEPT_ROWS}"
+    if following is not None and following.total:
+        last = f"loop.last and ({following.guard})" if following.guard else "loop.last"
+        condition += f" or {last}"
+    return condition
+
+
+def _ends_group(following: Row | None) -> bool:
+    return following is not None and following.total
+
+
+def _body_row(
+    table: Table,
+    spec: Row,
+    alignments: Sequence[WD_ALIGN_PARAGRAPH | None],
+    *,
+    kept: bool,
+) -> None:
+    """One body row of ``spec``, its paragraphs kept with the next row when ``kept``."""
+    row = table.add_row()
+    row_props(row)
+    cells = list(row.cells)
+    texts = list(spec.cells)
+    row_align = list(alignments)
+    if spec.total and len(texts) >= 2 and not texts[1]:
+        cells = [cells[0].merge(cells[1]), *cells[2:]]
+        texts = [texts[0], *texts[2:]]
+        row_align = [row_align[0], *row_align[2:]]
+    for cell, text, alignment in zip(cells, texts, row_align, strict=True):
+        cell_text(cell.paragraphs[0], text, bold=spec.total, align=alignment)
+        # A total stays with the paragraph after the table, as a kept row with the next.
+        if kept or spec.total:
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
 
 
 def add_table(
@@ -572,26 +618,24 @@ def add_table(
             # A header row never ends a page alone: it stays with the first data row.
             cell.paragraphs[0].paragraph_format.keep_with_next = True
 
-    for spec in rows:
+    for index, spec in enumerate(rows):
+        following = rows[index + 1] if index + 1 < len(rows) else None
         if spec.guard:
             tag_row(table, f"if {spec.guard}")
         if spec.loop:
             tag_row(table, f"for {spec.loop}")
-        row = table.add_row()
-        row_props(row)
-        cells = list(row.cells)
-        texts = list(spec.cells)
-        row_align = list(alignments)
-        if spec.total and len(texts) >= 2 and not texts[1]:
-            cells = [cells[0].merge(cells[1]), *cells[2:]]
-            texts = [texts[0], *texts[2:]]
-            row_align = [row_align[0], *row_align[2:]]
-        for cell, text, alignment in zip(cells, texts, row_align, strict=True):
-            cell_text(cell.paragraphs[0], text, bold=spec.total, align=alignment)
-            if spec.total:  # a total stays with the paragraph after the table
-                cell.paragraphs[0].paragraph_format.keep_with_next = True
-        if spec.loop:
+            # The first rows stay together (with the header row, kept with them), and
+            # the last one with the total after it: the row is there twice, kept and
+            # not, as Word holds « keep with next » only as a fixed property.
+            tag_row(table, f"if {_kept_iterations(following)}")
+            _body_row(table, spec, alignments, kept=True)
+            tag_row(table, "else")
+            _body_row(table, spec, alignments, kept=False)
+            tag_row(table, "endif")
             tag_row(table, "endfor")
+        else:
+            first = index < KEPT_ROWS and all(r.loop is None for r in rows[:index])
+            _body_row(table, spec, alignments, kept=first or _ends_group(following))
         if spec.guard:
             tag_row(table, "endif")
 
@@ -679,12 +723,12 @@ def grid_table(
     looping cell sits between two tag cells.
     """
     columns = 4 + len(tail)
-    table = doc.add_table(rows=4, cols=columns)
+    table = doc.add_table(rows=8, cols=columns)
     table.style = doc.styles[TABLE_STYLE]
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    header, loop_start, body, loop_end = table.rows
+    # The body row twice: kept with the next for the first rows, as add_table's.
+    header, loop_start, kept_start, kept, other, body, kept_end, loop_end = table.rows
     row_props(header, header=True)
-    row_props(body)
     texts_header = [
         first_header,
         "{%tc for h in " + header_list + " %}",
@@ -702,9 +746,18 @@ def grid_table(
     for cell, text in zip(header.cells, texts_header, strict=True):
         cell_text(cell.paragraphs[0], text, align=CENTER)
         cell.paragraphs[0].paragraph_format.keep_with_next = True
-    for cell, text in zip(body.cells, texts_body, strict=True):
-        cell_text(cell.paragraphs[0], text, align=CENTER)
-    for row, statement in ((loop_start, "for r in " + rows_key), (loop_end, "endfor")):
+    for row in (kept, body):
+        row_props(row)
+        for cell, text in zip(row.cells, texts_body, strict=True):
+            cell_text(cell.paragraphs[0], text, align=CENTER)
+            cell.paragraphs[0].paragraph_format.keep_with_next = row is kept
+    for row, statement in (
+        (loop_start, "for r in " + rows_key),
+        (kept_start, f"if {_kept_iterations(None)}"),
+        (other, "else"),
+        (kept_end, "endif"),
+        (loop_end, "endfor"),
+    ):
         merged = row.cells[0].merge(row.cells[-1])
         cell_text(merged.paragraphs[0], "{%tr " + statement + " %}")
     return table
