@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 from pipeline import model as m
 from pipeline.formats import percent
 from pipeline.render import chart_figure
-from pipeline.render.chart_figure import CM, DPI, draw_text, new_figure, text_measure
+from pipeline.render.chart_figure import (
+    CM,
+    DPI,
+    draw_text,
+    in_document_font,
+    new_figure,
+    text_measure,
+)
 from pipeline.render.chart_text import clip
 
 if TYPE_CHECKING:
@@ -99,6 +106,33 @@ def _stacked_bar(
 
 
 GROUP_LABEL_CM = 12.5  # a group's label, over its bars: the plot's width, tick labels aside
+BAR_HEIGHT = 0.7  # a grouped bar's height, in units of the y axis
+TITLE_GAP_POINTS = 3  # between a group's title and the top of its first bar
+
+
+def _group_title(ax: Axes, bar_top: float, title: str) -> None:
+    """A group's title above its first bar, whose top is at ``bar_top``: its
+    descenders a few points clear of the bar, whatever the figure's scale (the titles
+    sat on the bars when centred at a fixed distance in data units)."""
+    from matplotlib.transforms import offset_copy
+
+    above = offset_copy(
+        ax.transData, fig=ax.figure, x=TITLE_GAP_POINTS, y=TITLE_GAP_POINTS, units="points"
+    )
+    draw_text(
+        ax,
+        0,
+        bar_top,
+        title,
+        transform=above,
+        fontsize=8.5,
+        fontweight="bold",
+        va="bottom",
+        zorder=6,
+        # White behind the title, where the 50 % line crosses it; its padding (a tenth of
+        # the font size) stays within the gap above the bar.
+        bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+    )
 
 
 def _percent_axis(ax: Axes) -> None:
@@ -108,6 +142,7 @@ def _percent_axis(ax: Axes) -> None:
         ax.spines[side].set_visible(False)
 
 
+@in_document_font
 def merit_profile(rows: Sequence[tuple[str, Sequence[float]]]) -> bytes:
     """Stacked horizontal bars, one per scenario (best first, at the top).
 
@@ -140,6 +175,7 @@ def merit_profile(rows: Sequence[tuple[str, Sequence[float]]]) -> bytes:
     return chart_figure.png(figure)
 
 
+@in_document_font
 def opinions_chart(groups: Sequence[tuple[str, Sequence[tuple[str, Sequence[int]]]]]) -> bytes:
     """Opinions per dispositif and public: one 100 % bar per public, grouped by dispositif.
 
@@ -153,22 +189,12 @@ def opinions_chart(groups: Sequence[tuple[str, Sequence[tuple[str, Sequence[int]
     ticks: list[float] = []
     tick_labels: list[str] = []
     for label, publics in groups:
-        draw_text(
-            ax,
-            0,
-            y - 0.55,
-            clip(label, GROUP_LABEL_CM * CM * DPI, measure),
-            fontsize=8.5,
-            fontweight="bold",
-            va="center",
-            zorder=6,
-            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
-        )
         y -= 1.1
+        _group_title(ax, y + BAR_HEIGHT / 2, clip(label, GROUP_LABEL_CM * CM * DPI, measure))
         for public, counts in publics:
             total = sum(counts) or 1
             segments = [(100 * count / total, str(count)) for count in counts]
-            _stacked_bar(ax, y, segments, OPINIONS, height=0.7, min_label=9)
+            _stacked_bar(ax, y, segments, OPINIONS, height=BAR_HEIGHT, min_label=9)
             ticks.append(y)
             tick_labels.append(f"{public} ({sum(counts)})")
             y -= 0.85
@@ -191,6 +217,7 @@ REACTIONS = Palette(
 )
 
 
+@in_document_font
 def reactions_chart(
     groups: Sequence[tuple[str, Sequence[tuple[str, Sequence[int], bool]]]],
 ) -> bytes:
@@ -208,22 +235,12 @@ def reactions_chart(
     ticks: list[float] = []
     tick_labels: list[str] = []
     for scenario, targets in groups:
-        draw_text(
-            ax,
-            0,
-            y - 0.55,
-            clip(scenario, GROUP_LABEL_CM * CM * DPI, measure),
-            fontsize=8.5,
-            fontweight="bold",
-            va="center",
-            zorder=6,
-            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
-        )
         y -= 1.15
+        _group_title(ax, y + BAR_HEIGHT / 2, clip(scenario, GROUP_LABEL_CM * CM * DPI, measure))
         for target, counts, convinced in targets:
             total = sum(counts) or 1
             segments = [(100 * c / total, percent(c / total)) for c in counts]
-            _stacked_bar(ax, y, segments, REACTIONS, height=0.7, min_label=9)
+            _stacked_bar(ax, y, segments, REACTIONS, height=BAR_HEIGHT, min_label=9)
             ticks.append(y)
             verdict = "convaincus" if convinced else "pas convaincus"
             tick_labels.append(f"{target} ({sum(counts)})\n{verdict}")

@@ -1,5 +1,9 @@
 """The matplotlib setup every chart shares: figures in centimetres at a fixed resolution,
-text drawn as typed, text measured in the figure's font, and the PNG bytes.
+text in the documents' font, drawn as typed and measured in that font, and the PNG bytes.
+
+The documents are set in Calibri; the charts take Calibri or Carlito (its metric twin,
+which Debian's ``fonts-crosextra-carlito`` installs), whichever is installed, and
+DejaVu Sans (shipped with matplotlib) where neither is, or for a character they lack.
 
 matplotlib is imported only inside these functions, when a chart is drawn.
 """
@@ -7,8 +11,9 @@ matplotlib is imported only inside these functions, when a chart is drawn.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache, wraps
 from io import BytesIO
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -17,7 +22,35 @@ if TYPE_CHECKING:
 
 DPI = 200
 CM = 1 / 2.54  # matplotlib sizes are in inches
-FONT = "DejaVu Sans"  # ships with matplotlib: same rendering everywhere
+DOCUMENT_FONTS = ("Carlito", "Calibri")  # the documents' font, or its metric twin
+FALLBACK_FONT = "DejaVu Sans"  # ships with matplotlib: there on every machine
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@cache
+def font_family() -> tuple[str, ...]:
+    """The fonts the charts are drawn in, first choice first: the documents' font when
+    installed (matplotlib would otherwise log a warning per text), then the fallback."""
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return (*(name for name in DOCUMENT_FONTS if name in installed), FALLBACK_FONT)
+
+
+def in_document_font(draw: Callable[P, R]) -> Callable[P, R]:
+    """Draw (and save) a chart with :func:`font_family` as matplotlib's font family,
+    for this drawing only: nothing global changes."""
+
+    @wraps(draw)
+    def drawn(*args: P.args, **kwargs: P.kwargs) -> R:
+        from matplotlib import rc_context
+
+        with rc_context({"font.family": list(font_family())}):
+            return draw(*args, **kwargs)
+
+    return drawn
 
 
 def new_figure(width_cm: float, height_cm: float, *, constrained: bool = True) -> Figure:
@@ -53,7 +86,7 @@ def text_measure(figure: Figure, size: float, weight: str = "normal") -> Callabl
 
     # get_renderer() is the Agg canvas's, not in the base canvas type matplotlib declares.
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
-    font = FontProperties(family=FONT, size=size, weight=weight)
+    font = FontProperties(family=list(font_family()), size=size, weight=weight)
 
     def measure(text: str) -> float:
         width, _, _ = renderer.get_text_width_height_descent(text, font, ismath=False)

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 from pipeline import model as m
 from pipeline.formats import number, plural
 from pipeline.render import chart_figure
-from pipeline.render.chart_figure import CM, DPI, draw_text, new_figure, text_measure
+from pipeline.render.chart_figure import (
+    CM,
+    DPI,
+    draw_text,
+    in_document_font,
+    new_figure,
+    text_measure,
+)
 from pipeline.render.chart_text import LINE_CHARS, at_most, wrap
 from pipeline.text import french_spacing
 
@@ -66,6 +73,7 @@ def one_marker_each(count: int) -> bool:
     return count <= MAX_NUMBERED
 
 
+@in_document_font
 def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
     """The power/interest grid, numbered in the order given (the register's).
 

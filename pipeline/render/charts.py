@@ -24,7 +24,7 @@ from pipeline.render.chart_bars import opinions_chart as opinions_chart
 from pipeline.render.chart_bars import reactions_chart as reactions_chart
 from pipeline.render.chart_figure import CM as CM
 from pipeline.render.chart_figure import DPI as DPI
-from pipeline.render.chart_figure import FONT as FONT
+from pipeline.render.chart_figure import font_family as font_family
 from pipeline.render.chart_stakeholders import CATEGORY_STYLE as CATEGORY_STYLE
 from pipeline.render.chart_stakeholders import MAX_NUMBERED as MAX_NUMBERED
 from pipeline.render.chart_stakeholders import one_marker_each as one_marker_each
