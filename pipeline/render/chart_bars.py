@@ -110,14 +110,14 @@ BAR_HEIGHT = 0.7  # a grouped bar's height, in units of the y axis
 TITLE_GAP_POINTS = 3  # between a group's title and the top of its first bar
 
 
-def _group_title(ax: Axes, bar_top: float, title: str) -> None:
+def _group_title(figure: Figure, ax: Axes, bar_top: float, title: str) -> None:
     """A group's title above its first bar, whose top is at ``bar_top``: its
     descenders a few points clear of the bar, whatever the figure's scale (the titles
     sat on the bars when centred at a fixed distance in data units)."""
     from matplotlib.transforms import offset_copy
 
     above = offset_copy(
-        ax.transData, fig=ax.figure, x=TITLE_GAP_POINTS, y=TITLE_GAP_POINTS, units="points"
+        ax.transData, fig=figure, x=TITLE_GAP_POINTS, y=TITLE_GAP_POINTS, units="points"
     )
     draw_text(
         ax,
@@ -190,7 +190,8 @@ def opinions_chart(groups: Sequence[tuple[str, Sequence[tuple[str, Sequence[int]
     tick_labels: list[str] = []
     for label, publics in groups:
         y -= 1.1
-        _group_title(ax, y + BAR_HEIGHT / 2, clip(label, GROUP_LABEL_CM * CM * DPI, measure))
+        title = clip(label, GROUP_LABEL_CM * CM * DPI, measure)
+        _group_title(figure, ax, y + BAR_HEIGHT / 2, title)
         for public, counts in publics:
             total = sum(counts) or 1
             segments = [(100 * count / total, str(count)) for count in counts]
@@ -236,7 +237,8 @@ def reactions_chart(
     tick_labels: list[str] = []
     for scenario, targets in groups:
         y -= 1.15
-        _group_title(ax, y + BAR_HEIGHT / 2, clip(scenario, GROUP_LABEL_CM * CM * DPI, measure))
+        title = clip(scenario, GROUP_LABEL_CM * CM * DPI, measure)
+        _group_title(figure, ax, y + BAR_HEIGHT / 2, title)
         for target, counts, convinced in targets:
             total = sum(counts) or 1
             segments = [(100 * c / total, percent(c / total)) for c in counts]
