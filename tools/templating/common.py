@@ -697,12 +697,19 @@ def describe_picture(paragraph: Paragraph, description: str) -> None:
 
 
 def figure(doc: DocumentObject, key: str, caption: str) -> None:
-    """A chart (docxtpl InlineImage) centred in its own paragraph, with a caption below."""
+    """A chart (docxtpl InlineImage) centred in its own paragraph, with a caption below.
+
+    The caption keeps with its chart, not with what follows (the Caption style keeps
+    with the next, for the captions above tables): otherwise a tall chart (the
+    stakeholder map), its caption and the next heading, text and table's first rows
+    would have to share a page, and, taller than one, end it with a lone caption."""
     tag(doc, f"if {key}")
     picture = para(doc, "{{ " + key + " }}")
     picture.alignment = CENTER
     picture.paragraph_format.keep_with_next = True
-    para(doc, caption, "Caption").alignment = CENTER
+    below = para(doc, caption, "Caption")
+    below.alignment = CENTER
+    below.paragraph_format.keep_with_next = False
     tag(doc, "endif")
 
 

@@ -28,15 +28,6 @@ from templating.common import (
 )
 
 
-def chart(doc: DocumentObject, key: str, caption: str) -> None:
-    """A figure whose caption belongs to it, not to what follows: otherwise the chart, its
-    caption and the next heading, text and table would have to share one page."""
-    figure(doc, key, caption)
-    caption_paragraph = doc.paragraphs[-2]  # the last one is the figure's endif tag
-    assert caption_paragraph.style is not None and caption_paragraph.style.name == "Caption"
-    caption_paragraph.paragraph_format.keep_with_next = False
-
-
 def build_section_mission(doc: DocumentObject) -> None:
     """1 Contexte et objet: the cahier's opening, then objectives, stakes, stakeholders."""
     build_section_context(doc)
@@ -71,7 +62,7 @@ def build_section_mission(doc: DocumentObject) -> None:
         [Row(["{{ c.category }}", "{{ c.count }}"], loop="c in stakeholders.by_category")],
         align=[None, CENTER],
     )
-    chart(doc, "figures.stakeholder_map", "Carte pouvoir / intérêt des parties prenantes")
+    figure(doc, "figures.stakeholder_map", "Carte pouvoir / intérêt des parties prenantes")
     tag(doc, "else")
     para(
         doc,
@@ -172,7 +163,7 @@ def build_section_tests(doc: DocumentObject) -> None:
             "les rejets ; les réserves ne comptent ni pour ni contre.",
         )
     )
-    chart(
+    figure(
         doc,
         "tests.figure",
         "Réactions aux scénarios testés, par cible : part des adhésions, des réserves et "
