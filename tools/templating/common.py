@@ -561,8 +561,9 @@ def _body_row(
         row_align = [row_align[0], *row_align[2:]]
     for cell, text, alignment in zip(cells, texts, row_align, strict=True):
         cell_text(cell.paragraphs[0], text, bold=spec.total, align=alignment)
-        # A total stays with the paragraph after the table, as a kept row with the next.
-        if kept or spec.total:
+        # A total ends its group and keeps with nothing after it: kept with the next
+        # heading, it would chain short tables one to another over a whole section.
+        if kept:
             cell.paragraphs[0].paragraph_format.keep_with_next = True
 
 
