@@ -299,11 +299,13 @@ def build_invoice_lines(doc: DocumentObject) -> None:
         ],
         align=[None, RIGHT, RIGHT, RIGHT],
     )
-    # The row after the header and the {%tr for %} row: its first cell gets the
-    # detail, on a new line, in the detail character style.
-    description = table.rows[2].cells[0].paragraphs[0]
-    detail = description.add_run("{{ ('\\n' ~ l.detail)|multiline if l.detail else '' }}")
-    detail.style = DETAIL_STYLE
+    # The line's rows (the loop's body is there twice, kept with the next row and not):
+    # their first cell gets the detail, on a new line, in the detail character style.
+    for row in table.rows:
+        description = row.cells[0].paragraphs[0]
+        if description.text == "{{ l.description }}":
+            detail = description.add_run("{{ ('\\n' ~ l.detail)|multiline if l.detail else '' }}")
+            detail.style = DETAIL_STYLE
 
 
 def build_invoice_totals(doc: DocumentObject) -> None:
