@@ -576,13 +576,16 @@ def add_table(
     header: bool = True,
     label_column: bool = False,
     cell_margin: float | None = None,
+    keep_rows: bool = True,
 ) -> Table:
     """A table in the firm's table style, full control of the widths (cm).
 
     ``columns``: (header text, width in cm); with ``header`` the first row holds the
     header texts and is repeated on each page. ``label_column``: the first column
     holds labels (bold, via the table style's first-column formatting).
-    ``cell_margin``: left/right cell padding in cm, for dense tables."""
+    ``cell_margin``: left/right cell padding in cm, for dense tables. ``keep_rows``:
+    the first body rows, and the row before a total, keep with the next (see
+    :class:`Row`); without it, only the header row keeps with the first body row."""
     widths = [Cm(width) for _, width in columns]
     table = doc.add_table(rows=1 if header else 0, cols=len(columns))
     table.style = doc.styles[TABLE_STYLE]
@@ -623,7 +626,11 @@ def add_table(
         following = rows[index + 1] if index + 1 < len(rows) else None
         if spec.guard:
             tag_row(table, f"if {spec.guard}")
-        if spec.loop:
+        if spec.loop and not keep_rows:
+            tag_row(table, f"for {spec.loop}")
+            _body_row(table, spec, alignments, kept=False)
+            tag_row(table, "endfor")
+        elif spec.loop:
             tag_row(table, f"for {spec.loop}")
             # The first rows stay together (with the header row, kept with them), and
             # the last one with the total after it: the row is there twice, kept and
@@ -636,7 +643,8 @@ def add_table(
             tag_row(table, "endfor")
         else:
             first = index < KEPT_ROWS and all(r.loop is None for r in rows[:index])
-            _body_row(table, spec, alignments, kept=first or _ends_group(following))
+            kept = keep_rows and (first or _ends_group(following))
+            _body_row(table, spec, alignments, kept=kept)
         if spec.guard:
             tag_row(table, "endif")
 

@@ -298,9 +298,13 @@ def build_invoice_lines(doc: DocumentObject) -> None:
             )
         ],
         align=[None, RIGHT, RIGHT, RIGHT],
+        # An invoice is not freed by pipeline.render.page_breaks: a designation longer
+        # than a page, kept with its neighbours, would have LibreOffice lay the invoice
+        # out for minutes. Its lines fit a page or run on, the header repeated.
+        keep_rows=False,
     )
-    # The line's rows (the loop's body is there twice, kept with the next row and not):
-    # their first cell gets the detail, on a new line, in the detail character style.
+    # The line's row (found by its text): its first cell gets the detail, on a new line,
+    # in the detail character style.
     for row in table.rows:
         description = row.cells[0].paragraphs[0]
         if description.text == "{{ l.description }}":
