@@ -1,7 +1,8 @@
 """Page layout of the examples' deliverables: tables and pictures where a reader expects them.
 
-In the Word files (fast, always): a table's header row and first rows keep with the next,
-so does the row before a total, and a figure's caption keeps with its picture only.
+In the Word files (fast, always): a table's header row and first rows keep with the next
+(an invoice's header row only), so does the row before a total, and a figure's caption
+keeps with its picture only.
 Through LibreOffice (once per example, all its documents in one conversion): no page
 opens on a « Sous-total » or « Total » row with no row of its table above it, and no
 table starts at the foot of a page with its caption or header and fewer than three of
@@ -74,7 +75,9 @@ def test_rows_keep_with_the_next_where_a_page_break_would_leave_them_alone(
     deliverables: Path,
 ) -> None:
     checked = 0
-    for path in _documents(deliverables):
+    # An invoice's lines keep only their header with the first (tools/templating/facture.py:
+    # an invoice is not freed by page_breaks); the deliverables keep their first rows.
+    for path in [p for p in _documents(deliverables) if not p.name.startswith("Facture")]:
         for table in open_docx(BytesIO(path.read_bytes())).tables:
             rows = list(table.rows)
             if not rows or not _is_header(rows[0]):
