@@ -105,7 +105,8 @@ def _document(body: str) -> etree._Element:
 
 
 def _p(style: str, text: str, numbering: str = "") -> str:
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{numbering}</w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>'
+    properties = f'<w:pPr><w:pStyle w:val="{style}"/>{numbering}</w:pPr>'
+    return f"<w:p>{properties}<w:r><w:t>{text}</w:t></w:r></w:p>"
 
 
 TOC_FIELD = (

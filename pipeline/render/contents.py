@@ -48,9 +48,7 @@ def fill_table_of_contents(document: etree._Element, numbered: Iterable[int] = (
         return False
     instruction = "".join(t.text or "" for t in field.iter(_w("instrText")))
     levels = _levels(instruction)
-    entries = [
-        _entry(level, text) for level, text in headings(body, levels, frozenset(numbered))
-    ]
+    entries = [_entry(level, text) for level, text in headings(body, levels, frozenset(numbered))]
     if not entries:
         return False
     runs = [r for r in field if r.tag == _w("r")]

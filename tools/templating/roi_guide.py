@@ -286,8 +286,7 @@ def build_section_grid(doc: DocumentObject) -> None:
     keep(
         para(
             doc,
-            "Le classeur « {{ grid_file }} » reçoit une ligne par participant et par "
-            "dispositif :",
+            "Le classeur « {{ grid_file }} » reçoit une ligne par participant et par dispositif :",
         )
     )
     bullet(doc, " : son nom, ou un pseudonyme, toujours le même ;", label="Participant")
