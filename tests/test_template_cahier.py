@@ -103,6 +103,7 @@ def _sample(*, stopped: bool) -> dict[str, Any]:
             "collectivite_type": "Commune",
             "pilot": "Mme Hélène Lefèvre, directrice de l'aménagement",
             "elected_official": "M. Loïc Durand, adjoint à l'urbanisme",
+            "elected_label": "Élu référent",
             "consultant": "Cécile Martin",
             "start_date": "5 janvier 2026",
             "workshop_date": "" if stopped else "14 mars 2026",

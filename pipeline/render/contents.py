@@ -10,11 +10,13 @@ numbers: only a layout knows them. The field stays a real TOC field (same
 instruction, begin, separate and end), so Word's « Mettre à jour la table » and
 LibreOffice's index update (the PDF export runs one) rebuild it with page numbers.
 
-Why not lay the document out with LibreOffice at every build: a warm LibreOffice
-takes about a second per document to load, update the indexes and save, against a
-target of one second for every document of a new workbook and 0.4 s from a drop to
-its documents (docs/performance); the PDF copies, which LibreOffice lays out
-anyway, carry the page numbers.
+Why not lay every document out with LibreOffice to get the page numbers: measured on
+the 2-core machine of the performance spec, the warm LibreOffice of the PDF copies
+takes 0.75 s (Kit R.O.I. guide) to 1.5 s (a Cahier) per document to load, lay out,
+update the indexes and write, and 3.5 s to start; the targets are 1.0 s for every
+``.docx`` of a new workbook and 0.4 s from a drop to its documents. The PDF copies
+(``--pdf``), which LibreOffice lays out anyway, carry the page numbers
+(uno_export.py updates the indexes before exporting).
 """
 
 from __future__ import annotations
