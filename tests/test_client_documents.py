@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -14,7 +15,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from pipeline.build import build
-from pipeline.render.contents import fill_table_of_contents
+from pipeline.render.contents import PLAIN, Outline, fill_table_of_contents
 from pipeline.workspace import Workspace, init_workspace, set_seller
 from tests.conftest import EXAMPLES, TEST_FIRM, TODAY
 
@@ -130,7 +131,8 @@ def test_the_table_follows_the_heading_numbers_and_levels() -> None:
         + _p("Heading2", "Total")
         + _p("Heading1", "")  # an empty heading is not listed
     )
-    assert fill_table_of_contents(document, numbered={1, 2, 3})
+    outline = replace(PLAIN, numbered=frozenset({1, 2, 3}))
+    assert fill_table_of_contents(document, outline)
     entries = [
         (p.find(f"{{{W}}}pPr/{{{W}}}pStyle").get(f"{{{W}}}val"), "".join(p.itertext()).strip())
         for p in document.iter(f"{{{W}}}p")
@@ -152,9 +154,28 @@ def test_the_table_follows_the_heading_numbers_and_levels() -> None:
 def test_a_document_without_headings_or_field_is_left_as_it_is() -> None:
     without_field = _document(_p("Heading1", "Contexte"))
     before = etree.tostring(without_field)
-    assert not fill_table_of_contents(without_field, numbered={1})
+    assert not fill_table_of_contents(without_field)
     assert etree.tostring(without_field) == before
     without_headings = _document(TOC_FIELD + _p("Normal", "Texte"))
     before = etree.tostring(without_headings)
-    assert not fill_table_of_contents(without_headings, numbered={1})
+    assert not fill_table_of_contents(without_headings)
     assert etree.tostring(without_headings) == before
+
+
+def test_the_outline_is_read_from_the_style_names_as_a_french_word_saves_them() -> None:
+    styles = etree.fromstring(
+        f'<w:styles xmlns:w="{W}">'
+        '<w:style w:type="paragraph" w:styleId="Titre1"><w:name w:val="heading 1"/>'
+        '<w:pPr><w:numPr><w:numId w:val="3"/></w:numPr></w:pPr></w:style>'
+        '<w:style w:type="paragraph" w:styleId="Titre2"><w:name w:val="heading 2"/></w:style>'
+        '<w:style w:type="paragraph" w:styleId="TM1"><w:name w:val="toc 1"/></w:style>'
+        "</w:styles>"
+    )
+    outline = Outline.of(styles)
+    assert outline == Outline({"Titre1": 1, "Titre2": 2}, frozenset({1}), {1: "TM1"})
+    document = _document(TOC_FIELD + _p("Titre1", "Contexte") + _p("Titre2", "Objet"))
+    assert fill_table_of_contents(document, outline)
+    styles_used = [s.get(f"{{{W}}}val") for s in document.iter(f"{{{W}}}pStyle")]
+    assert styles_used[:2] == ["TM1", "toc2"]  # no « toc 2 » style: Word's own id
+    texts = ["".join(p.itertext()) for p in document.iter(f"{{{W}}}p")][:2]
+    assert texts[0].endswith("1. Contexte") and texts[1] == "Objet"

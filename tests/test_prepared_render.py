@@ -37,7 +37,7 @@ from pipeline.analysis.pricing import price_engagement
 from pipeline.build import DELIVERABLES, Deliverable
 from pipeline.errors import RenderError
 from pipeline.invoicing.billing import draft_invoice
-from pipeline.render.contents import fill_table_of_contents, numbered_levels
+from pipeline.render.contents import Outline, fill_table_of_contents
 from pipeline.render.docx import Picture, _prepare, render_docx
 from pipeline.render.invoice_context import invoice_context
 from pipeline.render.package import midnight, stable_package, stored_entries
@@ -57,7 +57,7 @@ def plain_docxtpl(template: Path, context: dict[str, Any], dated: date | None) -
     env.filters["multiline"] = lambda value: Listing(str(value))
     document = DocxTemplate(template)
     document.render(_prepare(context, document), jinja_env=env, autoescape=True)
-    fill_table_of_contents(document.docx.element, numbered_levels(document.docx.styles.element))
+    fill_table_of_contents(document.docx.element, Outline.of(document.docx.styles.element))
     properties = document.docx.core_properties
     if dated is not None:
         properties.created = properties.modified = midnight(dated)

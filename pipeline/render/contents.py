@@ -23,18 +23,20 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from lxml import etree
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _LEVELS = re.compile(r'\\o\s+"(\d)-(\d)"')
-_HEADING = re.compile(r"Heading([1-9])")
+_HEADING_NAME = re.compile(r"heading ([1-9])")
+_ENTRY_NAME = re.compile(r"toc ([1-9])")
 DEFAULT_LEVELS = range(1, 4)  # Word's TOC without \o covers headings 1 to 3
 # XPath, not a walk over every element: python-docx's element classes make each node
-# visited from Python cost a proxy (a walk over a Cahier took 20 ms, these take 2).
+# visited from Python cost a proxy (a walk over a Cahier took 20 ms, these a few).
 _NS = {"w": _W}
-_STYLES = etree.XPath(".//w:p/w:pPr/w:pStyle[starts-with(@w:val, 'Heading')]", namespaces=_NS)
+_STYLES = etree.XPath(".//w:p/w:pPr/w:pStyle", namespaces=_NS)
 _TOC_PARAGRAPHS = etree.XPath(
     ".//w:p[w:r/w:instrText[starts-with(normalize-space(.), 'TOC')]]", namespaces=_NS
 )
@@ -44,11 +46,44 @@ def _w(tag: str) -> str:
     return f"{{{_W}}}{tag}"
 
 
-def fill_table_of_contents(document: etree._Element, numbered: Iterable[int] = ()) -> bool:
+@dataclass(frozen=True)
+class Outline:
+    """What a template's styles say of its outline, found by the styles' names (« heading
+    1 », « toc 1 »: Word's built-in names whatever the language; a French Word's ids are
+    « Titre1 »): the level of each heading style id, the levels whose style carries a list
+    number, and the style id of each level's table entries."""
+
+    headings: Mapping[str, int]
+    numbered: frozenset[int]
+    entries: Mapping[int, str]
+
+    @classmethod
+    def of(cls, styles: etree._Element) -> Outline:
+        """The outline of a ``w:styles`` element."""
+        headings: dict[str, int] = {}
+        numbered: set[int] = set()
+        entries: dict[int, str] = {}
+        for style in styles.iter(_w("style")):
+            name = style.find(_w("name"))
+            named = (name.get(_w("val"), "") if name is not None else "").casefold()
+            ident = style.get(_w("styleId"), "")
+            if heading := _HEADING_NAME.fullmatch(named):
+                level = int(heading.group(1))
+                headings[ident] = level
+                if style.find(f"{_w('pPr')}/{_w('numPr')}/{_w('numId')}") is not None:
+                    numbered.add(level)
+            elif entry := _ENTRY_NAME.fullmatch(named):
+                entries[int(entry.group(1))] = ident
+        return cls(headings, frozenset(numbered), entries)
+
+
+PLAIN = Outline({f"Heading{n}": n for n in range(1, 10)}, frozenset(), {})
+
+
+def fill_table_of_contents(document: etree._Element, outline: Outline = PLAIN) -> bool:
     """Fill the first TOC field of ``document`` (a ``w:document`` element) with its
-    headings; ``numbered``: the heading levels whose style carries a number. Returns
-    whether a table was filled (a document without a one-paragraph TOC field is left
-    as it is)."""
+    headings, as ``outline`` (its styles) finds and numbers them. Returns whether a
+    table was filled (a document without a one-paragraph TOC field is left as it is)."""
     body = document.find(_w("body"))
     if body is None:
         return False
@@ -57,7 +92,10 @@ def fill_table_of_contents(document: etree._Element, numbered: Iterable[int] = (
         return False
     instruction = "".join(t.text or "" for t in field.iter(_w("instrText")))
     levels = _levels(instruction)
-    entries = [_entry(level, text) for level, text in headings(body, levels, frozenset(numbered))]
+    entries = [
+        _entry(outline.entries.get(level, f"toc{level}"), text)
+        for level, text in headings(body, levels, outline)
+    ]
     if not entries:
         return False
     runs = [r for r in field if r.tag == _w("r")]
@@ -79,9 +117,7 @@ def fill_table_of_contents(document: etree._Element, numbered: Iterable[int] = (
     return True
 
 
-def headings(
-    body: etree._Element, levels: range, numbered: frozenset[int]
-) -> list[tuple[int, str]]:
+def headings(body: etree._Element, levels: range, outline: Outline) -> list[tuple[int, str]]:
     """(level, « 1.2. Text ») of every non-empty heading of ``levels``, in document order.
 
     The numbers follow the heading styles' multilevel list: a heading of level n counts
@@ -89,13 +125,12 @@ def headings(
     (``w:numId`` 0) neither shows nor takes a number."""
     counters = [0] * 10
     found: list[tuple[int, str]] = []
-    for paragraph, style in _heading_paragraphs(body):
-        match = _HEADING.fullmatch(style)
-        if match is None:
+    for paragraph, style in _styled_paragraphs(body):
+        level = outline.headings.get(style)
+        if level is None:
             continue
-        level = int(match.group(1))
         number = ""
-        if level in numbered and not _numbering_off(paragraph):
+        if level in outline.numbered and not _numbering_off(paragraph):
             counters[level] += 1
             counters[level + 1 :] = [0] * (len(counters) - level - 1)
             number = ".".join(str(n) for n in counters[1 : level + 1]) + ". "
@@ -105,24 +140,13 @@ def headings(
     return found
 
 
-def numbered_levels(styles: etree._Element) -> frozenset[int]:
-    """The heading levels whose paragraph style (``styles``: a ``w:styles`` element)
-    carries a list number."""
-    levels = set()
-    for style in styles.iter(_w("style")):
-        match = _HEADING.fullmatch(style.get(_w("styleId"), ""))
-        if match is not None and style.find(f"{_w('pPr')}/{_w('numPr')}/{_w('numId')}") is not None:
-            levels.add(int(match.group(1)))
-    return frozenset(levels)
-
-
 def _toc_paragraph(body: etree._Element) -> etree._Element | None:
     found = _TOC_PARAGRAPHS(body)
     return found[0] if found else None
 
 
-def _heading_paragraphs(body: etree._Element) -> list[tuple[etree._Element, str]]:
-    """(paragraph, style id) of the paragraphs whose style looks like a heading's."""
+def _styled_paragraphs(body: etree._Element) -> list[tuple[etree._Element, str]]:
+    """(paragraph, style id) of the paragraphs that name their style."""
     return [
         (paragraph, style.get(_w("val"), ""))
         for style in _STYLES(body)
@@ -165,10 +189,10 @@ def _numbering_off(paragraph: etree._Element) -> bool:
     return num_id is not None and num_id.get(_w("val")) == "0"
 
 
-def _entry(level: int, text: str) -> etree._Element:
+def _entry(style: str, text: str) -> etree._Element:
     paragraph = etree.Element(_w("p"))
     properties = etree.SubElement(paragraph, _w("pPr"))
-    etree.SubElement(properties, _w("pStyle")).set(_w("val"), f"toc{level}")
+    etree.SubElement(properties, _w("pStyle")).set(_w("val"), style)
     run = etree.SubElement(paragraph, _w("r"))
     etree.SubElement(run, _w("t")).text = text
     return paragraph

@@ -116,7 +116,7 @@ def render_docx(
         ) from exc
     except jinja2.TemplateSyntaxError as exc:  # compiled at render: a source not prepared
         raise _malformed(template, exc) from exc
-    fill_table_of_contents(document.docx.element, prepared.numbered_headings)
+    fill_table_of_contents(document.docx.element, prepared.outline)
     if dated is not None:
         properties = document.docx.core_properties
         properties.created = properties.modified = midnight(dated)
