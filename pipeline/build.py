@@ -38,6 +38,7 @@ from pipeline.render.roi_grid import grid_title, rating_grid
 from pipeline.render.roi_guide import guide_context, guide_title
 from pipeline.render.strategie import strategie_context, strategie_title
 from pipeline.tracked import Bases, Tracker
+from pipeline.workbook.circumstances import Circumstances
 from pipeline.workbook.reader import read_workbook
 from pipeline.workbook.sniff import read_source
 from pipeline.workspace import Workspace
@@ -156,7 +157,8 @@ def build(
     the ``.docx`` are produced and a notice says so.
     """
     data = read_source(workbook)  # read once: these bytes are validated and kept
-    engagement = read_workbook(data, workbook.name)  # -> validated model, or WorkbookError
+    checked = Circumstances(today, workspace.config.catalogue)  # the day, the option prices
+    engagement = read_workbook(data, workbook.name, checked)  # -> validated model, or error
     analysis = analyse(engagement)  # pure: R.O.I. citoyen, opinions, concept tests
     made_from = digest(data)  # each document records what it was made from (provenance.py)
     documents = render_all(engagement, analysis, workspace, today, made_from)  # bytes in memory

@@ -35,8 +35,8 @@ is still produced.
 The deliverables: a UNO script, for a live table of contents
 ------------------------------------------------------------
 ``--convert-to`` exports what the file holds, and a ``.docx`` holds its table
-of contents as Word last computed it: for a rendered template, the
-placeholder « mettez à jour les champs ». LibreOffice computes it again only
+of contents as last computed: for a rendered template, its headings without
+page numbers (render/contents.py). LibreOffice computes it again only
 when asked, through UNO: ``XDocumentIndexesSupplier.getDocumentIndexes()``,
 then ``update()`` on each index. Nothing on the command line asks for it, and
 the ways around UNO do not hold: a ``macro:///`` command line is ignored by a

@@ -103,7 +103,8 @@ PROBLEMS: dict[str, list[tuple[str, str, str]]] = {
         (
             "Mission",
             "B4",
-            "Feuille « Mission », cellule B4 : l'intitulé est obligatoire, la cellule est vide.",
+            "Feuille « Mission », cellule B4 : l'intitulé est obligatoire, la cellule est vide. "
+            "Saisissez l'intitulé : par exemple « Réaménagement de la place du marché ».",
         ),
         (
             "Parties prenantes",

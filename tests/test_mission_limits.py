@@ -77,10 +77,11 @@ def _longest(column: schema.Column, offer: m.Offer, text: str) -> Any:
     if isinstance(kind, Siret):
         return VALID_SIRET
     if isinstance(kind, Date):
-        # An invoice is dated today at the latest; other dates may be Excel's last day.
+        # An invoice is dated today at the latest, and so is a workshop the stage says held
+        # (the mission starting before it); other dates may be Excel's last day.
         return (
             datetime.combine(TODAY, datetime.min.time())
-            if column.attr == "invoice_date"
+            if column.attr in ("invoice_date", "workshop_date", "start_date")
             else LAST_EXCEL_DAY
         )
     if isinstance(kind, Money):

@@ -223,7 +223,8 @@ def test_empty_sheets_leave_no_empty_heading_nor_table(
         next_level = _level(following[1]) if following[0] == "p" else None
         assert next_level is None or next_level > level, f"« {item.text} » is empty"
 
-    assert "Aucun test de scénario n’est encore consigné (feuille « Tests »" in text
+    assert "Aucun test de scénario n’est encore consigné : " in text
+    assert "feuille" not in text  # the reader is the collectivité: no sheet of the tool
     assert "Réactions par cible" not in text
     with zipfile.ZipFile(result.commit.written[0]) as package:
         body = package.read("word/document.xml").decode("utf-8")

@@ -4,7 +4,9 @@ The reference is what ``render_docx`` did before templates were prepared:
 ``DocxTemplate(path)``, ``render(context, jinja_env, autoescape=True)``, the
 document dated, ``save()``, then ``stable_package``. The prepared renderer
 must give the same package, byte for byte, but for one chosen difference: a
-picture the render adds (an already compressed PNG) is stored, not deflated.
+picture the render adds (an already compressed PNG) is stored, not deflated;
+and render_docx then fills the table of contents (contents.py), which the
+reference does on docxtpl's rendered document too.
 Checked on every deliverable and invoice of every example workbook, and on a
 template made here with loops, table rows, conditions, pictures (the
 template's own and added ones, in the body and in a header), footers,
@@ -35,6 +37,7 @@ from pipeline.analysis.pricing import price_engagement
 from pipeline.build import DELIVERABLES, Deliverable
 from pipeline.errors import RenderError
 from pipeline.invoicing.billing import draft_invoice
+from pipeline.render.contents import Outline, fill_table_of_contents
 from pipeline.render.docx import Picture, _prepare, render_docx
 from pipeline.render.invoice_context import invoice_context
 from pipeline.render.package import midnight, stable_package, stored_entries
@@ -54,6 +57,7 @@ def plain_docxtpl(template: Path, context: dict[str, Any], dated: date | None) -
     env.filters["multiline"] = lambda value: Listing(str(value))
     document = DocxTemplate(template)
     document.render(_prepare(context, document), jinja_env=env, autoescape=True)
+    fill_table_of_contents(document.docx.element, Outline.of(document.docx.styles.element))
     properties = document.docx.core_properties
     if dated is not None:
         properties.created = properties.modified = midnight(dated)

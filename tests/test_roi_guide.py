@@ -104,7 +104,8 @@ def test_without_dispositifs_the_guide_says_what_is_missing(tmp_path: Path) -> N
     target = tmp_path / "guide.docx"
     target.write_bytes(render_docx(TEMPLATE, context))
     text = _plain("\n".join(p.text for p in docx.Document(str(target)).paragraphs))
-    assert "Aucun dispositif n’est encore décrit dans la feuille « Dispositifs »" in text
+    assert "Aucun dispositif n’est encore décrit : votre consultant vous remettra" in text
+    assert "feuille" not in text  # the reader is the collectivité: no sheet of the tool
     assert "l’exemple sera calculé sur les dispositifs de la mission" in text
     assert "{{" not in text and "{%" not in text
 

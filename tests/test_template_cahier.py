@@ -103,6 +103,7 @@ def _sample(*, stopped: bool) -> dict[str, Any]:
             "collectivite_type": "Commune",
             "pilot": "Mme Hélène Lefèvre, directrice de l'aménagement",
             "elected_official": "M. Loïc Durand, adjoint à l'urbanisme",
+            "elected_label": "Élu référent",
             "consultant": "Cécile Martin",
             "start_date": "5 janvier 2026",
             "workshop_date": "" if stopped else "14 mars 2026",
@@ -433,7 +434,7 @@ def test_template_is_a_word_document() -> None:
     assert '<w:updateFields w:val="true"/>' in settings
     assert 'w:val="fr-FR"' in styles
     assert r'TOC \o "1-2" \h \z \u' in body
-    assert "Mettre à jour les champs" in body
+    assert "Mettre à jour les champs" not in body  # each render fills the table (contents.py)
     assert "PAGE" in footers and "NUMPAGES" in footers
     section = docx.Document(str(TEMPLATE)).sections[0]
     assert round(section.page_width.cm, 1) == 21.0

@@ -185,10 +185,18 @@ def _update_table_of_contents(root: etree._Element, control: bool) -> None:
         etree.SubElement(run, w("t")).text = str(3 + number)
         entries.append(p)
     _field_char(entries[-1], "end")
+    # The field's paragraphs as amoor wrote them (its entries, up to the field's end) give
+    # way to Word's.
+    spanned = [field]
+    depth = _open_fields(field)
+    while depth > 0 and (following := spanned[-1].getnext()) is not None:
+        spanned.append(following)
+        depth += _open_fields(following)
     if not control:
         for p in entries:
             field.addprevious(p)
-        body.remove(field)
+        for p in spanned:
+            body.remove(p)
         return
     sdt = etree.Element(w("sdt"))
     gallery = etree.SubElement(
@@ -199,7 +207,13 @@ def _update_table_of_contents(root: etree._Element, control: bool) -> None:
     for p in entries:
         content.append(p)
     field.addprevious(sdt)
-    body.remove(field)
+    for p in spanned:
+        body.remove(p)
+
+
+def _open_fields(p: etree._Element) -> int:
+    kinds = [c.get(w("fldCharType")) for c in p.iter(w("fldChar"))]
+    return kinds.count("begin") - kinds.count("end")
 
 
 def _field_char(p: etree._Element, kind: str) -> None:

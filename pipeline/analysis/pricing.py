@@ -116,6 +116,19 @@ def _option_lines(
     return lines, problems, warnings
 
 
+def unpriced_options(
+    options: tuple[OptionLine, ...], offer: Offer, prices: OfferPrices
+) -> list[Problem]:
+    """A problem for each option priced neither by the workbook nor by the catalogue:
+    checked while the workbook is read, so that they come with its other problems."""
+    catalogue = {_option_key(name) for name in prices.options}
+    return [
+        _unpriced(option, offer, prices)
+        for option in options
+        if option.unit_price is None and _option_key(option.name) not in catalogue
+    ]
+
+
 def _unpriced(option: OptionLine, offer: Offer, prices: OfferPrices) -> Problem:
     # The model knows the row, not the column of « Prix unitaire HT » (columns are
     # found by header), so the row is named in the message rather than a cell.

@@ -150,10 +150,12 @@ def analyse_command(fichier: Path, as_json: bool) -> None:
     import json
 
     from pipeline.analysis.overview import analyse, analysis_json
+    from pipeline.workbook.circumstances import Circumstances
     from pipeline.workbook.reader import read_engagement
 
     try:
-        engagement = read_engagement(fichier)
+        # No workspace here: the dates are checked against today, not the options' prices.
+        engagement = read_engagement(fichier, Circumstances(current_day(), {}))
     except AmoorError as error:
         fail(error)
     analysis = analyse(engagement)

@@ -69,7 +69,7 @@ STOPPED_EVALUATION = (
 
 STOPPED_TEXT = (
     "La démarche de concertation a été arrêtée avant l'atelier R.O.I. citoyen, d'un commun "
-    "accord entre la collectivité et amoor. Cette note consigne la décision et ses motifs "
+    "accord entre la collectivité et {}. Cette note consigne la décision et ses motifs "
     "(voir « Contexte et objet ») ainsi que les éléments réunis pendant le cadrage, qui restent "
     "utiles à la collectivité."
 )
@@ -91,7 +91,7 @@ def cahier_context(
         **frame(mission, firm_name, cahier_title(mission), today),
         "purpose": _purpose(mission, firm_name),
         "stopped": stopped,
-        "stopped_text": STOPPED_TEXT if stopped else "",
+        "stopped_text": STOPPED_TEXT.format(firm_name) if stopped else "",
         "stakeholders": stakeholders_context(engagement.stakeholders),
         "parameters": parameter_groups(engagement.parameters, SETTING_RUBRIQUES),
         "scenarios": [_scenario(s, retained) for s in engagement.scenarios],

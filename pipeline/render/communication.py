@@ -21,6 +21,7 @@ from datetime import date
 from pipeline import model as m
 from pipeline.analysis.overview import Analysis
 from pipeline.formats import enumeration, long_date, number, plural
+from pipeline.render.agreement import elected_label
 from pipeline.render.communication_proposal import TO_APPOINT, Proposal, propose
 from pipeline.render.context import action, blocks, by_moment, frame, parameter_groups
 from pipeline.render.docx import Context
@@ -205,7 +206,7 @@ def _roles(
     rows = [
         (
             mission.elected_official,
-            "Élu référent",
+            elected_label(mission.elected_official),
             "Porte la démarche et ses messages ; valide le plan de communication.",
         ),
         (

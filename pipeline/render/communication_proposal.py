@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pipeline import model as m
 from pipeline.analysis.stakeholders import group_by_quadrant
 from pipeline.formats import enumeration, long_date, plural
+from pipeline.render.agreement import elected_label
 from pipeline.render.participation import Facts
 from pipeline.workbook.kinds import fold
 
@@ -35,7 +36,6 @@ BRIEFING = (
 OFFICIAL = (
     "La démarche, son calendrier, ce qui est soumis au débat et ce qui ne l'est pas.",
     "Courrier",
-    "Lettre de l'élu référent",
 )
 RULES = (
     "Les règles du jeu : ce qui est en débat, ce qui ne l'est pas, et ce que deviendra votre avis.",
@@ -150,7 +150,8 @@ def _actions(
         )
     )
     if satisfy:
-        plan.append(act(who(satisfy), *OFFICIAL, ANNONCE, owner=elected))
+        letter = f"Lettre de l'{elected_label(engagement.mission.elected_official).lower()}"
+        plan.append(act(who(satisfy), *OFFICIAL, letter, ANNONCE, owner=elected))
     if inform:
         invitation = (_invitation(facts), "Invitation personnelle et relais de proximité")
         plan.append(

@@ -18,6 +18,7 @@ from pipeline import model as m
 from pipeline.analysis.stakeholders import count_by_category, group_by_quadrant
 from pipeline.formats import long_date, money, number
 from pipeline.render import charts
+from pipeline.render.agreement import elected_label
 from pipeline.render.chart_cache import Chart
 from pipeline.render.docx import Context, Picture
 from pipeline.render.people import PeopleIndex
@@ -102,6 +103,7 @@ def mission_context(mission: m.Mission) -> Context:
         "collectivite_type": value(mission.collectivite_type),
         "pilot": mission.pilot,
         "elected_official": mission.elected_official,
+        "elected_label": elected_label(mission.elected_official),
         "consultant": mission.consultant,
         "start_date": long_date(mission.start_date),
         "workshop_date": long_date(mission.workshop_date),
@@ -284,7 +286,9 @@ def governance(engagement: m.Engagement, firm_name: str) -> list[Context]:
     mission = engagement.mission
     people: dict[str, list[Context]] = {"Élus": [], "Services": [], "Prestataires": []}
     if mission.elected_official:
-        people["Élus"].append({"name": mission.elected_official, "detail": "Élu référent"})
+        people["Élus"].append(
+            {"name": mission.elected_official, "detail": elected_label(mission.elected_official)}
+        )
     if mission.pilot:
         people["Services"].append({"name": mission.pilot, "detail": "Pilote du projet"})
     if mission.consultant:

@@ -12,7 +12,8 @@ made), or, without one, keeps the dates of its template. Core properties
 Each template is prepared once per process (prepared.py: docxtpl's tag
 clean-up and the Jinja compile of every part, the package read once), then
 rendered by docxtpl as many times as needed, the parts it does not change
-copied as stored.
+copied as stored. The table of contents is then filled with the document's
+headings (contents.py).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from docxtpl import DocxTemplate, InlineImage
 
 from pipeline.errors import RenderError
 from pipeline.render.chart_cache import Chart, ChartCache
+from pipeline.render.contents import fill_table_of_contents
 from pipeline.render.package import midnight
 from pipeline.render.prepared import PreparedTemplate, prepared_template
 from pipeline.text import clean_text, french_spacing
@@ -114,6 +116,7 @@ def render_docx(
         ) from exc
     except jinja2.TemplateSyntaxError as exc:  # compiled at render: a source not prepared
         raise _malformed(template, exc) from exc
+    fill_table_of_contents(document.docx.element, prepared.outline)
     if dated is not None:
         properties = document.docx.core_properties
         properties.created = properties.modified = midnight(dated)

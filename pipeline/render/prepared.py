@@ -93,6 +93,7 @@ from docx.package import Package
 from docxtpl import DocxTemplate, Listing
 from jinja2 import nodes
 
+from pipeline.render.contents import Outline
 from pipeline.render.package import (
     ZIP_EPOCH,
     Stored,
@@ -186,6 +187,7 @@ class PreparedTemplate:
         self._main = master.docx.part
         self._patched: dict[str, str] = {}  # docxtpl's source of a part → patch_xml of it
         self.body = self._patch(master, master.get_xml())
+        self.outline = Outline.of(master.docx.styles.element)  # what fills its contents
         for uri in (master.HEADER_URI, master.FOOTER_URI):
             for _, part in master.get_headers_footers(uri):
                 self._patch(master, master.get_part_xml(part))

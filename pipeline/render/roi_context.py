@@ -63,7 +63,7 @@ def roi_context(engagement: m.Engagement, roi: RoiAnalysis) -> Context:
         return {
             "rated": False,
             "empty_text": "L'atelier R.O.I. citoyen n'a pas encore de notes : cette section "
-            "sera complétée après l'atelier, à partir de la feuille « Notation ROI ».",
+            "sera complétée après l'atelier, à partir des notes des participants.",
             "notes": list(roi.warnings),
         }
     publics = [p for p in m.Public if any(p in r.by_public for r in ranking)]

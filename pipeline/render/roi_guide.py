@@ -19,6 +19,7 @@ from pipeline.analysis.overview import Analysis
 from pipeline.analysis.roi import DISPOSITIF, analyse_roi, overall_grade
 from pipeline.formats import enumeration, number, plural
 from pipeline.outbox import deliverable_name
+from pipeline.render.agreement import elected_label, facilitator_label
 from pipeline.render.context import frame, value
 from pipeline.render.docx import Context
 from pipeline.render.roi_context import GRADE_SHADES, NO_GRADE_SHADE, roi_context
@@ -128,7 +129,7 @@ def guide_context(
             for p, (who, question) in PUBLICS.items()
         ],
         "roles": _roles(mission, firm_name),
-        **_timing(len(engagement.devices), len(criteria)),
+        **_timing(len(engagement.devices), len(criteria), mission),
         "example": _example(engagement),
     }
 
@@ -180,7 +181,7 @@ def _roles(mission: m.Mission, firm_name: str) -> list[Context]:
 
     return [
         {
-            "role": "Animateur",
+            "role": facilitator_label(mission.consultant),
             "who": who(mission.consultant, f"Le consultant de {firm_name}"),
             "task": "Conduit l’atelier, présente les dispositifs et les critères, tient le "
             "point de vue du citoyen, lit les résultats.",
@@ -197,7 +198,7 @@ def _roles(mission: m.Mission, firm_name: str) -> list[Context]:
             "task": "Annonce le temps restant à chaque séquence.",
         },
         {
-            "role": "Élu référent",
+            "role": elected_label(mission.elected_official),
             "who": who(mission.elected_official, "L’élu chargé de la participation"),
             "task": "Ouvre l’atelier, dit ce qui sera fait des résultats, et s’y engage.",
         },
@@ -221,8 +222,11 @@ def duration(minutes: int) -> str:
     return f"{hours} h" + (f" {rest:02d}" if rest else "")
 
 
-def _timing(devices: int, criteria: int) -> Context:
-    """The workshop's sequences; rating takes about 20 seconds per mention given."""
+def _timing(devices: int, criteria: int, mission: m.Mission) -> Context:
+    """The workshop's sequences; rating takes about 20 seconds per mention given. Who
+    leads each: the labels agree with the élu référent and the consultant named."""
+    elected = elected_label(mission.elected_official)
+    facilitator = facilitator_label(mission.consultant)
     presenting = _round_up(5 + 3 * devices)
     rating = _round_up(devices * criteria / 3)
     sharing = _round_up(4 * devices)
@@ -230,20 +234,21 @@ def _timing(devices: int, criteria: int) -> Context:
         (
             "Accueil et enjeux",
             10,
-            "L’élu référent ouvre l’atelier : pourquoi il a lieu, ce qui sera fait des résultats.",
-            "Élu référent, animateur",
+            f"L’{elected.lower()} ouvre l’atelier : pourquoi il a lieu, ce qui sera fait des "
+            "résultats.",
+            f"{elected}, {facilitator.lower()}",
         ),
         (
             "Se mettre à la place des citoyens",
             20,
             "Chaque participant choisit un portrait d’habitant et le garde pour toute la notation.",
-            "Animateur",
+            facilitator,
         ),
         (
             "Présentation des dispositifs et des critères",
             presenting,
             "Un dispositif après l’autre : ce qu’il demande aux habitants, ce qu’il leur apporte.",
-            "Animateur, pilote",
+            f"{facilitator}, pilote",
         ),
         (
             "Notation individuelle",
@@ -256,19 +261,19 @@ def _timing(devices: int, criteria: int) -> Context:
             sharing,
             "Par dispositif : ce qui a fait monter ou baisser les "
             "notes ; le secrétaire saisit les fiches.",
-            "Animateur, secrétaire",
+            f"{facilitator}, secrétaire",
         ),
         (
             "Lecture des résultats",
             15,
             "Le classement à chaud, par public ; les points de désaccord.",
-            "Animateur",
+            facilitator,
         ),
         (
             "Clôture",
             10,
             "Les suites : quand et comment les participants sauront ce qui a été retenu.",
-            "Élu référent, pilote",
+            f"{elected}, pilote",
         ),
     ]
     if sum(minutes for _, minutes, _, _ in steps) > 150:

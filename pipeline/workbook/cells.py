@@ -52,7 +52,7 @@ def parse_cell(
     except CellValueError as exc:
         findings.problems.append(
             Problem(
-                f"{column.subject} doit être {exc}",
+                f"{column.subject} {column.agreed('doit', 'doivent')} être {exc}",
                 sheet=grid.title,
                 cell=ref,
                 found=as_text(raw),
@@ -64,12 +64,24 @@ def parse_cell(
 def required_blank(findings: Findings, grid: Grid, ref: str, column: s.Column) -> None:
     findings.problems.append(
         Problem(
-            f"{column.subject} est obligatoire, la cellule est vide",
+            f"{column.subject} {column.agreed('est obligatoire', 'sont obligatoires')}, la cellule "
+            "est vide",
             sheet=grid.title,
             cell=ref,
-            hint="" if column.kind.free_text else f"Saisissez {column.kind.expected}.",
+            hint=what_to_type(column),
         )
     )
+
+
+def what_to_type(column: s.Column) -> str:
+    """The hint of an empty required cell: what to type in it."""
+    if not column.kind.free_text:
+        return f"Saisissez {column.kind.expected}."
+    if column.help and column.help != "Texte libre.":
+        return f"Saisissez {column.subject} : {column.help[:1].lower()}{column.help[1:]}"
+    if column.article == "la colonne ":
+        return f"Saisissez un texte dans la colonne « {column.header} »."
+    return f"Saisissez {column.subject} (texte libre)."
 
 
 def find_header(

@@ -185,7 +185,8 @@ def check_mission_rules(
             ref = cells.get(attr)
             findings.problems.append(
                 Problem(
-                    f"{column.subject} est obligatoire pour émettre la facture",
+                    f"{column.subject} {column.agreed('est obligatoire', 'sont obligatoires')} "
+                    "pour émettre la facture",
                     sheet=sheet,
                     cell=ref or "",
                     hint=f"Renseignez le champ « {column.header} », ou choisissez "

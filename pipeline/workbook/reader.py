@@ -22,6 +22,7 @@ from pipeline.errors import Problem
 from pipeline.formats import enumeration
 from pipeline.workbook import schema as s
 from pipeline.workbook.book import Book, load_book
+from pipeline.workbook.circumstances import Circumstances, check_circumstances
 from pipeline.workbook.cross_sheet import (
     check_mission_rules,
     check_references,
@@ -37,20 +38,23 @@ from pipeline.workbook.sniff import check_xlsx, read_source
 from pipeline.workbook.table_sheets import Row, build_record, read_table
 
 
-def read_engagement(path: Path) -> m.Engagement:
+def read_engagement(path: Path, circumstances: Circumstances | None = None) -> m.Engagement:
     """Read and validate one workbook; raise WorkbookError with every problem found."""
-    return read_workbook(read_source(path), path.name)
+    return read_workbook(read_source(path), path.name, circumstances)
 
 
-def read_workbook(data: bytes, name: str) -> m.Engagement:
+def read_workbook(
+    data: bytes, name: str, circumstances: Circumstances | None = None
+) -> m.Engagement:
     """Read and validate the bytes of a workbook named ``name`` (for messages).
 
     Reading from bytes means the file is read once, whatever its extension, and
     the very bytes that were validated are the ones kept beside the outputs.
+    ``circumstances`` (a build's day and catalogue) adds the checks that need them.
     """
     check_xlsx(data, name)
     book = load_book(data, name)
-    reader = _Reader(book, source=name)
+    reader = _Reader(book, source=name, circumstances=circumstances)
     try:
         return reader.read()
     finally:
@@ -58,10 +62,11 @@ def read_workbook(data: bytes, name: str) -> m.Engagement:
 
 
 class _Reader:
-    def __init__(self, book: Book, source: str) -> None:
+    def __init__(self, book: Book, source: str, circumstances: Circumstances | None) -> None:
         self.book = book
         self.source = source
-        self.findings = Findings(source)
+        self.circumstances = circumstances
+        self.findings = Findings(source, sheets=list(book.values.sheetnames))
         self._sheets = {fold(ws.title): ws for ws in book.values.worksheets}
 
     # -- the whole workbook -------------------------------------------------
@@ -107,6 +112,10 @@ class _Reader:
         check_references(self.findings, offer, tables)
         check_single_ratings(self.findings, offer, tables)
         check_mission_rules(self.findings, offer, mission_values, mission_cells, tables)
+        if self.circumstances is not None:
+            check_circumstances(
+                self.findings, self.circumstances, offer, mission_values, mission_cells, tables
+            )
         if self.findings.problems:
             self._fail()
 

@@ -79,6 +79,15 @@ class Column:
         return " ".join(parts) or "Texte libre."
 
     @property
+    def plural(self) -> bool:
+        """Whether the subject is plural (« les techniques doivent être… »)."""
+        return not self.noun and self.article == "les "
+
+    def agreed(self, singular: str, plural: str) -> str:
+        """``singular`` or ``plural``, as the verb agrees with :attr:`subject`."""
+        return plural if self.plural else singular
+
+    @property
     def subject(self) -> str:
         """The column as the subject of a French sentence."""
         if self.noun:

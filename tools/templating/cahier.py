@@ -57,7 +57,7 @@ def build_section_context(doc: DocumentObject, *, workshop_date: bool = True) ->
             ("Référence", "reference", False),
             ("Étape", "stage", False),
             ("Pilote", "pilot", True),
-            ("Élu référent", "elected_official", True),
+            ("{{ mission.elected_label }}", "elected_official", True),
             ("Consultant", "consultant", True),
             ("Date de début", "start_date", True),
             *([("Date de l'atelier", "workshop_date", True)] if workshop_date else []),

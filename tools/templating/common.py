@@ -45,7 +45,6 @@ TEXT_WIDTH = Emu(PAGE_WIDTH - 2 * MARGIN)  # 17 cm
 
 # Two levels: a table of contents that fits its page (level 3 stays in the navigation pane).
 TOC_INSTRUCTION = r'TOC \o "1-2" \h \z \u'
-TOC_PLACEHOLDER = "Table des matières : dans Word, clic droit puis « Mettre à jour les champs »"
 
 # Successors of some w:settings children, in the schema order (CT_Settings), used to
 # insert new elements at a valid place.
@@ -400,7 +399,7 @@ def set_properties(
     props.comments = ""
     props.keywords = keywords
     props.language = "fr-FR"
-    props.last_modified_by = "amoor"
+    props.last_modified_by = ""  # the author is the firm; nothing names the tool
     props.created = props.modified = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
     props.revision = 1
 
@@ -438,7 +437,9 @@ def start_document(keywords: str) -> DocumentObject:
 def table_of_contents(doc: DocumentObject) -> None:
     """The « Table des matières » heading and its TOC field (headings 1 and 2)."""
     para(doc, "Table des matières", "TOC Heading")
-    add_field(doc.add_paragraph(), TOC_INSTRUCTION, TOC_PLACEHOLDER)
+    # The cached result stays empty here: each render writes the document's headings there
+    # (pipeline/render/contents.py), never an instruction to the reader.
+    add_field(doc.add_paragraph(), TOC_INSTRUCTION, "")
 
 
 # --------------------------------------------------------------------------- page setup

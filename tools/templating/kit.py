@@ -61,7 +61,7 @@ def build_section_presentation(doc: DocumentObject) -> None:
             ("Référence", "reference", False),
             ("Étape", "stage", False),
             ("Niveau de participation", "participation_level", True),
-            ("Élu référent", "elected_official", True),
+            ("{{ mission.elected_label }}", "elected_official", True),
             ("Pilote", "pilot", True),
             ("Consultant", "consultant", True),
         ],

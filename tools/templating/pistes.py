@@ -66,7 +66,8 @@ def build_section_mission(doc: DocumentObject) -> None:
     tag(doc, "else")
     para(
         doc,
-        "Aucune partie prenante n’est encore recensée (feuille « Parties prenantes » du classeur).",
+        "Aucune partie prenante n’est encore recensée : la cartographie des acteurs sera "
+        "présentée ici.",
     )
     tag(doc, "endif")
 
@@ -109,8 +110,8 @@ def build_section_research(doc: DocumentObject) -> None:
     tag(doc, "else")
     para(
         doc,
-        "Aucune recherche n’est encore consignée dans la feuille « Recherches » du classeur "
-        "(observations, analogies, entretiens…) : elles seront présentées ici.",
+        "Aucune recherche n’est encore consignée (observations, analogies, entretiens…) : "
+        "elles seront présentées ici.",
     )
     tag(doc, "endif")
 
@@ -146,8 +147,8 @@ def build_section_parameters(doc: DocumentObject) -> None:
     tag(doc, "else")
     para(
         doc,
-        "Aucun paramètre crucial n’est encore formulé (feuille « Paramètres cruciaux » du "
-        "classeur) : les hypothèses à tester seront présentées ici.",
+        "Aucun paramètre crucial n’est encore formulé : les hypothèses à tester seront "
+        "présentées ici.",
     )
     tag(doc, "endif")
 
@@ -226,7 +227,7 @@ def build_section_tests(doc: DocumentObject) -> None:
     tag(doc, "else")
     para(
         doc,
-        "Aucun test de scénario n’est encore consigné (feuille « Tests » du classeur) : "
+        "Aucun test de scénario n’est encore consigné : "
         "les réactions des élus, des services et des citoyens seront présentées ici une "
         "fois les tests menés.",
     )
@@ -274,7 +275,7 @@ def build_section_leads(doc: DocumentObject) -> None:
     tag(doc, "else")
     para(
         doc,
-        "Aucune piste n’est encore formalisée (feuille « Pistes » du classeur) : les pistes, "
+        "Aucune piste n’est encore formalisée : les pistes, "
         "leurs conditions de réalisation et leur maturité seront présentées ici.",
     )
     tag(doc, "endif")

@@ -96,9 +96,8 @@ def build_section_kit(doc: DocumentObject) -> None:
     )
     bullet(
         doc,
-        " : le classeur « {{ grid_file }} ». Il reprend la mission, ses dispositifs, ses "
-        "critères et leurs poids ; sa feuille « Notation ROI » reçoit les notes pendant "
-        "l’atelier.",
+        " : le classeur « {{ grid_file }} ». Il reprend les dispositifs, les critères et "
+        "leurs poids, et reçoit les notes pendant l’atelier.",
         label="La grille de notation",
     )
     heading(doc, "Les dispositifs à noter", 2)
@@ -127,8 +126,8 @@ def build_section_kit(doc: DocumentObject) -> None:
     tag(doc, "else")
     para(
         doc,
-        "Aucun dispositif n’est encore décrit dans la feuille « Dispositifs » du classeur de la "
-        "mission : complétez-la, puis produisez à nouveau le kit avant l’atelier.",
+        "Aucun dispositif n’est encore décrit : votre consultant vous remettra le kit "
+        "complété avant l’atelier.",
     )
     tag(doc, "endif")
 
@@ -287,8 +286,7 @@ def build_section_grid(doc: DocumentObject) -> None:
     keep(
         para(
             doc,
-            "La feuille « Notation ROI » du classeur « {{ grid_file }} » reçoit une ligne par "
-            "participant et par dispositif :",
+            "Le classeur « {{ grid_file }} » reçoit une ligne par participant et par dispositif :",
         )
     )
     bullet(doc, " : son nom, ou un pseudonyme, toujours le même ;", label="Participant")
@@ -307,8 +305,8 @@ def build_section_grid(doc: DocumentObject) -> None:
     )
     para(
         doc,
-        "Les autres feuilles reprennent la mission telle qu’amoor la connaît : ne les modifiez "
-        "que pour corriger une donnée.",
+        "Les dispositifs et les critères repris dans le classeur sont ceux de la mission : "
+        "signalez au consultant toute donnée à corriger plutôt que de la modifier.",
     )
 
 
@@ -442,7 +440,7 @@ def build_section_example(doc: DocumentObject) -> None:
     para(
         doc,
         "Aucun dispositif n’est encore décrit : l’exemple sera calculé sur les dispositifs de "
-        "la mission dès qu’ils figureront dans la feuille « Dispositifs ».",
+        "la mission dès qu’ils seront décrits.",
     )
     tag(doc, "endif")
 
@@ -457,9 +455,9 @@ def build_section_after(doc: DocumentObject) -> None:
         ),
         (
             "Produire",
-            " : le classeur rempli est remis au consultant d’amoor, qui vérifie les notes "
-            "(chaque erreur lui est signalée avec sa feuille et sa cellule), classe les "
-            "dispositifs et met à jour le cahier des charges de la mission avec le résultat.",
+            " : le classeur rempli est remis au consultant de {{ firm.name }}, qui vérifie les "
+            "notes, classe les dispositifs et met à jour le cahier des charges de la mission "
+            "avec le résultat.",
         ),
         (
             "Lire à chaud",
