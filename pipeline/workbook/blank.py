@@ -9,13 +9,14 @@ a frozen header row.
 :func:`blank_workbook` is what ``amoor workbook new`` gives; :func:`engagement_workbook`
 writes an engagement back into the same layout, each value as its kind writes
 it (``Kind.cell_value``), so that reading the result gives the same engagement:
-the R.O.I. citoyen kit hands a Stratégie workbook back this way, ready to be
-rated in a workshop.
+and :func:`partial_workbook` writes some sheets of an engagement only, under a
+« Lisez-moi » of its own: the R.O.I. citoyen rating grid handed to the
+collectivité (render/roi_grid.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -59,6 +60,20 @@ class Guidance:
     active_sheet: str  # the sheet the workbook opens on
 
 
+@dataclass(frozen=True)
+class Readme:
+    """A « Lisez-moi » written as given: a title, then sections of paragraphs."""
+
+    title: str
+    sections: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def lines(self) -> list[tuple[str, Font | None]]:
+        lines: list[tuple[str, Font | None]] = [(self.title, TITLE_FONT)]
+        for heading, paragraphs in self.sections:
+            lines += [("", None), (heading, SECTION_FONT), *((p, None) for p in paragraphs)]
+        return lines
+
+
 def blank_workbook(offer: m.Offer, criteria: tuple[m.Criterion, ...] = m.DEFAULT_CRITERIA) -> bytes:
     """The .xlsx bytes of a blank workbook for ``offer``.
 
@@ -87,29 +102,75 @@ def engagement_workbook(engagement: m.Engagement, guidance: Guidance, today: dat
     return workbook_package(book, midnight(today))
 
 
+def partial_workbook(
+    engagement: m.Engagement,
+    sheets: Sequence[s.TableSheet],
+    fields: Collection[str],
+    records: Mapping[str, Sequence[Any]],
+    readme: Readme,
+    active_sheet: str,
+    today: date,
+    mission_help: str = "",
+) -> bytes:
+    """The .xlsx bytes of some sheets of ``engagement`` only, under ``readme``.
+
+    « Mission » holds the ``fields`` named (attributes), each with ``mission_help``
+    when given (rather than the help written for consultants); each table sheet
+    of ``sheets`` the ``records`` given for it (none: an empty sheet, its
+    dropdowns ready). The workbook is dated ``today``.
+    """
+    mission = engagement.mission
+    values = {attr: getattr(mission, attr) for attr in fields}
+    book = _book(
+        mission.offer,
+        engagement.criteria,
+        values,
+        records,
+        readme=readme.lines(),
+        sheets=sheets,
+        mission_help=mission_help,
+    )
+    book.active = book.sheetnames.index(active_sheet)
+    book.properties.title = readme.title
+    return workbook_package(book, midnight(today))
+
+
 def _book(
     offer: m.Offer,
     criteria: tuple[m.Criterion, ...],
     mission: Mapping[str, Any],
     records: Mapping[str, Sequence[Any]],
     guidance: Guidance | None = None,
+    *,
+    readme: Sequence[tuple[str, Font | None]] = (),
+    sheets: Sequence[s.TableSheet] = (),
+    mission_help: str = "",
 ) -> Workbook:
+    """A workbook of ``offer``: every sheet of the offer, or only ``sheets`` under ``readme``.
+
+    With ``sheets``, « Mission » holds only the fields ``mission`` has values for.
+    """
     book = Workbook()
-    readme = book.active
-    assert readme is not None
-    readme.title = s.README_SHEET
-    _fill_readme(readme, offer, criteria, guidance)
-    layouts = {u.sheet.name: _layout(u.sheet, offer, criteria) for u in s.OFFER_SHEETS[offer]}
-    _add_mission(book.create_sheet(s.MISSION.name), offer, mission, layouts)
-    for use in s.OFFER_SHEETS[offer]:
-        sheet = book.create_sheet(use.sheet.name)
-        columns = layouts[use.sheet.name]
+    readme_sheet = book.active
+    assert readme_sheet is not None
+    readme_sheet.title = s.README_SHEET
+    if readme:
+        _write_readme(readme_sheet, readme)
+    else:
+        _fill_readme(readme_sheet, offer, criteria, guidance)
+    tables = sheets or [u.sheet for u in s.OFFER_SHEETS[offer]]
+    layouts = {t.name: _layout(t, offer, criteria) for t in tables}
+    shown = set(mission) if sheets else None
+    _add_mission(book.create_sheet(s.MISSION.name), offer, mission, layouts, shown, mission_help)
+    for table in tables:
+        sheet = book.create_sheet(table.name)
+        columns = layouts[table.name]
         _add_table(sheet, columns, layouts)
-        for row, record in enumerate(records.get(use.sheet.attr, ()), start=HEADER_ROW + 1):
+        for row, record in enumerate(records.get(table.attr, ()), start=HEADER_ROW + 1):
             for col, column in enumerate(columns, start=1):
                 _put(sheet.cell(row, col), column.kind, _field(record, column))
         # Printed: the rows filled, and blank ones to write on (formats reach ROWS rows).
-        filled = len(records.get(use.sheet.attr, ()))
+        filled = len(records.get(table.attr, ()))
         last_row = HEADER_ROW + max(filled, PRINTED_BLANK_ROWS)
         sheet.print_area = f"A1:{get_column_letter(len(columns))}{last_row}"
     for sheet in book.worksheets[1:]:  # the « Lisez-moi » rows are sized as they are written
@@ -245,11 +306,18 @@ def _add_mission(
     offer: m.Offer,
     values: Mapping[str, Any],
     layouts: dict[str, list[s.Column]],
+    shown: Collection[str] | None = None,
+    fixed_help: str = "",
 ) -> None:
+    """The « Mission » sheet: every field of ``offer``, or those ``shown`` (attributes).
+
+    ``fixed_help``: what the help column and input messages say of every field.
+    """
     spec = s.MISSION
     sheet.append([spec.key_header, spec.value_header, spec.help_header])
     _style_header(sheet, 1, 3)
-    for row, column in enumerate(spec.fields_for(offer), start=2):
+    fields = [f for f in spec.fields_for(offer) if shown is None or f.attr in shown]
+    for row, column in enumerate(fields, start=2):
         label = sheet.cell(row, 1, column.header)
         label.alignment = Alignment(vertical="top")  # beside a value of several lines
         if column.required:
@@ -259,8 +327,10 @@ def _add_mission(
         if column.kind.number_format:
             value.number_format = column.kind.number_format
         _put(value, column.kind, values.get(column.attr))
-        sheet.cell(row, 3, column.help_text).font = HELP_FONT
+        sheet.cell(row, 3, fixed_help or column.help_text).font = HELP_FONT
         validation = _validation(column, layouts)
+        if fixed_help:
+            validation.prompt = fixed_help[:255]
         sheet.add_data_validation(validation)
         validation.add(value.coordinate)
     sheet.column_dimensions["A"].width = 26
@@ -425,6 +495,11 @@ def _fill_readme(
             ("Critères (point de vue du citoyen)", SECTION_FONT),
             *((_criterion_line(c), None) for c in criteria),
         ]
+    _write_readme(sheet, lines)
+
+
+def _write_readme(sheet: Worksheet, lines: Sequence[tuple[str, Font | None]]) -> None:
+    """One paragraph a row, in one wide column, each row as tall as its lines."""
     for row, (text, font) in enumerate(lines, start=1):
         cell = sheet.cell(row, 1, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
