@@ -60,7 +60,7 @@ def rating_grid(engagement: m.Engagement, analysis: Analysis, firm_name: str, to
         readme(engagement, firm_name),
         ratings.name,
         today,
-        mission_help="Identifie la démarche dont les notes font partie : ne modifiez pas.",
+        mission_help="Identifie la démarche : à ne pas modifier.",
     )
 
 

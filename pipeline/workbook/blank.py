@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -39,12 +39,14 @@ __all__ = ["Guidance", "Readme", "blank_workbook", "engagement_workbook", "parti
 ROWS = 500
 HEADER_ROW = 1  # where a blank writes the headers of a table sheet
 PRINTED_BLANK_ROWS = 20  # an empty table prints this many rows, to fill in by hand
-README_WIDTH = 110  # the « Lisez-moi » column, in characters
-README_LINE = 95  # characters of 11 pt text that surely fit on one of its lines
+README_WIDTH = 88  # the « Lisez-moi » column, in characters: it fits A4 portrait
+README_LINE = 76  # characters of 11 pt text that surely fit on one of its lines
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF")
 HELP_FONT = Font(name=FONT, italic=True, color="595959")
 WRAP = Alignment(wrap_text=True, vertical="top")
+THIN = Side(style="thin", color="A6A6A6")
+CELL_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 LINE_HEIGHT = 15.0  # points, for an 11-point line
 
 
@@ -144,9 +146,19 @@ def _book(
         filled = len(records.get(table.attr, ()))
         last_row = HEADER_ROW + max(filled, PRINTED_BLANK_ROWS)
         sheet.print_area = f"A1:{get_column_letter(len(columns))}{last_row}"
+        if sheets:  # handed to someone who may fill it on paper: the cells drawn
+            _draw_cells(sheet, len(columns), last_row)
     for sheet in book.worksheets[1:]:  # the « Lisez-moi » rows are sized as they are written
         _fit_heights(sheet)
     return book
+
+
+def _draw_cells(sheet: Worksheet, columns: int, last_row: int) -> None:
+    """Thin borders around every printed cell of a table, for rows filled by hand."""
+    for row in sheet.iter_rows(min_row=HEADER_ROW, max_row=last_row, max_col=columns):
+        for cell in row:
+            cell.border = CELL_BORDER
+        sheet.row_dimensions[row[0].row].height = sheet.row_dimensions[row[0].row].height or 20
 
 
 def _fit_heights(sheet: Worksheet) -> None:
