@@ -24,7 +24,7 @@ from pipeline.workbook.reader import read_engagement
 from pipeline.workspace import Workspace
 from tests.conftest import EXAMPLES, TODAY
 from tests.libreoffice import convert, needs_libreoffice
-from tests.samples import set_mission_field, without_ratings
+from tests.samples import nothing_under_header, set_mission_field, without_ratings
 
 STRATEGIE = next(p for p in EXAMPLES if "strategie" in p.name)
 FOLDER = "Communauté des Trois Vallées - 2026-021"
@@ -95,7 +95,7 @@ def test_a_strategie_gives_the_kit_guide_and_grid(workspace: Workspace) -> None:
     book = openpyxl.load_workbook(workspace.outbox / FOLDER / GRID)
     sheets = ["Lisez-moi", "Mission", "Critères ROI", "Dispositifs", "Notation ROI"]
     assert book.sheetnames == sheets
-    assert book["Notation ROI"].max_row == 1
+    assert nothing_under_header(book["Notation ROI"])
 
 
 def test_the_grid_holds_the_identity_criteria_and_dispositifs_and_an_empty_rating_sheet(
@@ -125,7 +125,7 @@ def test_the_grid_holds_the_identity_criteria_and_dispositifs_and_an_empty_ratin
         *codes,
         "Commentaire",
     ]
-    assert sheet.max_row == 1 or all(c.value is None for c in sheet[2])  # nothing rated yet
+    assert nothing_under_header(sheet)  # nothing rated yet
 
     dropdowns = {
         sheet.cell(1, cell_range.min_col).value: dv.formula1
@@ -209,7 +209,7 @@ def test_the_filled_grid_ranks_the_dispositifs_and_issues_no_second_invoice(
     kept = read_engagement(folder / STRATEGIE.name)
     assert len(kept.ratings) == 15 and kept.ratings[0].comment == "Enfin du concret"
     assert kept.stakeholders == read_engagement(STRATEGIE).stakeholders
-    assert openpyxl.load_workbook(folder / GRID)["Notation ROI"].max_row == 1
+    assert nothing_under_header(openpyxl.load_workbook(folder / GRID)["Notation ROI"])
     assert not (folder / filled.name).exists()  # one workbook copy: the engagement's
 
 
