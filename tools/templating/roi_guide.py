@@ -96,9 +96,9 @@ def build_section_kit(doc: DocumentObject) -> None:
     )
     bullet(
         doc,
-        " : le classeur « {{ grid_file }} ». Il reprend la mission, ses dispositifs, ses "
-        "critères et leurs poids ; sa feuille « Notation ROI » reçoit les notes pendant "
-        "l’atelier.",
+        " : le classeur « {{ grid_file }} ». Il identifie la démarche et reprend ses "
+        "dispositifs, ses critères et leurs poids ; son dernier onglet, vide, reçoit les notes "
+        "pendant l’atelier.",
         label="La grille de notation",
     )
     heading(doc, "Les dispositifs à noter", 2)
@@ -287,8 +287,8 @@ def build_section_grid(doc: DocumentObject) -> None:
     keep(
         para(
             doc,
-            "La feuille « Notation ROI » du classeur « {{ grid_file }} » reçoit une ligne par "
-            "participant et par dispositif :",
+            "Le dernier onglet du classeur « {{ grid_file }} », celui de la notation, reçoit une "
+            "ligne par participant et par dispositif :",
         )
     )
     bullet(doc, " : son nom, ou un pseudonyme, toujours le même ;", label="Participant")
@@ -307,8 +307,8 @@ def build_section_grid(doc: DocumentObject) -> None:
     )
     para(
         doc,
-        "Les autres feuilles reprennent la mission telle qu’amoor la connaît : ne les modifiez "
-        "que pour corriger une donnée.",
+        "Les autres onglets identifient la démarche et ce qui est noté : ne les modifiez pas. "
+        "Le classeur rempli et renvoyé, ses notes rejoignent celles de la démarche.",
     )
 
 
