@@ -15,21 +15,26 @@ import re
 import subprocess
 import zipfile
 from collections.abc import Iterator
+from io import BytesIO
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from pipeline import libreoffice
+from pipeline import model as m
 from pipeline.build import build
 from pipeline.formats import money
 from pipeline.invoicing.billing import PdfService
 from pipeline.invoicing.ledger import Ledger
+from pipeline.watch.handling import Kind
+from pipeline.workbook.blank import blank_workbook
 from pipeline.workbook.reader import read_engagement
 from pipeline.workspace import Workspace
 from tests.conftest import EXAMPLES, TEST_FIRM, TODAY
 from tests.libreoffice import PDFTOTEXT, SOFFICE, needs_libreoffice
 from tests.samples import nothing_under_header, set_mission_field, without_ratings
+from tests.watching import OBSERVERS, copy_into, watching
 
 NOTE = "Zorglubien : ne lui confiez jamais la présidence du comité"
 MARK = "Zorglubien"  # one word: found in a PDF whatever its line breaks
@@ -172,18 +177,9 @@ def test_the_grid_holds_no_price_iban_contact_note_or_command(
     assert not COMMANDS.search(text), COMMANDS.search(text)
 
 
-def test_the_filled_grid_ranks_its_engagements_dispositifs_and_takes_no_number(
-    workspace: Workspace, tmp_path: Path
-) -> None:
-    unrated = without_ratings(STRATEGIE, tmp_path / "sans notes.xlsx")
-    issued = set_mission_field(unrated, tmp_path / STRATEGIE.name, "Facture", "À émettre")
-    first = build(issued, workspace, today=TODAY)
-    assert first.invoice_number is not None and first.commit is not None
-    ledger = Ledger.of(workspace)
-    numbers = [r.number for r in ledger.list_invoices()]
-
-    # The collectivité's secretary types the ratings into the grid, as received.
-    book = openpyxl.load_workbook(first.commit.folder / GRID)
+def _fill(grid: Path, target: Path) -> Path:
+    """The collectivité's secretary types the ratings into the grid, as received."""
+    book = openpyxl.load_workbook(grid)
     sheet = book["Notation ROI"]
     headers = {c.value: c.column for c in sheet[1]}
     criteria = [
@@ -199,8 +195,21 @@ def test_the_filled_grid_ranks_its_engagements_dispositifs_and_takes_no_number(
             for code in criteria:
                 sheet.cell(row, headers[code], grade)
             row += 1
-    filled = tmp_path / "Grille remplie.xlsx"
-    book.save(filled)
+    book.save(target)
+    return target
+
+
+def test_the_filled_grid_ranks_its_engagements_dispositifs_and_takes_no_number(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    unrated = without_ratings(STRATEGIE, tmp_path / "sans notes.xlsx")
+    issued = set_mission_field(unrated, tmp_path / STRATEGIE.name, "Facture", "À émettre")
+    first = build(issued, workspace, today=TODAY)
+    assert first.invoice_number is not None and first.commit is not None
+    ledger = Ledger.of(workspace)
+    numbers = [r.number for r in ledger.list_invoices()]
+
+    filled = _fill(first.commit.folder / GRID, tmp_path / "Grille remplie.xlsx")
 
     result = build(filled, workspace, today=TODAY)
 
@@ -227,3 +236,45 @@ def test_a_workbook_without_the_column_still_reads(tmp_path: Path) -> None:
     assert engagement.stakeholders and all(s.internal_notes == "" for s in engagement.stakeholders)
     assert not any("Notes internes" in w for w in engagement.warnings)
     assert read_engagement(source).stakeholders != engagement.stakeholders  # the notes, only
+
+
+@OBSERVERS
+def test_a_filled_grid_dropped_in_the_inbox_completes_its_engagement(
+    workspace: Workspace, tmp_path: Path, polling: bool
+) -> None:
+    unrated = without_ratings(STRATEGIE, tmp_path / "sans notes.xlsx")
+    issued = set_mission_field(unrated, tmp_path / STRATEGIE.name, "Facture", "À émettre")
+    first = build(issued, workspace, today=TODAY)
+    assert first.commit is not None
+    filled = _fill(first.commit.folder / GRID, tmp_path / "Grille remplie.xlsx")
+    stray = set_mission_field(filled, tmp_path / "Autre grille.xlsx", "Référence", "2026-099")
+
+    with watching(workspace, polling) as run:
+        copy_into(filled, workspace.inbox, filled.name, tmp_path)
+        (done,) = run.wait_for(Kind.PROCESSED)
+        copy_into(stray, workspace.inbox, stray.name, tmp_path)
+        (refused,) = run.wait_for(Kind.REJECTED)
+
+    assert done.folder == first.commit.folder and done.invoice == first.invoice_number
+    assert len(read_engagement(first.commit.folder / STRATEGIE.name).ratings) == 9
+    assert [r.number for r in Ledger.of(workspace).list_invoices()] == [first.invoice_number]
+    assert "aucune mission de Référence « 2026-099 »" in refused.reason
+
+
+def test_the_blank_says_role_et_attentes_is_published_and_notes_internes_is_not() -> None:
+    for offer in m.Offer:
+        book = openpyxl.load_workbook(BytesIO(blank_workbook(offer)))
+        readme = "\n".join(str(c.value) for c in book["Lisez-moi"]["A"] if c.value)
+        assert "« Rôle et attentes » est publié" in readme
+        assert "« Notes internes », qui n'est jamais imprimé" in readme
+        sheet = book["Parties prenantes"]
+        headers = [c.value for c in sheet[1]]
+        assert headers[-1] == "Notes internes"
+        prompts = {
+            sheet.cell(1, r.min_col).value: dv.prompt
+            for dv in sheet.data_validations.dataValidation
+            for r in dv.sqref.ranges
+        }
+        assert prompts["Rôle et attentes"].startswith("Publié : ce texte figure dans les documents")
+        assert "« Notes internes »" in prompts["Rôle et attentes"]
+        assert "Jamais imprimé" in prompts["Notes internes"]

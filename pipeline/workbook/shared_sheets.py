@@ -24,10 +24,9 @@ STAKEHOLDERS = TableSheet(
             "role",
             article="le ",
             width=40,
-            help="Publié : ce texte figure dans les documents remis à la collectivité (cahier "
-            "des charges, kit de communication). Ce que cette partie prenante fait dans le projet "
-            "et ce qu'elle en attend. Votre analyse (position politique, risques) va dans "
-            "« Notes internes ».",
+            help="Publié : ce texte figure dans les documents remis à la collectivité. Ce que "
+            "cette partie prenante fait dans le projet et ce qu'elle en attend. Votre analyse "
+            "(position politique, risques) va dans « Notes internes ».",
         ),
         Column(
             "Influence",
