@@ -507,7 +507,7 @@ def saint_aubin_stakeholders() -> list[tuple[Any, ...]]:
         (
             "M. Gérard Poullain, conseiller municipal d'opposition",
             "Élus",
-            "Conseiller d’opposition : informé de chaque étape et invité aux ateliers.",
+            "Informé de chaque étape de la démarche et invité aux ateliers.",
             3,
             2,
             "Consulter",
