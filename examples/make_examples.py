@@ -83,6 +83,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "Intérêt",
         "Niveau d'implication",
         "Contact",
+        "Notes internes",
     ),
     "Options": ("Option", "Quantité", "Prix unitaire HT"),
     "Communication": (
@@ -223,6 +224,7 @@ COLUMN_WIDTHS = {
     "Intérêt": 10,
     "Niveau d'implication": 20,
     "Contact": 40,
+    "Notes internes": 60,
     "Option": 60,
     "Quantité": 10,
     "Prix unitaire HT": 16,
@@ -439,6 +441,38 @@ def save(wb: Workbook, path: Path) -> None:
 SAINT_AUBIN = "Saint-Aubin-des-Brumes"
 
 
+# « Notes internes »: the consultant's candid analysis, never printed in a deliverable
+# (« Rôle et attentes » is published). Keyed by the stakeholder's « Nom ».
+INTERNAL_NOTES = {
+    "Mme Françoise Lemercier-Dantec, maire": "Veut éviter à tout prix le souvenir de la "
+    "réunion publique houleuse de 2023 : pas de grande salle, des ateliers en petits groupes.",
+    "M. Gérard Poullain, conseiller municipal d'opposition": "Doute de l’utilité de la "
+    "démarche (« on connaît déjà l’avis des gens ») ; peut la fragiliser en conseil. L’inviter "
+    "personnellement à l’atelier 2.",
+    "Maître d’œuvre (agence Pavés & Tilleuls, paysagistes)": "Peu disponible avant le "
+    "printemps : ne pas caler la restitution avant avril.",
+    "M. Alain Guérinet, président": "Craint la « réunionite » : lui présenter des formats "
+    "courts et un calendrier resserré.",
+    "M. Didier Krawczyk, vice-président aux finances": "Bloquera au bureau communautaire tout "
+    "dispositif non chiffré ; méfiant envers le conseil de développement.",
+    "Secrétaires de mairie des communes membres": "Surchargées : ne rien leur ajouter sans "
+    "contrepartie, sinon elles freineront.",
+    "Néo-ruraux et télétravailleurs": "Parfois perçus comme « ceux qui savent tout » par les "
+    "anciens : veiller à ce qu’ils ne monopolisent pas la parole.",
+    "Conseil de développement": "Instance en perte de souffle ; la présidente envisage de "
+    "démissionner.",
+    "Prestataire de la plateforme numérique actuelle": "Outil peu utilisé ; le contrat ne "
+    "sera probablement pas renouvelé, ne pas le lui dire avant la décision.",
+    "Comité de quartier du Lavoir": "Peut cristalliser les oppositions au sens unique ; "
+    "son animateur vise les municipales.",
+}
+
+
+def with_internal_notes(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Each stakeholder row followed by its « Notes internes » (blank when none)."""
+    return [(*row, INTERNAL_NOTES.get(row[0], "")) for row in rows]
+
+
 def saint_aubin_stakeholders() -> list[tuple[Any, ...]]:
     d = "example.fr"
     return [
@@ -446,7 +480,7 @@ def saint_aubin_stakeholders() -> list[tuple[Any, ...]]:
             "Mme Françoise Lemercier-Dantec, maire",
             "Élus",
             "Porte le projet devant le conseil ; veut un programme partagé avant les travaux "
-            "de 2027 et éviter le souvenir de la réunion de 2023.",
+            "de 2027.",
             5,
             4,
             "Co-décider",
@@ -473,8 +507,7 @@ def saint_aubin_stakeholders() -> list[tuple[Any, ...]]:
         (
             "M. Gérard Poullain, conseiller municipal d'opposition",
             "Élus",
-            "Doute de l’utilité de la démarche (« on connaît déjà l’avis des gens ») ; "
-            "peut la fragiliser en conseil.",
+            "Informé de chaque étape de la démarche et invité aux ateliers.",
             3,
             2,
             "Consulter",
@@ -667,8 +700,7 @@ def saint_aubin_stakeholders() -> list[tuple[Any, ...]]:
         (
             "Maître d’œuvre (agence Pavés & Tilleuls, paysagistes)",
             "Prestataires",
-            "Dessinera le projet à partir du programme d’usages ; peu disponible avant "
-            "le printemps.",
+            "Dessinera le projet à partir du programme d’usages.",
             3,
             2,
             "Informer",
@@ -1002,7 +1034,7 @@ def build_saint_aubin(rng: random.Random) -> Workbook:
         Table(
             "Parties prenantes",
             HEADERS["Parties prenantes"],
-            saint_aubin_stakeholders(),
+            with_internal_notes(saint_aubin_stakeholders()),
             title="Registre des parties prenantes — place du Marché",
         ),
     )
@@ -1416,7 +1448,7 @@ def val_de_brume_stakeholders() -> list[tuple[Any, ...]]:
         (
             "Comité de quartier du Lavoir",
             "Associations",
-            "Très actif sur les réseaux sociaux ; peut cristalliser les oppositions.",
+            "Très actif sur les réseaux sociaux.",
             3,
             5,
             "Consulter",
@@ -1595,7 +1627,12 @@ def build_val_de_brume(rng: random.Random) -> Workbook:
         },
     )
     add_table(
-        wb, Table("Parties prenantes", HEADERS["Parties prenantes"], val_de_brume_stakeholders())
+        wb,
+        Table(
+            "Parties prenantes",
+            HEADERS["Parties prenantes"],
+            with_internal_notes(val_de_brume_stakeholders()),
+        ),
     )
     add_table(
         wb,
@@ -1797,7 +1834,7 @@ def trois_vallees_stakeholders() -> list[tuple[Any, ...]]:
         (
             "M. Alain Guérinet, président",
             "Élus",
-            "Veut une stratégie lisible pour le mandat ; craint la « réunionite ».",
+            "Veut une stratégie lisible pour le mandat.",
             5,
             4,
             "Co-décider",
@@ -1815,7 +1852,7 @@ def trois_vallees_stakeholders() -> list[tuple[Any, ...]]:
         (
             "M. Didier Krawczyk, vice-président aux finances",
             "Élus",
-            "Exige un chiffrage de chaque dispositif.",
+            "Attend un chiffrage de chaque dispositif.",
             4,
             2,
             "Consulter",
@@ -1874,7 +1911,7 @@ def trois_vallees_stakeholders() -> list[tuple[Any, ...]]:
         (
             "Secrétaires de mairie des communes membres",
             "Services",
-            "Premier contact des habitants ; surchargées.",
+            "Premier contact des habitants dans chaque commune.",
             2,
             2,
             "Informer",
@@ -1919,7 +1956,7 @@ def trois_vallees_stakeholders() -> list[tuple[Any, ...]]:
         (
             "Néo-ruraux et télétravailleurs",
             "Habitants",
-            "Demandeurs de participation ; parfois perçus comme « ceux qui savent tout ».",
+            "Demandeurs de participation.",
             1,
             4,
             "Consulter",
@@ -1946,7 +1983,7 @@ def trois_vallees_stakeholders() -> list[tuple[Any, ...]]:
         (
             "Conseil de développement",
             "Associations",
-            "Instance existante en perte de souffle (8 membres actifs).",
+            "Instance existante (8 membres actifs).",
             3,
             5,
             "Co-construire",
@@ -2000,7 +2037,7 @@ def trois_vallees_stakeholders() -> list[tuple[Any, ...]]:
         (
             "Prestataire de la plateforme numérique actuelle",
             "Prestataires",
-            "Contrat jusqu’en 2027 ; outil peu utilisé.",
+            "Contrat jusqu’en 2027.",
             2,
             1,
             "Informer",
@@ -2555,7 +2592,12 @@ def build_trois_vallees(rng: random.Random) -> Workbook:
         },
     )
     add_table(
-        wb, Table("Parties prenantes", HEADERS["Parties prenantes"], trois_vallees_stakeholders())
+        wb,
+        Table(
+            "Parties prenantes",
+            HEADERS["Parties prenantes"],
+            with_internal_notes(trois_vallees_stakeholders()),
+        ),
     )
     add_table(
         wb,
@@ -3090,7 +3132,12 @@ def build_hautes_combes(rng: random.Random) -> Workbook:
         },
     )
     add_table(
-        wb, Table("Parties prenantes", HEADERS["Parties prenantes"], hautes_combes_stakeholders())
+        wb,
+        Table(
+            "Parties prenantes",
+            HEADERS["Parties prenantes"],
+            with_internal_notes(hautes_combes_stakeholders()),
+        ),
     )
     add_table(
         wb,

@@ -39,6 +39,7 @@ from pipeline.render.roi_guide import guide_context, guide_title
 from pipeline.render.strategie import strategie_context, strategie_title
 from pipeline.tracked import Bases, Tracker
 from pipeline.workbook.circumstances import Circumstances
+from pipeline.workbook.grid_completion import complete_engagement, is_rating_grid
 from pipeline.workbook.reader import read_workbook
 from pipeline.workbook.sniff import read_source
 from pipeline.workspace import Workspace
@@ -154,22 +155,26 @@ def build(
 
     ``pdf`` (LibreOffice, kept warm for a whole run) makes the Factur-X PDF of
     issued invoices and, ``with_pdf``, a PDF beside each ``.docx``; without it
-    the ``.docx`` are produced and a notice says so.
+    the ``.docx`` are produced and a notice says so. A filled R.O.I. rating grid
+    builds the engagement of its Référence, its ratings added
+    (workbook/grid_completion.py).
     """
-    data = read_source(workbook)  # read once: these bytes are validated and kept
+    name, data = workbook.name, read_source(workbook)  # read once: validated and kept
+    if is_rating_grid(data):  # a filled R.O.I. grid completes the workbook kept in outbox/
+        name, data = complete_engagement(data, name, workspace.outbox, today)
     checked = Circumstances(today, workspace.config.catalogue)  # the day, the option prices
-    engagement = read_workbook(data, workbook.name, checked)  # -> validated model, or error
+    engagement = read_workbook(data, name, checked)  # -> validated model, or error
     analysis = analyse(engagement)  # pure: R.O.I. citoyen, opinions, concept tests
     made_from = digest(data)  # each document records what it was made from (provenance.py)
     documents = render_all(engagement, analysis, workspace, today, made_from)  # bytes in memory
     with engagement_turn(workspace, engagement.mission.reference):  # one process at a time
-        billing = bill(engagement, workspace, today, pdf, workbook.name, made_from)  # numbers once
+        billing = bill(engagement, workspace, today, pdf, name, made_from)  # numbers once
         home = mission_folder(workspace.outbox, engagement.mission)
         placed = [Placed(home, d) for d in documents] + list(billing.documents)
         placed, pdf_notices = with_pdf_copies(placed, pdf) if with_pdf else (placed, ())
         reference = engagement.mission.reference
         tracking = tracker(workspace, today)  # hand-edited documents get a tracked update
-        written, others = write_placed(placed, home, (workbook.name, data), reference, tracking)
+        written, others = write_placed(placed, home, (name, data), reference, tracking)
     return BuildResult(
         engagement,
         analysis,

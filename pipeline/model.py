@@ -212,6 +212,8 @@ class Stakeholder:
     role: str = ""
     involvement: ParticipationLevel | None = None
     contact: str = ""
+    # The consultant's candid analysis (« Notes internes »): read, never printed.
+    internal_notes: str = ""
 
     @property
     def quadrant(self) -> Quadrant:

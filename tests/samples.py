@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.workspace import Seller
 
@@ -62,3 +63,8 @@ def amoor(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedPr
         text=True,
         timeout=timeout,
     )
+
+
+def nothing_under_header(sheet: Worksheet) -> bool:
+    """No value below a sheet's header row (cells drawn for filling by hand are empty)."""
+    return all(cell.value is None for row in sheet.iter_rows(min_row=2) for cell in row)

@@ -43,8 +43,8 @@ PROBLEMS: dict[str, list[tuple[str, str, str]]] = {
             "Feuille « Parties prenantes » : la colonne obligatoire « Influence » est "
             "introuvable. Ajoutez la colonne « Influence » à la ligne d'en-tête (ligne 1). "
             "Colonnes attendues : Nom | Catégorie | Rôle et attentes | Influence | Intérêt | "
-            "Niveau d'implication | Contact (obligatoires : Nom, Catégorie, Influence, "
-            "Intérêt).",
+            "Niveau d'implication | Contact | Notes internes (obligatoires : Nom, Catégorie, "
+            "Influence, Intérêt).",
         ),
     ],
     "bad-list-value.xlsx": [

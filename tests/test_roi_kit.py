@@ -1,9 +1,10 @@
 """The Kit R.O.I. citoyen's rating grid: produced, filled in a workshop, built again.
 
-The grid is the engagement's own workbook plus a « Notation ROI » sheet; once
-filled and built it ranks the dispositifs, rebuilds the Stratégie documents and
-issues no second invoice. The Stratégie example holds its workshop's grades: these
-tests start from it with its « Notation ROI » emptied, as before the workshop.
+The grid is a partial workbook (identity, criteria, dispositifs, an empty « Notation
+ROI »); once filled and built it completes the engagement kept in the outbox: it
+ranks the dispositifs, rebuilds the Stratégie documents and issues no second
+invoice. The Stratégie example holds its workshop's grades: these tests start from
+it with its « Notation ROI » emptied, as before the workshop.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from pipeline import model as m
 from pipeline.build import BuildResult, build
 from pipeline.errors import WorkbookError
 from pipeline.invoicing.ledger import Ledger
-from pipeline.workbook.reader import read_engagement, read_workbook
+from pipeline.workbook.reader import read_engagement
 from pipeline.workspace import Workspace
 from tests.conftest import EXAMPLES, TODAY
 from tests.libreoffice import convert, needs_libreoffice
-from tests.samples import set_mission_field, without_ratings
+from tests.samples import nothing_under_header, set_mission_field, without_ratings
 
 STRATEGIE = next(p for p in EXAMPLES if "strategie" in p.name)
 FOLDER = "Communauté des Trois Vallées - 2026-021"
@@ -88,21 +89,31 @@ def test_a_strategie_gives_the_kit_guide_and_grid(workspace: Workspace) -> None:
     assert result.commit is not None
     written = [p.name for p in result.commit.written]
     assert {GUIDE, GRID, "Facture proforma - 2026-021.docx"} <= set(written)
-    # The example's workshop is held: its grid carries its grades, ready to be completed.
-    ratings = read_engagement(STRATEGIE).ratings
-    assert ratings and read_engagement(workspace.outbox / FOLDER / GRID).ratings == ratings
+    # The example's workshop is held, yet the grid handed out is empty: its grades are
+    # the engagement's, kept in the outbox, never written back into the client's grid.
+    assert read_engagement(STRATEGIE).ratings
+    book = openpyxl.load_workbook(workspace.outbox / FOLDER / GRID)
+    sheets = ["Lisez-moi", "Mission", "Critères ROI", "Dispositifs", "Notation ROI"]
+    assert book.sheetnames == sheets
+    assert nothing_under_header(book["Notation ROI"])
 
 
-def test_the_grid_is_the_engagement_with_a_rating_sheet_ready_to_fill(
+def test_the_grid_holds_the_identity_criteria_and_dispositifs_and_an_empty_rating_sheet(
     workspace: Workspace, tmp_path: Path
 ) -> None:
     unrated = _unrated(tmp_path)
     build(unrated, workspace, today=TODAY)
     data = (workspace.outbox / FOLDER / GRID).read_bytes()
     engagement = read_engagement(unrated)
-    assert read_workbook(data, GRID) == engagement  # every sheet carries the engagement's data
 
     book = openpyxl.load_workbook(BytesIO(data))
+    mission = {row[0].value: row[1].value for row in book["Mission"].iter_rows(min_row=2)}
+    assert mission == {
+        "Référence": "2026-021",
+        "Offre": "Stratégie globale opérationnelle",
+        "Intitulé": engagement.mission.title,
+        "Collectivité": "Communauté des Trois Vallées",
+    }
     assert book.active is not None and book.active.title == "Notation ROI"
     sheet = book["Notation ROI"]
     codes = [c.code for c in engagement.criteria]
@@ -114,7 +125,7 @@ def test_the_grid_is_the_engagement_with_a_rating_sheet_ready_to_fill(
         *codes,
         "Commentaire",
     ]
-    assert sheet.max_row == 1 or all(c.value is None for c in sheet[2])  # nothing rated yet
+    assert nothing_under_header(sheet)  # nothing rated yet
 
     dropdowns = {
         sheet.cell(1, cell_range.min_col).value: dv.formula1
@@ -136,7 +147,8 @@ def test_the_grid_is_the_engagement_with_a_rating_sheet_ready_to_fill(
     readme = "\n".join(str(c.value) for c in book["Lisez-moi"]["A"] if c.value)
     assert "Communauté des Trois Vallées (2026-021)" in readme
     assert "D7 : Jury citoyen sur les grands arbitrages" in readme
-    assert "RET : Retour (poids 2)" in readme
+    assert "RET : Retour (compte 2 fois)" in readme
+    assert "renvoyez-la à amoor" in readme  # the configured firm
 
 
 def _check_ranking(result: BuildResult) -> None:
@@ -184,7 +196,7 @@ def test_the_filled_grid_ranks_the_dispositifs_and_issues_no_second_invoice(
     assert not any("déjà été émise" in n for n in result.notices)  # same amounts, same buyer
     assert result.commit is not None
     written = [p.name for p in result.commit.written]
-    assert {GUIDE, GRID} <= set(written)  # the Stratégie documents, rebuilt
+    assert {GUIDE, GRID, CAHIER} <= set(written)  # the Stratégie documents, rebuilt
     # The cahier des charges now carries the kit's results, ranked as computed above.
     cahier = docx.Document(str(folder / CAHIER))
     headings = [p.text for p in cahier.paragraphs if p.style.name == "Heading 1"]
@@ -192,12 +204,42 @@ def test_the_filled_grid_ranks_the_dispositifs_and_issues_no_second_invoice(
     ranking = next(t for t in cahier.tables if t.rows[0].cells[0].text == "Rang")
     assert [r.cells[2].text for r in ranking.rows[1:]] == ["Bien⁺", "Bien⁻", "Passable⁻"]
     assert [r.cells[1].text.split(" — ")[0] for r in ranking.rows[1:]] == ["D1", "D4", "D7"]
-    # The grid rebuilt from the filled workbook carries its ratings.
-    rebuilt = read_engagement(folder / GRID)
-    assert rebuilt.ratings == read_engagement(filled).ratings
-    assert len(rebuilt.ratings) == 15 and rebuilt.ratings[0].comment == "Enfin du concret"
-    # One workbook copy beside the deliverables: the one that produced them.
-    assert (folder / filled.name).exists() and not (folder / STRATEGIE.name).exists()
+    # The workbook kept beside the deliverables now holds the ratings (a rebuild keeps
+    # them); the grid handed out again is empty.
+    kept = read_engagement(folder / STRATEGIE.name)
+    assert len(kept.ratings) == 15 and kept.ratings[0].comment == "Enfin du concret"
+    assert kept.stakeholders == read_engagement(STRATEGIE).stakeholders
+    assert nothing_under_header(openpyxl.load_workbook(folder / GRID)["Notation ROI"])
+    assert not (folder / filled.name).exists()  # one workbook copy: the engagement's
+
+
+def test_a_grid_dropped_again_replaces_its_ratings_instead_of_adding_them(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    build(_unrated(tmp_path), workspace, today=TODAY)
+    filled = _fill(workspace.outbox / FOLDER / GRID, tmp_path / "remplie.xlsx")
+    build(filled, workspace, today=TODAY)
+    _check_ranking(build(filled, workspace, today=TODAY))
+    assert len(read_engagement(workspace.outbox / FOLDER / STRATEGIE.name).ratings) == 15
+
+
+def test_a_grid_whose_reference_has_no_engagement_is_refused(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    build(_unrated(tmp_path), workspace, today=TODAY)
+    filled = _fill(workspace.outbox / FOLDER / GRID, tmp_path / "remplie.xlsx")
+    book = openpyxl.load_workbook(filled)
+    book["Mission"]["B2"] = "2026-099"
+    book.save(filled)
+    with pytest.raises(WorkbookError) as caught:
+        build(filled, workspace, today=TODAY)
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(
+        "Feuille « Mission », cellule B2 : aucune mission de Référence « 2026-099 » n'a ses "
+        "livrables dans"
+    )
+    assert "la grille ne peut compléter aucune mission" in str(problem)
+    assert not any("2026-099" in p.name for p in workspace.outbox.iterdir())
 
 
 @needs_libreoffice
@@ -208,7 +250,6 @@ def test_the_grid_saved_by_libreoffice_gives_the_same_ranking(
     filled = _fill(workspace.outbox / FOLDER / GRID, tmp_path / "remplie.xlsx")
     saved = convert(filled, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo", lo_profile)
     assert saved.read_bytes() != filled.read_bytes()
-    assert read_engagement(saved) == read_engagement(filled)
     sheet = openpyxl.load_workbook(saved)["Notation ROI"]
     assert any("Dispositifs" in (dv.formula1 or "") for dv in sheet.data_validations.dataValidation)
 
@@ -223,12 +264,19 @@ def test_a_blank_grade_is_not_rated_and_a_wrong_one_is_located(
     book = openpyxl.load_workbook(filled)
     book["Notation ROI"]["E3"] = None  # Élodie leaves ACC of D4 blank
     book["Notation ROI"]["F4"] = "Pas mal"
+    book["Notation ROI"]["C5"] = "D9"
     book.save(filled)
     with pytest.raises(WorkbookError) as caught:
-        read_engagement(filled)
-    (problem,) = caught.value.problems
-    assert str(problem).startswith("Feuille « Notation ROI », cellule F4 : ")
-    assert "« Très bien »" in str(problem)
+        build(filled, workspace, today=TODAY)
+    assert caught.value.source == filled.name  # located in the grid, as its secretary sees it
+    grade, code = caught.value.problems
+    assert str(grade).startswith("Feuille « Notation ROI », cellule F4 : ")
+    assert "« Très bien »" in str(grade)
+    assert str(code).startswith("Feuille « Notation ROI », cellule C5 : le code « D9 » n'existe")
     book["Notation ROI"]["F4"] = "passable"
+    book["Notation ROI"]["C5"] = "d1"
     book.save(filled)
-    assert read_engagement(filled).ratings[1].grade("ACC") is None
+    build(filled, workspace, today=TODAY)
+    kept = read_engagement(workspace.outbox / FOLDER / STRATEGIE.name)
+    assert kept.ratings[1].grade("ACC") is None
+    assert kept.ratings[3].scenario == "D1"  # the code as the dispositifs spell it

@@ -266,7 +266,9 @@ def stakeholder_figure(stakeholders: tuple[m.Stakeholder, ...]) -> Picture | Non
         "numéros au registre, forme et couleur les catégories présentes"
     )
     # Only what the map draws goes into its key: a role or contact changed redraws nothing.
-    drawn = tuple(replace(s, role="", involvement=None, contact="") for s in ordered)
+    drawn = tuple(
+        replace(s, role="", involvement=None, contact="", internal_notes="") for s in ordered
+    )
     return Picture(
         Chart("stakeholder_map", (drawn,)),
         17.0,

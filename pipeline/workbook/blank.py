@@ -9,54 +9,45 @@ a frozen header row.
 :func:`blank_workbook` is what ``amoor workbook new`` gives; :func:`engagement_workbook`
 writes an engagement back into the same layout, each value as its kind writes
 it (``Kind.cell_value``), so that reading the result gives the same engagement:
-the R.O.I. citoyen kit hands a Stratégie workbook back this way, ready to be
-rated in a workshop.
+and :func:`partial_workbook` writes some sheets of an engagement only, under a
+« Lisez-moi » of its own: the R.O.I. citoyen rating grid handed to the
+collectivité (render/roi_grid.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import model as m
-from pipeline.formats import enumeration, number
 from pipeline.render.package import ZIP_EPOCH, midnight, workbook_package
 from pipeline.workbook import schema as s
 from pipeline.workbook import xstring
 from pipeline.workbook.kinds import CodeList, Date, Kind
+from pipeline.workbook.readme import FONT, Guidance, Readme, blank_readme
+
+__all__ = ["Guidance", "Readme", "blank_workbook", "engagement_workbook", "partial_workbook"]
 
 # Validations and formats reach this many rows, far beyond a real engagement.
 ROWS = 500
 HEADER_ROW = 1  # where a blank writes the headers of a table sheet
 PRINTED_BLANK_ROWS = 20  # an empty table prints this many rows, to fill in by hand
-README_WIDTH = 110  # the « Lisez-moi » column, in characters
-README_LINE = 95  # characters of 11 pt text that surely fit on one of its lines
+README_WIDTH = 88  # the « Lisez-moi » column, in characters: it fits A4 portrait
+README_LINE = 76  # characters of 11 pt text that surely fit on one of its lines
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
-FONT = "Calibri"  # the workbook's default: a font without a name shows in another one
 HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF")
 HELP_FONT = Font(name=FONT, italic=True, color="595959")
-TITLE_FONT = Font(name=FONT, bold=True, size=16)
-SECTION_FONT = Font(name=FONT, bold=True, size=12)
 WRAP = Alignment(wrap_text=True, vertical="top")
+THIN = Side(style="thin", color="A6A6A6")
+CELL_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 LINE_HEIGHT = 15.0  # points, for an 11-point line
-
-
-@dataclass(frozen=True)
-class Guidance:
-    """What a filled workbook's « Lisez-moi » says before the usual instructions."""
-
-    title: str
-    section: str
-    steps: tuple[str, ...]
-    active_sheet: str  # the sheet the workbook opens on
 
 
 def blank_workbook(offer: m.Offer, criteria: tuple[m.Criterion, ...] = m.DEFAULT_CRITERIA) -> bytes:
@@ -87,34 +78,87 @@ def engagement_workbook(engagement: m.Engagement, guidance: Guidance, today: dat
     return workbook_package(book, midnight(today))
 
 
+def partial_workbook(
+    engagement: m.Engagement,
+    sheets: Sequence[s.TableSheet],
+    fields: Collection[str],
+    records: Mapping[str, Sequence[Any]],
+    readme: Readme,
+    active_sheet: str,
+    today: date,
+    mission_help: str = "",
+) -> bytes:
+    """The .xlsx bytes of some sheets of ``engagement`` only, under ``readme``.
+
+    « Mission » holds the ``fields`` named (attributes), each with ``mission_help``
+    when given (rather than the help written for consultants); each table sheet
+    of ``sheets`` the ``records`` given for it (none: an empty sheet, its
+    dropdowns ready). The workbook is dated ``today``.
+    """
+    mission = engagement.mission
+    values = {attr: getattr(mission, attr) for attr in fields}
+    book = _book(
+        mission.offer,
+        engagement.criteria,
+        values,
+        records,
+        readme=readme.lines(),
+        sheets=sheets,
+        mission_help=mission_help,
+    )
+    book.active = book.sheetnames.index(active_sheet)
+    book.properties.title = readme.title
+    return workbook_package(book, midnight(today))
+
+
 def _book(
     offer: m.Offer,
     criteria: tuple[m.Criterion, ...],
     mission: Mapping[str, Any],
     records: Mapping[str, Sequence[Any]],
     guidance: Guidance | None = None,
+    *,
+    readme: Sequence[tuple[str, Font | None]] = (),
+    sheets: Sequence[s.TableSheet] = (),
+    mission_help: str = "",
 ) -> Workbook:
+    """A workbook of ``offer``: every sheet of the offer, or only ``sheets`` under ``readme``.
+
+    With ``sheets``, « Mission » holds only the fields ``mission`` has values for.
+    """
     book = Workbook()
-    readme = book.active
-    assert readme is not None
-    readme.title = s.README_SHEET
-    _fill_readme(readme, offer, criteria, guidance)
-    layouts = {u.sheet.name: _layout(u.sheet, offer, criteria) for u in s.OFFER_SHEETS[offer]}
-    _add_mission(book.create_sheet(s.MISSION.name), offer, mission, layouts)
-    for use in s.OFFER_SHEETS[offer]:
-        sheet = book.create_sheet(use.sheet.name)
-        columns = layouts[use.sheet.name]
+    readme_sheet = book.active
+    assert readme_sheet is not None
+    readme_sheet.title = s.README_SHEET
+    _write_readme(readme_sheet, readme or blank_readme(offer, criteria, guidance))
+    tables = sheets or [u.sheet for u in s.OFFER_SHEETS[offer]]
+    layouts = {t.name: _layout(t, offer, criteria) for t in tables}
+    shown = set(mission) if sheets else None
+    _add_mission(book.create_sheet(s.MISSION.name), offer, mission, layouts, shown, mission_help)
+    for table in tables:
+        sheet = book.create_sheet(table.name)
+        columns = layouts[table.name]
         _add_table(sheet, columns, layouts)
-        for row, record in enumerate(records.get(use.sheet.attr, ()), start=HEADER_ROW + 1):
+        for row, record in enumerate(records.get(table.attr, ()), start=HEADER_ROW + 1):
             for col, column in enumerate(columns, start=1):
                 _put(sheet.cell(row, col), column.kind, _field(record, column))
         # Printed: the rows filled, and blank ones to write on (formats reach ROWS rows).
-        filled = len(records.get(use.sheet.attr, ()))
+        filled = len(records.get(table.attr, ()))
         last_row = HEADER_ROW + max(filled, PRINTED_BLANK_ROWS)
         sheet.print_area = f"A1:{get_column_letter(len(columns))}{last_row}"
+        if sheets:  # handed to someone who may fill it on paper: the cells drawn
+            _draw_cells(sheet, len(columns), last_row)
     for sheet in book.worksheets[1:]:  # the « Lisez-moi » rows are sized as they are written
         _fit_heights(sheet)
     return book
+
+
+def _draw_cells(sheet: Worksheet, columns: int, last_row: int) -> None:
+    """Thin borders around every printed cell of a table, for rows filled by hand."""
+    for row in sheet.iter_rows(min_row=HEADER_ROW, max_row=last_row, max_col=columns):
+        for cell in row:
+            cell.border = CELL_BORDER
+        sheet.row_dimensions[row[0].row].height = sheet.row_dimensions[row[0].row].height or 20
 
 
 def _fit_heights(sheet: Worksheet) -> None:
@@ -245,11 +289,18 @@ def _add_mission(
     offer: m.Offer,
     values: Mapping[str, Any],
     layouts: dict[str, list[s.Column]],
+    shown: Collection[str] | None = None,
+    fixed_help: str = "",
 ) -> None:
+    """The « Mission » sheet: every field of ``offer``, or those ``shown`` (attributes).
+
+    ``fixed_help``: what the help column and input messages say of every field.
+    """
     spec = s.MISSION
     sheet.append([spec.key_header, spec.value_header, spec.help_header])
     _style_header(sheet, 1, 3)
-    for row, column in enumerate(spec.fields_for(offer), start=2):
+    fields = [f for f in spec.fields_for(offer) if shown is None or f.attr in shown]
+    for row, column in enumerate(fields, start=2):
         label = sheet.cell(row, 1, column.header)
         label.alignment = Alignment(vertical="top")  # beside a value of several lines
         if column.required:
@@ -259,8 +310,10 @@ def _add_mission(
         if column.kind.number_format:
             value.number_format = column.kind.number_format
         _put(value, column.kind, values.get(column.attr))
-        sheet.cell(row, 3, column.help_text).font = HELP_FONT
+        sheet.cell(row, 3, fixed_help or column.help_text).font = HELP_FONT
         validation = _validation(column, layouts)
+        if fixed_help:
+            validation.prompt = fixed_help[:255]
         sheet.add_data_validation(validation)
         validation.add(value.coordinate)
     sheet.column_dimensions["A"].width = 26
@@ -290,141 +343,8 @@ def _add_table(
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{HEADER_ROW}"
 
 
-def _quoted(values: list[str], last: str = "et") -> str:
-    return enumeration((f"« {v} »" for v in values), last=last)
-
-
-def _mission_notes(offer: m.Offer) -> list[str]:
-    """What the « Mission » sheet of this offer holds and leaves out, from the fields' offers."""
-    spec = s.MISSION
-    notes = [
-        f"Une ligne par champ d'une mission « {offer} » : la valeur dans la colonne "
-        f"« {spec.value_header} », une aide dans la colonne « {spec.help_header} »."
-    ]
-    for field in spec.fields:
-        if offer not in field.offers:
-            only = _quoted([o.value for o in m.Offer if o in field.offers], last="ou")
-            notes.append(
-                f"Le champ « {field.header} » n'y figure pas : il ne sert que pour une mission "
-                f"{only} (rempli quand même, il est ignoré et signalé)."
-            )
-    for field in spec.fields_for(offer):
-        for value, offers in spec.field(field.attr).value_offers:
-            only = _quoted([o.value for o in m.Offer if o in offers], last="ou")
-            notes.append(
-                f"Champ « {field.header} » : la valeur « {value} » est propre à une mission {only}."
-                if offer in offers
-                else f"Champ « {field.header} » : le menu ne propose pas « {value} », qui n'existe "
-                f"que pour une mission {only}."
-            )
-    return notes
-
-
-def _dropdown_notes(offer: m.Offer, criteria: tuple[m.Criterion, ...]) -> list[str]:
-    """How the menus work: lists, codes of another sheet, grades."""
-    listed = dict.fromkeys(
-        c.header
-        for use in s.OFFER_SHEETS[offer]
-        for c in use.sheet.columns_for(offer)
-        if c.kind.choices and c.kind.only_choices
-    )
-    notes = [
-        f"Une colonne à liste de valeurs (par exemple {_quoted(list(listed)[:3])}) propose ses "
-        f"valeurs dans un menu (la flèche à droite de la cellule) : choisissez plutôt que de "
-        f"taper."
-    ]
-    references = [
-        (s.MISSION.name, f"champ « {c.header} »", c)
-        for c in s.MISSION.fields_for(offer)
-        if c.refers_to
-    ] + [(sheet.name, f"colonne « {c.header} »", c) for sheet, c in s.references(offer)]
-    if references:
-        notes.append(
-            "Une colonne de codes propose les codes saisis dans la feuille qu'elle désigne : "
-            "remplissez d'abord cette feuille ; un code ajouté plus tard apparaît aussi dans le "
-            "menu. Un code qui n'y est pas est signalé (vous pouvez passer outre, amoor le "
-            "refusera s'il manque encore)."
-        )
-        for sheet, where, column in references:
-            several = (
-                " (plusieurs codes séparés par « ; » : choisissez-en un dans le menu, tapez les "
-                "autres à la suite)"
-                if isinstance(column.kind, CodeList)
-                else ""
-            )
-            notes.append(
-                f"• « {sheet} », {where} : les codes de la feuille « {column.refers_to} »{several}."
-            )
-    for use in s.OFFER_SHEETS[offer]:
-        if use.sheet.criteria_columns:
-            labels = list(s.GRADE.choices)
-            notes.append(
-                f"Les notes de la feuille « {use.sheet.name} » (une colonne par code de critère : "
-                f"{', '.join(c.code for c in criteria)}) : le menu propose les mentions "
-                f"{_quoted(labels)} ; vous pouvez aussi taper la note, de 0 ({labels[0]}) à "
-                f"{len(labels) - 1} ({labels[-1]})."
-            )
-    return notes
-
-
-def _fill_readme(
-    sheet: Worksheet,
-    offer: m.Offer,
-    criteria: tuple[m.Criterion, ...],
-    guidance: Guidance | None,
-) -> None:
-    lines: list[tuple[str, Font | None]] = [
-        (guidance.title if guidance else f"Classeur de mission amoor : {offer.value}", TITLE_FONT),
-        ("", None),
-    ]
-    if guidance is not None:
-        lines += [(guidance.section, SECTION_FONT), *((step, None) for step in guidance.steps)]
-        lines.append(("", None))
-    lines += [
-        ("Comment remplir ce classeur", SECTION_FONT),
-        (
-            "1. Remplissez la feuille « Mission » : une valeur par champ (colonne « Valeur »). "
-            "Les champs en gras sont obligatoires.",
-            None,
-        ),
-        (
-            "2. Remplissez les autres feuilles, une ligne par élément, sous la ligne d'en-tête. "
-            "Ne renommez ni les feuilles ni les en-têtes ; vous pouvez ajouter des colonnes "
-            "(elles seront ignorées).",
-            None,
-        ),
-        (
-            "3. Cliquez sur une cellule pour voir ce qu'il faut saisir ; les listes et les "
-            "codes se choisissent dans un menu déroulant (voir « Les menus déroulants » "
-            "ci-dessous).",
-            None,
-        ),
-        (
-            "4. Enregistrez au format .xlsx, puis lancez « amoor build » sur le classeur : les "
-            "livrables Word apparaissent dans le dossier « outbox ». Si un problème est trouvé, "
-            "amoor indique la feuille, la cellule et quoi corriger.",
-            None,
-        ),
-        ("", None),
-        ("Les feuilles", SECTION_FONT),
-        (f"Mission : {s.MISSION.help}", None),
-    ]
-    for use in s.OFFER_SHEETS[offer]:
-        status = "obligatoire" if use.required else "facultative"
-        lines.append((f"{use.sheet.name} ({status}) : {use.sheet.help}", None))
-    lines += [("", None), (f"La feuille « {s.MISSION.name} »", SECTION_FONT)]
-    lines += ((text, None) for text in _mission_notes(offer))
-    lines += [("", None), ("Les menus déroulants", SECTION_FONT)]
-    lines += ((text, None) for text in _dropdown_notes(offer, criteria))
-    if any(use.sheet.criteria_columns or use.sheet is s.CRITERIA for use in s.OFFER_SHEETS[offer]):
-        lines += [
-            ("", None),
-            ("Échelle R.O.I. citoyen", SECTION_FONT),
-            *((f"{int(g)} : {g.label}", None) for g in reversed(m.Grade)),
-            ("", None),
-            ("Critères (point de vue du citoyen)", SECTION_FONT),
-            *((_criterion_line(c), None) for c in criteria),
-        ]
+def _write_readme(sheet: Worksheet, lines: Sequence[tuple[str, Font | None]]) -> None:
+    """One paragraph a row, in one wide column, each row as tall as its lines."""
     for row, (text, font) in enumerate(lines, start=1):
         cell = sheet.cell(row, 1, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -437,8 +357,3 @@ def _fill_readme(
         sheet.row_dimensions[row].height = lines_count * size * 1.35
     sheet.column_dimensions["A"].width = README_WIDTH
     _print_setup(sheet, landscape=False)
-
-
-def _criterion_line(criterion: m.Criterion) -> str:
-    weight = number(criterion.weight)
-    return f"{criterion.code} : {criterion.name} (poids {weight}) — {criterion.definition}"

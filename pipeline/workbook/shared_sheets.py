@@ -13,7 +13,9 @@ STAKEHOLDERS = TableSheet(
     attr="stakeholders",
     record=m.Stakeholder,
     help="Une ligne par partie prenante. Influence et intérêt de 1 (faible) à 5 (fort) : "
-    "ils placent chacun sur la carte pouvoir / intérêt.",
+    "ils placent chacun sur la carte pouvoir / intérêt. « Rôle et attentes » est publié dans "
+    "les documents remis à la collectivité ; ce qui ne doit pas l'être va dans « Notes internes », "
+    "qui n'est jamais imprimé.",
     columns=(
         Column("Nom", "name", required=True, article="le ", width=30),
         Column("Catégorie", "category", Choice(m.Category), required=True, article="la ", width=16),
@@ -22,7 +24,9 @@ STAKEHOLDERS = TableSheet(
             "role",
             article="le ",
             width=40,
-            help="Ce que cette partie prenante fait dans le projet et ce qu'elle en attend.",
+            help="Publié : ce texte figure dans les documents remis à la collectivité. Ce que "
+            "cette partie prenante fait dans le projet et ce qu'elle en attend. Votre analyse "
+            "(position politique, risques) va dans « Notes internes ».",
         ),
         Column(
             "Influence",
@@ -50,6 +54,15 @@ STAKEHOLDERS = TableSheet(
             width=20,
         ),
         Column("Contact", "contact", article="le ", width=28),
+        Column(
+            "Notes internes",
+            "internal_notes",
+            article="les ",
+            width=40,
+            help="Facultatif, confidentiel : votre analyse franche (position politique, risques "
+            "que la personne fait courir à la démarche). Jamais imprimé dans un document remis "
+            "à la collectivité.",
+        ),
     ),
 )
 

@@ -96,8 +96,9 @@ def build_section_kit(doc: DocumentObject) -> None:
     )
     bullet(
         doc,
-        " : le classeur « {{ grid_file }} ». Il reprend les dispositifs, les critères et "
-        "leurs poids, et reçoit les notes pendant l’atelier.",
+        " : le classeur « {{ grid_file }} ». Il identifie la démarche et reprend ses "
+        "dispositifs, ses critères et leurs poids ; son dernier onglet, vide, reçoit les notes "
+        "pendant l’atelier.",
         label="La grille de notation",
     )
     heading(doc, "Les dispositifs à noter", 2)
@@ -286,7 +287,8 @@ def build_section_grid(doc: DocumentObject) -> None:
     keep(
         para(
             doc,
-            "Le classeur « {{ grid_file }} » reçoit une ligne par participant et par dispositif :",
+            "Le dernier onglet du classeur « {{ grid_file }} », celui de la notation, reçoit une "
+            "ligne par participant et par dispositif :",
         )
     )
     bullet(doc, " : son nom, ou un pseudonyme, toujours le même ;", label="Participant")
@@ -305,8 +307,8 @@ def build_section_grid(doc: DocumentObject) -> None:
     )
     para(
         doc,
-        "Les dispositifs et les critères repris dans le classeur sont ceux de la mission : "
-        "signalez au consultant toute donnée à corriger plutôt que de la modifier.",
+        "Les autres onglets identifient la démarche et ce qui est noté : ne les modifiez pas. "
+        "Le classeur rempli et renvoyé, ses notes rejoignent celles de la démarche.",
     )
 
 
