@@ -55,6 +55,7 @@ class Category(StrEnum):
     ELUS = "Élus"
     PRESTATAIRES = "Prestataires"
     ASSOCIATIONS = "Associations"
+    ACTEURS_ECONOMIQUES = "Acteurs économiques"  # local businesses; « Prestataires » are contractors
     INSTITUTIONS = "Institutions"
     AUTRE = "Autre"
 
@@ -76,6 +77,14 @@ class Moment(StrEnum):
     MOBILISATION = "Mobilisation"
     PENDANT = "Pendant"
     RESTITUTION = "Restitution"
+
+
+class Likelihood(StrEnum):
+    """Probabilité and Impact of a risk (« Risques »)."""
+
+    FAIBLE = "Faible"
+    MOYENNE = "Moyenne"
+    FORTE = "Forte"
 
 
 class Rubrique(StrEnum):
@@ -258,6 +267,35 @@ class ScheduleLine:
 
 
 @dataclass(frozen=True)
+class GovernanceBody:
+    """A row of « Gouvernance »: a body that steers or decides the démarche."""
+
+    name: str
+    members: str = ""
+    frequency: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A row of « Risques »: what may go wrong and how it is handled."""
+
+    risk: str
+    likelihood: Likelihood | None = None
+    impact: Likelihood | None = None
+    measure: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A row of « Indicateurs »: how the démarche is evaluated."""
+
+    name: str
+    target: str = ""
+    measure: str = ""
+
+
+@dataclass(frozen=True)
 class CommunicationAction:
     target: str
     message: str = ""
@@ -429,6 +467,9 @@ class Engagement:
     tests: tuple[ConceptTest, ...] = ()
     leads: tuple[Lead, ...] = ()
     schedule: tuple[ScheduleLine, ...] = ()  # « Échéancier »: empty means one invoice
+    governance: tuple[GovernanceBody, ...] = ()  # empty: the cahier proposes bodies
+    risks: tuple[Risk, ...] = ()  # empty: the cahier proposes risks to edit
+    indicators: tuple[Indicator, ...] = ()  # empty: the cahier proposes indicators to edit
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
