@@ -55,7 +55,8 @@ class Category(StrEnum):
     ELUS = "Élus"
     PRESTATAIRES = "Prestataires"
     ASSOCIATIONS = "Associations"
-    ACTEURS_ECONOMIQUES = "Acteurs économiques"  # local businesses; « Prestataires » are contractors
+    # Local businesses; « Prestataires » are the démarche's own contractors.
+    ACTEURS_ECONOMIQUES = "Acteurs économiques"
     INSTITUTIONS = "Institutions"
     AUTRE = "Autre"
 

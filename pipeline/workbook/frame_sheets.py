@@ -33,7 +33,9 @@ GOVERNANCE = TableSheet(
             width=40,
             help="Par exemple « Maire, DGS, élue référente, cabinet ».",
         ),
-        Column("Fréquence", "frequency", article="la ", width=16, help="Par exemple « mensuelle »."),
+        Column(
+            "Fréquence", "frequency", article="la ", width=16, help="Par exemple « mensuelle »."
+        ),
         Column(
             "Rôle", "role", article="le ", width=40, help="Par exemple « décide des arbitrages »."
         ),
