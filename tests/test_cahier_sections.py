@@ -37,7 +37,7 @@ STOPPED = next(p for p in EXAMPLES if "arretee" in p.name)
 STRATEGIE = next(p for p in EXAMPLES if "strategie" in p.name)
 
 SECTIONS = (
-    "Honoraires, coût du scénario et budget",
+    "Honoraires, coûts et budget",
     "Échéancier de paiement",
     "Gouvernance et rôles",
     "Instances de pilotage",

@@ -39,7 +39,7 @@ SECTION_HEADINGS = [
     "Objectifs, niveau de participation, ce qui est soumis au débat et ce qui ne l’est pas",
     "Parties prenantes",
     "Moyens humains, matériels et budgétaires",
-    "Honoraires, coût du scénario et budget",
+    "Honoraires, coûts et budget",
     "Gouvernance et rôles",
     "Calendrier de la démarche et des livrables",
     "Livrables attendus et évaluation",
@@ -341,7 +341,8 @@ def _sample(*, stopped: bool) -> dict[str, Any]:
                 }
             ],
             "total_ht": "5 000,00 €",
-            "vat": "TVA : 1 000,00 €",
+            "vat_label": "TVA 20 %",
+            "vat": "1 000,00 €",
             "total_ttc": "6 000,00 €",
             "halved": stopped,
             "schedule": [

@@ -131,6 +131,45 @@ def restitution_date(engagement: m.Engagement) -> date | None:
     return last + RESTITUTION_DELAY if last else None
 
 
+# The words of a « Calendrier » line that date a temps fort of the communication plan.
+MOMENT_WORDS: dict[m.Moment, tuple[str, ...]] = {
+    m.Moment.ANNONCE: ("annonce", "lancement"),
+    m.Moment.MOBILISATION: ("mobilis", "invitation", "inscription"),
+    m.Moment.PENDANT: ("atelier", "balade", "reunion", "rencontre", "permanence", "test"),
+}
+
+
+def moment_days(engagement: m.Engagement) -> dict[m.Moment, date]:
+    """The day each temps fort starts, as the workbook dates it: its « Calendrier » lines,
+    the start of the démarche for the announcement, its first workshop, and the
+    restitution the cahier commits to."""
+    mission = engagement.mission
+    year = (mission.start_date or mission.workshop_date or date(2000, 1, 1)).year
+    steps = [
+        step
+        for p in engagement.parameters
+        if p.rubrique is m.Rubrique.CALENDRIER
+        for step in _typed_steps(p, year)
+    ]
+    days: dict[m.Moment, date] = {}
+    for moment, words in MOMENT_WORDS.items():
+        found = [s.day for s in steps if any(w in fold(s.label) for w in words)]
+        if found:
+            days[moment] = min(found)
+    if m.Moment.ANNONCE not in days and mission.start_date:
+        days[m.Moment.ANNONCE] = mission.start_date
+    first = min(
+        (d for d in (mission.workshop_date, *(w.date for w in engagement.workshops)) if d),
+        default=None,
+    )
+    if m.Moment.PENDANT not in days and first and mission.stage is not m.Stage.ARRETEE:
+        days[m.Moment.PENDANT] = first
+    restitution = restitution_date(engagement)
+    if restitution:
+        days[m.Moment.RESTITUTION] = restitution
+    return days
+
+
 def calendar_context(engagement: m.Engagement) -> Context:
     steps = milestones(engagement)
     return {

@@ -68,9 +68,10 @@ def fee_context(
             for line in pricing.lines
         ],
         "total_ht": money(pricing.total_ht),
-        "vat": "TVA non applicable, art. 293 B du CGI"
+        "vat_label": "TVA non applicable, art. 293 B du CGI"
         if pricing.vat_exempt
-        else f"TVA : {money(pricing.total_vat)}",
+        else "TVA " + " ; ".join(f"{number(v.rate)} %" for v in pricing.vat_totals),
+        "vat": "" if pricing.vat_exempt else money(pricing.total_vat),
         "total_ttc": money(pricing.total_ttc),
         "halved": engagement.mission.stage is m.Stage.ARRETEE,
         "schedule": [

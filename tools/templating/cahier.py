@@ -33,6 +33,7 @@ from templating.frame import (
     build_section_commitments,
     build_section_fee,
     build_section_governance,
+    end_document,
 )
 
 
@@ -335,6 +336,5 @@ def build_cahier_des_charges() -> DocumentObject:
     build_section_calendar(doc)
     build_section_deliverables(doc)
     build_section_commitments(doc)
-    # A document body must end with a paragraph, not a table.
-    doc.add_paragraph()
+    end_document(doc)
     return doc

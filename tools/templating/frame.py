@@ -11,7 +11,8 @@ Their context comes from ``pipeline.render.fee`` (« fee »), ``pipeline.render.
 from __future__ import annotations
 
 from docx.document import Document as DocumentObject
-from docx.shared import Cm
+from docx.shared import Cm, Pt
+from docx.table import Table
 
 from templating.common import (
     HIGHLIGHT_STYLE,
@@ -28,7 +29,7 @@ from templating.common import (
 
 def build_section_fee(doc: DocumentObject) -> None:
     """The three amounts and whose they are, then the fee's lines and schedule."""
-    heading(doc, "Honoraires, coût du scénario et budget", 1)
+    heading(doc, "Honoraires, coûts et budget", 1)
     keep(
         para(
             doc,
@@ -52,7 +53,7 @@ def build_section_fee(doc: DocumentObject) -> None:
     heading(doc, "{{ fee.heading }}", 2)
     keep(para(doc, "Les honoraires, ligne à ligne, tels que la facture les établit."))
     keep(para(doc, "Détail des honoraires", "Caption"))
-    add_table(
+    lines = add_table(
         doc,
         [("Prestation", 8.4), ("Quantité", 2.0), ("Prix unitaire HT", 3.3), ("Montant HT", 3.3)],
         [
@@ -66,17 +67,19 @@ def build_section_fee(doc: DocumentObject) -> None:
                 loop="l in fee.lines",
             ),
             Row(["Total HT", "", "", "{{ fee.total_ht }}"], total=True),
-            Row(["{{ fee.vat }}", "", "", ""]),
+            Row(["{{ fee.vat_label }}", "", "", "{{ fee.vat }}"], total=True),
             Row(["Total TTC", "", "", "{{ fee.total_ttc }}"], total=True),
         ],
         align=[None, RIGHT, RIGHT, RIGHT],
     )
+    keep_together(lines)
     tag(doc, "if fee.halved")
-    para(
+    halved = para(
         doc,
         "La démarche ayant été arrêtée avant l'atelier, le prix de base est réduit de moitié ; "
         "les options réalisées sont facturées en entier.",
     )
+    halved.paragraph_format.space_before = Pt(8)
     tag(doc, "endif")
     heading(doc, "Échéancier de paiement", 2)
     tag(doc, "if fee.schedule")
@@ -158,9 +161,13 @@ def build_section_calendar(doc: DocumentObject) -> None:
         "puis annexé au présent cahier.",
     )
     tag(doc, "endif")
+    tag(doc, "if calendar.undated")
+    lead = keep(para(doc, "Étapes annoncées sans date précise :"))
+    lead.paragraph_format.space_before = Pt(8)
     tag(doc, "for u in calendar.undated")
     bullet(doc, "{{ u }}")
     tag(doc, "endfor")
+    tag(doc, "endif")
 
 
 def build_acceptance_and_indicators(doc: DocumentObject) -> None:
@@ -233,4 +240,25 @@ def build_section_commitments(doc: DocumentObject) -> None:
     )
     for row in table.rows:  # room to sign: the data row, not the loop's tag rows
         if "v.party" in row.cells[0].text:
-            row.height = Cm(2.0)
+            row.height = Cm(1.8)
+    keep_together(table)
+
+
+def keep_together(table: Table) -> None:
+    """A short table on one page: each row keeps with the next (its last one apart), so
+    a total or a signature line never starts a page alone."""
+    rows = table.rows
+    for row in rows[: len(rows) - 1]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+
+
+def end_document(doc: DocumentObject) -> None:
+    """A body ends with a paragraph, not a table: an empty one, too small to make a page
+    of its own after a full one."""
+    last = doc.add_paragraph()
+    last.paragraph_format.space_before = Pt(0)
+    last.paragraph_format.space_after = Pt(0)
+    last.paragraph_format.line_spacing = Pt(1)
+    last.add_run("").font.size = Pt(1)

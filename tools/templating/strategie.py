@@ -43,6 +43,7 @@ from templating.frame import (
     build_section_commitments,
     build_section_fee,
     build_section_governance,
+    end_document,
 )
 
 
@@ -338,6 +339,5 @@ def build_cahier_strategie() -> DocumentObject:
     build_section_calendar(doc)
     build_section_deliverables(doc)
     build_section_commitments(doc)
-    # A document body must end with a paragraph, not a table.
-    doc.add_paragraph()
+    end_document(doc)
     return doc
