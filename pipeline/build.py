@@ -113,7 +113,7 @@ CAHIER_STRATEGIE = Deliverable(
 )
 ROI_GUIDE = Deliverable(guide_title, "kit_roi_guide.docx", guide_context)
 ROI_GRID = WorkbookDeliverable(grid_title, rating_grid)
-PISTES = Deliverable(pistes_title, "rapport_pistes.docx", pistes_context)
+PISTES = Deliverable(pistes_title, "rapport_pistes.docx", pistes_context, priced=True)
 KIT = Deliverable(communication_title, "kit_communication.docx", communication_context)
 
 # What each offer produces (deliverables.md), invoices apart (see pipeline/invoicing).

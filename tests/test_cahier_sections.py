@@ -30,6 +30,7 @@ from pipeline.workbook.reader import read_engagement
 from pipeline.workspace import Workspace
 from tests.conftest import EXAMPLES, TODAY
 from tests.libreoffice import docx_text_via_pdf, needs_libreoffice, squash
+from tests.samples import set_mission_field
 
 CAHIERS = [p for p in EXAMPLES if "emergence" not in p.name]
 SAINT_AUBIN = next(p for p in EXAMPLES if "saint-aubin" in p.name)
@@ -291,3 +292,24 @@ def test_libreoffice_prints_the_sections(
         assert squash(section) in printed, section
     assert squash("Total HT 7 700,00 €") in printed
     assert squash("11 avril 2026 Livrable : Bilan de la démarche remis et restitué") in printed
+
+
+def test_the_pistes_report_states_its_fee_calendar_and_validation(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """Where they apply to an Émergence: the fee as its proforma states it, the dated
+    calendar, the validation block (no governance bodies, risks or legal frame there)."""
+    emergence = next(p for p in EXAMPLES if "emergence" in p.name)
+    source = set_mission_field(emergence, tmp_path / emergence.name, "Facture", "Proforma")
+    result = build(source, workspace, today=TODAY)
+    assert result.commit is not None
+    written = list(result.commit.written)
+    report = docx.Document(str(next(p for p in written if p.name.startswith("Rapport"))))
+    (proforma,) = [p for p in written if p.name.startswith("Facture")]
+    assert _total_ht(report) == _total_ht(docx.Document(str(proforma)))
+    headings = _headings(report)
+    for title in ("Honoraires, coûts et budget", "Calendrier de la démarche et des livrables"):
+        assert title in headings
+    assert headings[-1] == "Validation"
+    calendar = next(t for t in report.tables if t.rows[0].cells[1].text == "Étape ou livrable")
+    assert all(FRENCH_DATE.match(plain(row.cells[0].text)) for row in calendar.rows[1:])

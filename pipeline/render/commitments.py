@@ -63,7 +63,7 @@ def commitments_context(engagement: m.Engagement, firm_name: str) -> Context:
         "legal": _legal(engagement, firm_name),
         "accessibility": _accessibility(engagement),
         "restitution": _restitution(mission, restitution, stopped),
-        "validation": _validation(mission, firm_name),
+        "validation": validation_rows(mission, firm_name),
     }
 
 
@@ -255,7 +255,8 @@ def _restitution(mission: m.Mission, when: date | None, stopped: bool) -> str:
     )
 
 
-def _validation(mission: m.Mission, firm_name: str) -> list[Context]:
+def validation_rows(mission: m.Mission, firm_name: str) -> list[Context]:
+    """Who signs: the élu référent and the pilot for the collectivité, the consultant."""
     rows = []
     if mission.elected_official:
         rows.append({"party": mission.collectivite, "name": mission.elected_official})

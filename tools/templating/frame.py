@@ -225,6 +225,11 @@ def build_section_commitments(doc: DocumentObject) -> None:
     heading(doc, "Engagement de restitution", 1)
     para(doc, "{{ restitution }}", HIGHLIGHT_STYLE)
 
+    build_section_validation(doc)
+
+
+def build_section_validation(doc: DocumentObject) -> None:
+    """Who validates the document, with room to date and sign."""
     heading(doc, "Validation", 1)
     keep(
         para(
