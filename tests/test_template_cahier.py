@@ -326,6 +326,7 @@ def _sample(*, stopped: bool) -> dict[str, Any]:
             ],
         },
         "fee": {
+            "intro": "Ce document mentionne plusieurs montants.",
             "heading": "Honoraires d'amoor",
             "summary": [
                 {"label": "Honoraires d'amoor", "amount": "5 000,00 €", "text": "La mission."},

@@ -55,7 +55,13 @@ def fee_context(
     pricing = fee.pricing
     budget = _budget_total(engagement.parameters)
     cost = scenario.estimated_cost if scenario is not None else None
+    summary = _summary(pricing, firm_name, scenario, cost, budget)
     return {
+        "intro": "Ce document mentionne plusieurs montants : ils n'ont pas le même objet et "
+        "ne sont pas payés à la même personne. Tous sont exprimés hors taxes (HT)."
+        if len(summary) > 1
+        else "Le seul montant de ce document est celui des honoraires, hors taxes (HT) : la "
+        "collectivité n'y a pas chiffré de budget propre.",
         "heading": f"Honoraires {of(firm_name)}",
         "lines": [
             {
@@ -84,7 +90,7 @@ def fee_context(
             for line, amount in fee.instalments
         ],
         "schedule_text": _schedule_text(fee, firm_name),
-        "summary": _summary(pricing, firm_name, scenario, cost, budget),
+        "summary": summary,
     }
 
 

@@ -30,13 +30,7 @@ from templating.common import (
 def build_section_fee(doc: DocumentObject) -> None:
     """The three amounts and whose they are, then the fee's lines and schedule."""
     heading(doc, "Honoraires, coûts et budget", 1)
-    keep(
-        para(
-            doc,
-            "Ce cahier mentionne plusieurs montants : ils n'ont pas le même objet et ne sont "
-            "pas payés à la même personne. Tous sont exprimés hors taxes (HT).",
-        )
-    )
+    keep(para(doc, "{{ fee.intro }}"))
     keep(para(doc, "Les montants de la démarche", "Caption"))
     add_table(
         doc,
