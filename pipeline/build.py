@@ -27,7 +27,7 @@ from pipeline.outbox import (
     digest,
     mission_folder,
 )
-from pipeline.provenance import DOCUMENT, WORKBOOK, Inputs, Recipe
+from pipeline.provenance import DOCUMENT, PRICED, WORKBOOK, Inputs, Recipe
 from pipeline.render.cahier import cahier_context, cahier_title, presented_scenario
 from pipeline.render.chart_cache import ChartCache
 from pipeline.render.communication import communication_context, communication_title
@@ -59,7 +59,7 @@ class Deliverable:
 
     @property
     def recipe(self) -> Recipe:
-        return Recipe(DOCUMENT, self.template)
+        return Recipe(PRICED if self.priced else DOCUMENT, self.template)
 
     def render(
         self, engagement: m.Engagement, analysis: Analysis, workspace: Workspace, today: date
