@@ -47,6 +47,14 @@ class Milestone:
     deliverable: bool = False  # a document the collectivité receives
 
 
+def later(day: date, delta: timedelta) -> date | None:
+    """``day`` plus ``delta``, or None past the last date Python knows (31/12/9999)."""
+    try:
+        return day + delta
+    except OverflowError:
+        return None
+
+
 def french_dates(text: str, year: int) -> list[date]:
     """The dates written in French in ``text`` (« 28 février et 4 mars 2026 »); a date
     without its year takes ``year``, or the next one when it falls before the previous
@@ -79,20 +87,18 @@ def milestones(engagement: m.Engagement) -> list[Milestone]:
             steps += _typed_steps(p, year)
     if mission.workshop_date and not stopped and engagement.offer is m.Offer.CONCERTATION:
         steps.append(Milestone(mission.workshop_date, "Atelier R.O.I. citoyen"))
-        steps.append(
-            Milestone(
-                mission.workshop_date + REPORT_DELAY,
-                "Compte rendu de l'atelier remis à la collectivité",
-                deliverable=True,
+        report = later(mission.workshop_date, REPORT_DELAY)
+        if report:
+            steps.append(
+                Milestone(report, "Compte rendu de l'atelier remis à la collectivité", True)
             )
-        )
     for w in engagement.workshops:
         if w.date:
             place = f", {w.place}" if w.place else ""
             steps.append(Milestone(w.date, f"Atelier {w.code} ({w.public}{place})"))
-            steps.append(
-                Milestone(w.date + REPORT_DELAY, f"Compte rendu de l'atelier {w.code}", True)
-            )
+            report = later(w.date, REPORT_DELAY)
+            if report:
+                steps.append(Milestone(report, f"Compte rendu de l'atelier {w.code}", True))
     for a in engagement.communication:
         if a.date:
             what = a.support or a.message or a.channel
@@ -128,7 +134,7 @@ def restitution_date(engagement: m.Engagement) -> date | None:
         (d for d in (mission.workshop_date, *(w.date for w in engagement.workshops)) if d),
         default=None,
     )
-    return last + RESTITUTION_DELAY if last else None
+    return later(last, RESTITUTION_DELAY) if last else None
 
 
 # The words of a « Calendrier » line that date a temps fort of the communication plan.
