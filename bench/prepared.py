@@ -58,9 +58,9 @@ def prepared_figures(runs: int = RUNS) -> dict[str, float]:
     from pipeline.workspace import bundled, load_config
 
     engagement = read_workbook(read_source(WORKBOOK), WORKBOOK.name)
-    seller = load_config(bundled("amoor.toml")).seller.name
+    config = load_config(bundled("amoor.toml"))
     # The charts drawn once, here: what is compared is the render, not matplotlib.
-    context = _drawn(CAHIER.context(engagement, analyse(engagement), seller, TODAY))
+    context = _drawn(CAHIER.full_context(engagement, analyse(engagement), config, TODAY))
     template = bundled("templates_docx") / CAHIER.template
 
     started = time.perf_counter()

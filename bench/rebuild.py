@@ -115,7 +115,6 @@ def _baseline(workspace: object, workbooks: list[Path]) -> tuple[float, int]:
     from pipeline.workspace import Workspace
 
     assert isinstance(workspace, Workspace)
-    seller = workspace.config.seller.name
     count = 0
     started = time.perf_counter()
     for path in workbooks:
@@ -124,7 +123,7 @@ def _baseline(workspace: object, workbooks: list[Path]) -> tuple[float, int]:
         for deliverable in DELIVERABLES[engagement.offer]:
             if not isinstance(deliverable, Deliverable):
                 continue
-            context = deliverable.context(engagement, analysis, seller, TODAY)
+            context = deliverable.full_context(engagement, analysis, workspace.config, TODAY)
             document = DocxTemplate(workspace.template(deliverable.template))
             ready = _prepare(context, document)  # charts drawn here, as a developer would
             document.render(ready, jinja_env=environment(), autoescape=True)

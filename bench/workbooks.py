@@ -100,6 +100,7 @@ ROLES: dict[m.Category, tuple[str, ...]] = {
     m.Category.PRESTATAIRES: ("cabinet d'urbanisme", "paysagiste", "bureau d'études"),
     m.Category.HABITANTS: ("riverain", "commerçante", "parent d'élève"),
     m.Category.ASSOCIATIONS: ("présidente d'association", "animateur de quartier", "bénévole"),
+    m.Category.ACTEURS_ECONOMIQUES: ("boulangère", "gérant du camping", "transporteur"),
     m.Category.INSTITUTIONS: ("chargée de mission au Département", "architecte des bâtiments"),
     m.Category.AUTRE: ("journaliste local", "correspondante de presse"),
 }

@@ -96,6 +96,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "Responsable",
     ),
     "Paramètres": ("Rubrique", "Libellé", "Détail", "Montant HT"),
+    "Gouvernance": ("Instance", "Membres", "Fréquence", "Rôle"),
+    "Risques": ("Risque", "Probabilité", "Impact", "Mesure"),
+    "Indicateurs": ("Indicateur", "Cible", "Mesure"),
     "Scénarios": (
         "Code",
         "Intitulé",
@@ -142,6 +145,7 @@ CATEGORIES = (
     "Élus",
     "Prestataires",
     "Associations",
+    "Acteurs économiques",
     "Institutions",
     "Autre",
 )
@@ -708,7 +712,7 @@ def saint_aubin_stakeholders() -> list[tuple[Any, ...]]:
         ),
         (
             "Placier et concessionnaire du marché",
-            "Prestataires",
+            "Acteurs économiques",
             "Organisation des étals et des accès des camions.",
             3,
             2,
@@ -717,7 +721,7 @@ def saint_aubin_stakeholders() -> list[tuple[Any, ...]]:
         ),
         (
             "Cars de la Halle (transport scolaire)",
-            "Prestataires",
+            "Acteurs économiques",
             "Arrêt de car devant l’école ; giration des véhicules.",
             2,
             2,
@@ -1261,6 +1265,80 @@ def build_saint_aubin(rng: random.Random) -> Workbook:
             ],
         ),
     )
+    add_table(
+        wb,
+        Table(
+            "Gouvernance",
+            HEADERS["Gouvernance"],
+            [
+                (
+                    "Comité de pilotage",
+                    "Mme la maire, Jean-Baptiste Morvan (élu référent), Nadia Ferhat (adjointe "
+                    "au commerce), Claire Vasseur-Dumont (DGS), Inès Roussel (consultante)",
+                    "Mensuelle, et avant chaque temps fort",
+                    "Valide le calendrier et les supports, arbitre le programme d’usages ; "
+                    "décide de la suite donnée aux propositions.",
+                ),
+                (
+                    "Comité technique",
+                    "Claire Vasseur-Dumont, services techniques, police municipale, CCAS, "
+                    "service communication, maître d’œuvre, Inès Roussel",
+                    "Toutes les deux semaines",
+                    "Prépare les temps d’échange, vérifie la faisabilité des propositions, "
+                    "instruit les décisions du comité de pilotage.",
+                ),
+            ],
+        ),
+    )
+    add_table(
+        wb,
+        Table(
+            "Risques",
+            HEADERS["Risques"],
+            [
+                (
+                    "Faible participation des jeunes et des actifs",
+                    "Moyenne",
+                    "Forte",
+                    "Créneaux le samedi matin, vidéo du conseil municipal des jeunes, navette.",
+                ),
+                (
+                    "Rappel de la réunion houleuse de 2023",
+                    "Moyenne",
+                    "Moyenne",
+                    "Charte de participation affichée, animation neutre, retour écrit sous deux "
+                    "mois.",
+                ),
+                (
+                    "Propositions incompatibles avec l’avis de l’ABF",
+                    "Faible",
+                    "Forte",
+                    "Contraintes patrimoniales présentées dès l’annonce, ABF auditionné.",
+                ),
+            ],
+        ),
+    )
+    add_table(
+        wb,
+        Table(
+            "Indicateurs",
+            HEADERS["Indicateurs"],
+            [
+                ("Participants aux balades et à l’atelier", "80", "Feuilles d’émargement"),
+                ("Part des moins de 25 ans parmi les participants", "20 %", "Émargement"),
+                (
+                    "Propositions reprises dans le programme d’usages",
+                    "Une sur deux",
+                    "Bilan de la concertation",
+                ),
+                (
+                    "Satisfaction R.O.I. citoyen « Retour »",
+                    "Bien ou mieux",
+                    "Grille R.O.I. citoyen de fin de démarche",
+                ),
+            ],
+        ),
+    )
     return wb
 
 
@@ -1492,7 +1570,7 @@ def val_de_brume_stakeholders() -> list[tuple[Any, ...]]:
         ),
         (
             "Transporteur scolaire",
-            "Prestataires",
+            "Acteurs économiques",
             "Nouvel itinéraire du car scolaire.",
             2,
             2,
@@ -2636,6 +2714,64 @@ def build_trois_vallees(rng: random.Random) -> Workbook:
             ],
         ),
     )
+    add_table(
+        wb,
+        Table(
+            "Gouvernance",
+            HEADERS["Gouvernance"],
+            [
+                (
+                    "Comité de pilotage",
+                    "Le président, Hélène Sautereau (vice-présidente), Corinne Lebastard (DGS), "
+                    "Inès Roussel (consultante)",
+                    "Toutes les six semaines",
+                    "Arrête la stratégie, choisit les dispositifs à prototyper, en rend compte "
+                    "au conseil communautaire.",
+                ),
+                (
+                    "Comité technique",
+                    "Corinne Lebastard, directions des solidarités, de la communication et du "
+                    "numérique, Inès Roussel",
+                    "Mensuelle",
+                    "Prépare les ateliers et les arbitrages, chiffre les dispositifs.",
+                ),
+            ],
+        ),
+    )
+    add_table(
+        wb,
+        Table(
+            "Risques",
+            HEADERS["Risques"],
+            [
+                (
+                    "Élus des petites communes peu présents",
+                    "Forte",
+                    "Moyenne",
+                    "Atelier des élus en soirée, dans un bourg de vallée ; compte rendu envoyé "
+                    "à chaque maire.",
+                ),
+                (
+                    "Charge de travail des agents des MDS",
+                    "Moyenne",
+                    "Forte",
+                    "Dispositifs chiffrés en heures d’agent avant le choix du comité de pilotage.",
+                ),
+            ],
+        ),
+    )
+    add_table(
+        wb,
+        Table(
+            "Indicateurs",
+            HEADERS["Indicateurs"],
+            [
+                ("Communes représentées dans les ateliers", "15 sur 22", "Émargement"),
+                ("Dispositifs prototypés dans l’année", "2", "Bilan du comité de pilotage"),
+                ("Contributions sur la plateforme numérique", "200 par an", "Statistiques"),
+            ],
+        ),
+    )
     return wb
 
 
@@ -3549,7 +3685,7 @@ EXAMPLES = (
         2026014,
         Expectation(
             "concertation-saint-aubin-des-brumes.xlsx",
-            CONCERTATION_SHEETS,
+            (*CONCERTATION_SHEETS, "Gouvernance", "Risques", "Indicateurs"),
             {
                 "Parties prenantes": 32,
                 "Paramètres": 9,
@@ -3557,6 +3693,9 @@ EXAMPLES = (
                 "Notation ROI": 72,
                 "Options": 2,
                 "Communication": 8,
+                "Gouvernance": 2,
+                "Risques": 3,
+                "Indicateurs": 4,
             },
             all_categories=True,
         ),
@@ -3585,6 +3724,9 @@ EXAMPLES = (
                 "Critères ROI",
                 "Notation ROI",
                 "Options",
+                "Gouvernance",
+                "Risques",
+                "Indicateurs",
             ),
             {
                 "Parties prenantes": 35,
@@ -3594,6 +3736,9 @@ EXAMPLES = (
                 "Paramètres": 5,
                 "Notation ROI": 40,
                 "Options": 2,
+                "Gouvernance": 2,
+                "Risques": 2,
+                "Indicateurs": 3,
             },
         ),
     ),

@@ -27,11 +27,12 @@ from pipeline.outbox import (
     digest,
     mission_folder,
 )
-from pipeline.provenance import DOCUMENT, WORKBOOK, Inputs, Recipe
-from pipeline.render.cahier import cahier_context, cahier_title
+from pipeline.provenance import DOCUMENT, PRICED, WORKBOOK, Inputs, Recipe
+from pipeline.render.cahier import cahier_context, cahier_title, presented_scenario
 from pipeline.render.chart_cache import ChartCache
 from pipeline.render.communication import communication_context, communication_title
 from pipeline.render.docx import Context, render_docx
+from pipeline.render.fee import engagement_fee, fee_context
 from pipeline.render.page_breaks import breakable
 from pipeline.render.pistes import pistes_context, pistes_title
 from pipeline.render.roi_grid import grid_title, rating_grid
@@ -42,7 +43,7 @@ from pipeline.workbook.circumstances import Circumstances
 from pipeline.workbook.grid_completion import complete_engagement, is_rating_grid
 from pipeline.workbook.reader import read_workbook
 from pipeline.workbook.sniff import read_source
-from pipeline.workspace import Workspace
+from pipeline.workspace import Config, Workspace
 
 
 @dataclass(frozen=True)
@@ -52,21 +53,35 @@ class Deliverable:
     title: Callable[[m.Mission], str]  # the file is « <title> - <référence>.docx »
     template: str
     context: Callable[[m.Engagement, Analysis, str, date], Context]
+    # The document states the firm's fee (« fee » in its context), as the invoice does.
+    priced: bool = False
 
     def file_name(self, engagement: m.Engagement) -> str:
         return _file_name(self.title, engagement, "docx")
 
     @property
     def recipe(self) -> Recipe:
-        return Recipe(DOCUMENT, self.template)
+        return Recipe(PRICED if self.priced else DOCUMENT, self.template)
 
     def render(
         self, engagement: m.Engagement, analysis: Analysis, workspace: Workspace, today: date
     ) -> bytes:
-        context = self.context(engagement, analysis, workspace.config.seller.name, today)
+        context = self.full_context(engagement, analysis, workspace.config, today)
         template = workspace.template(self.template)
         charts = ChartCache(workspace.charts)  # a chart is drawn only when its data change
         return breakable(render_docx(template, context, dated=today, charts=charts), context)
+
+    def full_context(
+        self, engagement: m.Engagement, analysis: Analysis, config: Config, today: date
+    ) -> Context:
+        """The context function's context, with the fee when the document states it."""
+        context = self.context(engagement, analysis, config.seller.name, today)
+        if self.priced:
+            fee = engagement_fee(engagement, config)
+            context["fee"] = fee_context(
+                engagement, fee, config.seller.name, presented_scenario(engagement, analysis)
+            )
+        return context
 
 
 @dataclass(frozen=True)
@@ -94,11 +109,13 @@ def _file_name(title: Callable[[m.Mission], str], engagement: m.Engagement, exte
     return deliverable_name(title(mission), mission.reference, extension)
 
 
-CAHIER = Deliverable(cahier_title, "cahier_des_charges.docx", cahier_context)
-CAHIER_STRATEGIE = Deliverable(strategie_title, "cahier_strategie.docx", strategie_context)
+CAHIER = Deliverable(cahier_title, "cahier_des_charges.docx", cahier_context, priced=True)
+CAHIER_STRATEGIE = Deliverable(
+    strategie_title, "cahier_strategie.docx", strategie_context, priced=True
+)
 ROI_GUIDE = Deliverable(guide_title, "kit_roi_guide.docx", guide_context)
 ROI_GRID = WorkbookDeliverable(grid_title, rating_grid)
-PISTES = Deliverable(pistes_title, "rapport_pistes.docx", pistes_context)
+PISTES = Deliverable(pistes_title, "rapport_pistes.docx", pistes_context, priced=True)
 KIT = Deliverable(communication_title, "kit_communication.docx", communication_context)
 
 # What each offer produces (deliverables.md), invoices apart (see pipeline/invoicing).

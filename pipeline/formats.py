@@ -62,3 +62,9 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """« 1 partie prenante », « 34 parties prenantes »."""
     word = singular if count == 1 else (plural_form or singular + "s")
     return f"{number(count)} {word}"
+
+
+def of(name: str) -> str:
+    """« de Conseil », « d'amoor »: the preposition elided before a vowel or a mute h."""
+    first = name[:1].lower()
+    return f"d'{name}" if first and first in "aeiouyhàâéèêëîïôûù" else f"de {name}"

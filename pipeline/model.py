@@ -55,6 +55,8 @@ class Category(StrEnum):
     ELUS = "Élus"
     PRESTATAIRES = "Prestataires"
     ASSOCIATIONS = "Associations"
+    # Local businesses; « Prestataires » are the démarche's own contractors.
+    ACTEURS_ECONOMIQUES = "Acteurs économiques"
     INSTITUTIONS = "Institutions"
     AUTRE = "Autre"
 
@@ -76,6 +78,14 @@ class Moment(StrEnum):
     MOBILISATION = "Mobilisation"
     PENDANT = "Pendant"
     RESTITUTION = "Restitution"
+
+
+class Likelihood(StrEnum):
+    """Probabilité and Impact of a risk (« Risques »)."""
+
+    FAIBLE = "Faible"
+    MOYENNE = "Moyenne"
+    FORTE = "Forte"
 
 
 class Rubrique(StrEnum):
@@ -260,6 +270,35 @@ class ScheduleLine:
 
 
 @dataclass(frozen=True)
+class GovernanceBody:
+    """A row of « Gouvernance »: a body that steers or decides the démarche."""
+
+    name: str
+    members: str = ""
+    frequency: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A row of « Risques »: what may go wrong and how it is handled."""
+
+    risk: str
+    likelihood: Likelihood | None = None
+    impact: Likelihood | None = None
+    measure: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A row of « Indicateurs »: how the démarche is evaluated."""
+
+    name: str
+    target: str = ""
+    measure: str = ""
+
+
+@dataclass(frozen=True)
 class CommunicationAction:
     target: str
     message: str = ""
@@ -431,6 +470,9 @@ class Engagement:
     tests: tuple[ConceptTest, ...] = ()
     leads: tuple[Lead, ...] = ()
     schedule: tuple[ScheduleLine, ...] = ()  # « Échéancier »: empty means one invoice
+    governance: tuple[GovernanceBody, ...] = ()  # empty: the cahier proposes bodies
+    risks: tuple[Risk, ...] = ()  # empty: the cahier proposes risks to edit
+    indicators: tuple[Indicator, ...] = ()  # empty: the cahier proposes indicators to edit
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property

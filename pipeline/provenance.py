@@ -10,9 +10,11 @@ workbook is not even opened.
 
 The configuration a document reads depends on its kind: the Word and Excel
 deliverables print the seller's name only; a proforma invoice prices the
-engagement (catalogue) and prints the whole seller. So a catalogue change
-rebuilds the proformas only; an issued invoice is never rebuilt (its bytes
-come from the ledger, see invoicing/billing.py).
+engagement (catalogue) and prints the whole seller, and so does a *priced*
+deliverable (a cahier des charges states the fee as the invoice does). So a
+catalogue change rebuilds the proformas and the priced deliverables only; an
+issued invoice is never rebuilt (its bytes come from the ledger, see
+invoicing/billing.py).
 
 « Today » is not an input: a rebuild dates the documents it rebuilds, and
 leaves an up-to-date document with the date it was made on.
@@ -34,7 +36,9 @@ _PACKAGE = Path(__file__).resolve().parent
 DOCUMENT = "document"  # a Word deliverable, from a template
 WORKBOOK = "workbook"  # an Excel deliverable, from code only
 PROFORMA = "proforma"  # a draft invoice, from a template and the catalogue
-KINDS = (DOCUMENT, WORKBOOK, PROFORMA)
+PRICED = "priced"  # a Word deliverable stating the fee: a template and the catalogue
+KINDS = (DOCUMENT, WORKBOOK, PROFORMA, PRICED)
+PRICE_READERS = (PROFORMA, PRICED)  # the kinds that read the whole configuration
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ class Inputs:
     def config(self, kind: str) -> str:
         if kind not in self._config:
             config = self.workspace.config
-            read = repr(config) if kind == PROFORMA else config.seller.name
+            read = repr(config) if kind in PRICE_READERS else config.seller.name
             self._config[kind] = digest(read.encode("utf-8"))
         return self._config[kind]
 

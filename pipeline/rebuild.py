@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 from pipeline import model as m
 from pipeline.errors import AmoorError
 from pipeline.outbox import MANIFEST, Recorded, Tracked, digest, recorded
-from pipeline.provenance import DOCUMENT, PROFORMA, Inputs, Recipe
+from pipeline.provenance import DOCUMENT, PRICED, PROFORMA, Inputs, Recipe
 from pipeline.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -156,7 +156,8 @@ def _stale(
     stale: set[str] = set()
     for name, (recipe_text, made_from) in record.made.items():
         recipe = Recipe.parse(recipe_text)
-        follower = recipe is not None and recipe.kind == DOCUMENT and name.endswith(".pdf")
+        word = recipe is not None and recipe.kind in (DOCUMENT, PRICED)
+        follower = word and name.endswith(".pdf")
         leader = name.removesuffix(".pdf") + ".docx" if follower else name
         if follower and not with_pdf:
             continue  # a PDF is made again with its .docx, when --pdf asks for PDFs

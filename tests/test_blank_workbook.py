@@ -85,6 +85,16 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {"Libellé": "Solde", "Part": 7000, "Facture": "proforma"},
     ],
     "Communication": [{"Cible": "Habitants", "Temps fort": "annonce", "Date": date(2026, 4, 1)}],
+    "Gouvernance": [
+        {
+            "Instance": "Comité de pilotage",
+            "Membres": "Maire, DGS",
+            "Fréquence": "mensuelle",
+            "Rôle": "décide des arbitrages",
+        }
+    ],
+    "Risques": [{"Risque": "Faible participation", "Probabilité": "moyenne", "Impact": "FORTE"}],
+    "Indicateurs": [{"Indicateur": "Participants", "Cible": 60, "Mesure": "émargement"}],
     "Paramètres": [{"Rubrique": "Lieu", "Libellé": "Salle des fêtes", "Montant HT": "300"}],
     "Scénarios": [
         {
@@ -165,6 +175,11 @@ EXPECTED_RECORDS: dict[str, tuple[Any, ...]] = {
         m.CommunicationAction("Habitants", moment=m.Moment.ANNONCE, date=date(2026, 4, 1)),
     ),
     "parameters": (m.Parameter(m.Rubrique.LIEU, "Salle des fêtes", amount=Decimal(300)),),
+    "governance": (
+        m.GovernanceBody("Comité de pilotage", "Maire, DGS", "mensuelle", "décide des arbitrages"),
+    ),
+    "risks": (m.Risk("Faible participation", m.Likelihood.MOYENNE, m.Likelihood.FORTE),),
+    "indicators": (m.Indicator("Participants", "60", "émargement"),),
     "scenarios": (
         m.Scenario(
             "S1",

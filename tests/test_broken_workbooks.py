@@ -31,9 +31,10 @@ PROBLEMS: dict[str, list[tuple[str, str, str]]] = {
             "",
             "La feuille « Scénarios » est introuvable. Une mission « Concertation citoyenne » "
             "contient obligatoirement les feuilles « Parties prenantes », « Paramètres », "
-            "« Scénarios » et « Notation ROI » (« Critères ROI », « Options », « Échéancier » "
-            "et « Communication » sont facultatives). Ajoutez la feuille manquante (un classeur "
-            "vierge créé avec « amoor workbook new » la contient).",
+            "« Scénarios » et « Notation ROI » (« Critères ROI », « Options », « Échéancier », "
+            "« Communication », « Gouvernance », « Risques » et « Indicateurs » sont "
+            "facultatives). Ajoutez la feuille manquante (un classeur vierge créé avec « amoor "
+            "workbook new » la contient).",
         ),
     ],
     "missing-column.xlsx": [
@@ -53,7 +54,7 @@ PROBLEMS: dict[str, list[tuple[str, str, str]]] = {
             "B3",
             "Feuille « Parties prenantes », cellule B3 : la catégorie doit être l'une des "
             "valeurs « Habitants », « Services », « Élus », « Prestataires », « Associations », "
-            "« Institutions », « Autre » (lu : « Riverains »).",
+            "« Acteurs économiques », « Institutions », « Autre » (lu : « Riverains »).",
         ),
     ],
     "bad-integer.xlsx": [

@@ -204,7 +204,8 @@ def test_empty_sheets_leave_no_empty_heading_nor_table(
     text = text.replace("\u00a0", " ").replace("\u202f", " ")  # French no-break spaces
 
     blocks = [(kind, item) for kind, item in _blocks(document) if kind == "t" or item.text.strip()]
-    assert sum(kind == "p" and _level(item) == 1 for kind, item in blocks) == 6
+    # Six sections of the report, then the fee, the calendar and the validation block.
+    assert sum(kind == "p" and _level(item) == 1 for kind, item in blocks) == 9
     for index, (kind, item) in enumerate(blocks):
         if kind == "t":
             body_rows = [

@@ -120,7 +120,7 @@ def example_cases() -> list[tuple[str, Path, dict[str, Any], date | None]]:
         analysis = analyse(engagement)
         for deliverable in DELIVERABLES[engagement.offer]:
             if isinstance(deliverable, Deliverable):
-                context = deliverable.context(engagement, analysis, config.seller.name, TODAY)
+                context = deliverable.full_context(engagement, analysis, config, TODAY)
                 name = f"{workbook.stem}: {deliverable.template}"
                 cases.append((name, templates / deliverable.template, context, TODAY))
         offer = engagement.offer

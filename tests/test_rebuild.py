@@ -100,7 +100,7 @@ def test_a_noop_rebuild_writes_nothing(workspace: Workspace) -> None:
 def test_changing_one_template_rebuilds_exactly_the_documents_using_it(
     workspace: Workspace,
 ) -> None:
-    using = made_with(workspace, "document:cahier_des_charges.docx")
+    using = made_with(workspace, "priced:cahier_des_charges.docx")
     assert len(using) == 2  # the two Concertation examples (one of them stopped)
     edit_template(workspace, "cahier_des_charges", "Clause corrigée par le cabinet.")
     before = snapshot(workspace.outbox)
@@ -114,11 +114,18 @@ def test_changing_one_template_rebuilds_exactly_the_documents_using_it(
     assert f"2 mission(s) reconstruite(s), {len(EXAMPLES) - 2} inchangée(s)" in result.output
 
 
-def test_a_catalogue_change_rebuilds_only_proformas_and_never_an_issued_invoice(
+def test_a_catalogue_change_rebuilds_only_what_states_prices_never_an_issued_invoice(
     workspace: Workspace,
 ) -> None:
     proformas = made_with(workspace, "proforma:facture.docx")
     assert proformas  # the examples hold proformas, and one issued invoice
+    # The cahiers and the Pistes report state the fee as the invoice does: priced too.
+    priced = {
+        path
+        for template in ("cahier_des_charges", "cahier_strategie", "rapport_pistes")
+        for path in made_with(workspace, f"priced:{template}.docx")
+    }
+    assert len(priced) == 4
     issued = sorted(workspace.outbox.glob("*/Facture F-*.docx"))
     assert issued
     config = workspace.config_path.read_text(encoding="utf-8")
@@ -131,9 +138,9 @@ def test_a_catalogue_change_rebuilds_only_proformas_and_never_an_issued_invoice(
     assert result.exit_code == 0, result.output
     # The proformas are made again (the workbooks' own prices may leave their bytes as
     # they were: then the files are not even rewritten); nothing else is touched.
-    assert written_paths(result) == proformas
+    assert written_paths(result) == proformas | priced
     touched = {p for p in changed(before, snapshot(workspace.outbox)) if p.name != MANIFEST}
-    assert touched <= proformas
+    assert touched <= proformas | priced
     assert not touched & set(issued)
 
 

@@ -39,8 +39,15 @@ SECTION_HEADINGS = [
     "Objectifs, niveau de participation, ce qui est soumis au débat et ce qui ne l’est pas",
     "Parties prenantes",
     "Moyens humains, matériels et budgétaires",
+    "Honoraires, coûts et budget",
     "Gouvernance et rôles",
+    "Calendrier de la démarche et des livrables",
     "Livrables attendus et évaluation",
+    "Risques et mesures",
+    "Cadre juridique",
+    "Accessibilité de la démarche",
+    "Engagement de restitution",
+    "Validation",
 ]
 STOPPED_TEXT = (
     "Le 12 mars 2026, la commune a décidé d'arrêter la concertation avant l'atelier : "
@@ -292,15 +299,87 @@ def _sample(*, stopped: bool) -> dict[str, Any]:
                 "total": "5 500,00 €",
             },
         ],
-        "governance": [
+        "governance": {
+            "bodies": [
+                {
+                    "name": "Comité de pilotage",
+                    "members": "Maire, DGS & amoor",
+                    "frequency": "mensuelle",
+                    "role": "décide des arbitrages",
+                }
+            ],
+            "proposed": False,
+            "bodies_text": "La démarche est pilotée par les instances suivantes.",
+            "groups": [
+                {
+                    "role": "Élus",
+                    "people": [
+                        {
+                            "name": "M. Loïc Durand",
+                            "detail": "Adjoint à l'urbanisme\nPréside le comité",
+                        }
+                    ],
+                },
+                {
+                    "role": "Prestataires de la démarche",
+                    "people": [{"name": "amoor", "detail": ""}],
+                },
+            ],
+        },
+        "fee": {
+            "intro": "Ce document mentionne plusieurs montants.",
+            "heading": "Honoraires d'amoor",
+            "summary": [
+                {"label": "Honoraires d'amoor", "amount": "5 000,00 €", "text": "La mission."},
+                {"label": "Budget de la démarche", "amount": "12 300,00 €", "text": "Les moyens."},
+            ],
+            "lines": [
+                {
+                    "description": "Concertation citoyenne — Place < marché",
+                    "detail": "",
+                    "quantity": "1",
+                    "unit_price": "5 000,00 €",
+                    "total": "5 000,00 €",
+                }
+            ],
+            "total_ht": "5 000,00 €",
+            "vat_label": "TVA 20 %",
+            "vat": "1 000,00 €",
+            "total_ttc": "6 000,00 €",
+            "halved": stopped,
+            "schedule": [
+                {
+                    "label": "Acompte",
+                    "part": "30 %",
+                    "planned": "15 janvier 2026",
+                    "amount": "1 500,00 €",
+                }
+            ],
+            "schedule_text": "Les honoraires sont facturés en 2 échéances.",
+        },
+        "calendar": {
+            "milestones": [
+                {"date": "12 janvier 2026", "label": "Lancement", "deliverable": False},
+                {"date": "11 avril 2026", "label": "Bilan & restitution", "deliverable": True},
+            ],
+            "undated": ["Permanences : à convenir"],
+        },
+        "acceptance": ["Chaque livrable est remis au comité."],
+        "indicators": [{"name": "Participants", "target": "60", "measure": "émargement"}],
+        "indicators_proposed": "",
+        "risks": [
             {
-                "role": "Élus",
-                "people": [
-                    {"name": "M. Loïc Durand", "detail": "Adjoint à l'urbanisme\nPréside le comité"}
-                ],
-            },
-            {"role": "Prestataires", "people": [{"name": "amoor", "detail": ""}]},
+                "risk": "Faible participation",
+                "likelihood": "Moyenne",
+                "impact": "Forte",
+                "measure": "Aller-vers",
+            }
         ],
+        "risks_proposed": "Proposition à adapter.",
+        "legal": [{"title": "Données personnelles (RGPD)", "text": "La collectivité traite."}],
+        "accessibility": ["Lieux accessibles."],
+        "restitution": "La commune rend compte au plus tard le 11 avril 2026.",
+        "validation": [{"party": "Commune", "name": "M. Loïc Durand"}],
         "deliverables": [
             {"name": "Cahier des charges", "description": "Le présent document."},
             {"name": "Bilan de la concertation", "description": ""},
@@ -419,8 +498,9 @@ def test_empty_optional_values_leave_no_orphan(tmp_path: Path) -> None:
     assert "Aucun scénario n'est encore retenu." in flat
     document = docx.Document(str(out))
     # Tables left: identity card, categories, 2 registers, contacts, scenarios (no means,
-    # no criteria).
-    assert len(document.tables) == 6
+    # no criteria), then the amounts, the fee, its schedule, the bodies, the calendar, the
+    # indicators, the risks and the validation block.
+    assert len(document.tables) == 14
 
 
 def test_template_is_a_word_document() -> None:

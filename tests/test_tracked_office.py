@@ -295,7 +295,9 @@ NEW_FACTS = (
 )
 REPLACED = (
     "Parties prenantes recensées : 35",
-    "14 mars 2026",
+    # The workshop's report, dated two weeks after it: the other sheets (calendar lines,
+    # communication actions) still say « 14 mars 2026 », the cahier's calendar too.
+    "28 mars 2026",
     "À surveiller (5)",
     "Scénario recommandé par l’atelier R.O.I. citoyen (jugement majoritaire), à confirmer",
     "(recommandé par l’atelier)",

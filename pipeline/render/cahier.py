@@ -10,6 +10,7 @@ from datetime import date
 from pipeline import model as m
 from pipeline.analysis.overview import Analysis
 from pipeline.formats import enumeration, money, number
+from pipeline.render.commitments import commitments_context
 from pipeline.render.context import (
     MEANS_RUBRIQUES,
     SETTING_RUBRIQUES,
@@ -17,13 +18,13 @@ from pipeline.render.context import (
     budget,
     communication_plan,
     frame,
-    governance,
     parameter_groups,
     stakeholder_figure,
     stakeholders_context,
     sum_amounts,
 )
 from pipeline.render.docx import Context
+from pipeline.render.governance import governance_context
 from pipeline.render.roi_context import Retained, retained_scenario, roi_context
 
 CONCERTATION_DELIVERABLES: tuple[tuple[str, str], ...] = (
@@ -104,7 +105,8 @@ def cahier_context(
         "budget": budget(engagement.parameters),
         "budget_total": money(sum_amounts(p.amount for p in engagement.parameters)),
         "information_plan": communication_plan(engagement.communication),
-        "governance": governance(engagement, firm_name),
+        "governance": governance_context(engagement, firm_name),
+        **commitments_context(engagement, firm_name),
         "deliverables": [
             {"name": n, "description": d}
             for n, d in (STOPPED_DELIVERABLES if stopped else CONCERTATION_DELIVERABLES)
@@ -119,6 +121,12 @@ def cahier_context(
         ],
         "evaluation_text": STOPPED_EVALUATION if stopped else "",
     }
+
+
+def presented_scenario(engagement: m.Engagement, analysis: Analysis) -> m.Scenario | None:
+    """The scenario the cahier presents as retained or recommended (concertation only)."""
+    retained = retained_scenario(analysis.roi, engagement.mission.chosen_scenario)
+    return engagement.scenario(retained.code) if retained and engagement.scenarios else None
 
 
 def _purpose(mission: m.Mission, firm_name: str) -> str:

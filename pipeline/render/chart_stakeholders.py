@@ -32,6 +32,7 @@ CATEGORY_STYLE: dict[m.Category, tuple[str, str]] = {
     m.Category.ELUS: ("#D55E00", "^"),
     m.Category.PRESTATAIRES: ("#009E73", "D"),
     m.Category.ASSOCIATIONS: ("#CC79A7", "v"),
+    m.Category.ACTEURS_ECONOMIQUES: ("#F0E442", "h"),
     m.Category.INSTITUTIONS: ("#56B4E9", "P"),
     m.Category.AUTRE: ("#7F7F7F", "X"),
 }

@@ -40,6 +40,7 @@ INTERNAL = (m.Category.ELUS, m.Category.SERVICES, m.Category.PRESTATAIRES)
 EXTERNAL = (
     m.Category.HABITANTS,
     m.Category.ASSOCIATIONS,
+    m.Category.ACTEURS_ECONOMIQUES,
     m.Category.INSTITUTIONS,
     m.Category.AUTRE,
 )

@@ -6,20 +6,21 @@ its treatment calls for), the parameters and what the offer's own sheets hold:
 the retained scenario (Concertation), the workshops and the dispositifs that
 are lignes de force (Stratégie), the tested scenarios and the leads
 (Émergence), gathered in ``participation.Facts``. Dates are the workbook's own
-(the workshop days); the others are « À fixer » and the timing of each temps
-fort is said in words.
+(the workshop days, and each temps fort's day from its calendar: ``calendar.moment_days``);
+the others are « À fixer » and the timing of each temps fort is said in words.
 
 Pure; every text is French, ready for the document.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline import model as m
 from pipeline.analysis.stakeholders import group_by_quadrant
 from pipeline.formats import enumeration, long_date, plural
 from pipeline.render.agreement import elected_label
+from pipeline.render.calendar import moment_days
 from pipeline.render.participation import Facts
 from pipeline.workbook.kinds import fold
 
@@ -85,9 +86,20 @@ def propose(engagement: m.Engagement, facts: Facts, firm_name: str) -> Proposal:
     key_message = template.format(mission.title)
     return Proposal(
         key_message=key_message,
-        actions=_actions(engagement, facts, key_message, firm_name),
+        actions=_dated(_actions(engagement, facts, key_message, firm_name), engagement),
         timing=_timing(facts),
         basis=_basis(facts),
+    )
+
+
+def _dated(
+    plan: tuple[m.CommunicationAction, ...], engagement: m.Engagement
+) -> tuple[m.CommunicationAction, ...]:
+    """An action without a date takes its temps fort's, when the workbook's calendar
+    gives one (the cahier's calendar and restitution commitment say the same)."""
+    days = moment_days(engagement)
+    return tuple(
+        replace(a, date=days[a.moment]) if a.date is None and a.moment in days else a for a in plan
     )
 
 

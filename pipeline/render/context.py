@@ -21,7 +21,6 @@ from pipeline.render import charts
 from pipeline.render.agreement import elected_label
 from pipeline.render.chart_cache import Chart
 from pipeline.render.docx import Context, Picture
-from pipeline.render.people import PeopleIndex
 
 QUADRANT_EXPLANATIONS: dict[m.Quadrant, str] = {
     m.Quadrant.ACTEURS_CLES: (
@@ -274,45 +273,6 @@ def stakeholder_figure(stakeholders: tuple[m.Stakeholder, ...]) -> Picture | Non
         17.0,
         f"Carte pouvoir / intérêt des parties prenantes : {what}",
     )
-
-
-def governance(engagement: m.Engagement, firm_name: str) -> list[Context]:
-    """Who governs the démarche: the élu référent, the pilot and the consultant named in
-    « Mission », then the stakeholders of these categories.
-
-    A stakeholder row naming a mission person more fully (« M. Jean-Baptiste Morvan,
-    adjoint… » for « Jean-Baptiste Morvan ») is that person, listed once; rows naming
-    the same person alike are listed once. Each row is compared with the three mission
-    names and looked up in an index of the names listed: linear in the register.
-    """
-    mission = engagement.mission
-    people: dict[str, list[Context]] = {"Élus": [], "Services": [], "Prestataires": []}
-    if mission.elected_official:
-        people["Élus"].append(
-            {"name": mission.elected_official, "detail": elected_label(mission.elected_official)}
-        )
-    if mission.pilot:
-        people["Services"].append({"name": mission.pilot, "detail": "Pilote du projet"})
-    if mission.consultant:
-        people["Prestataires"].append(
-            {"name": mission.consultant, "detail": f"{firm_name}, accompagnement de la démarche"}
-        )
-    named: dict[str, PeopleIndex[Context]] = {role: PeopleIndex() for role in people}
-    for group, listed in people.items():
-        for principal in listed:
-            named[group].add_principal(principal["name"], principal)
-    categories = {
-        m.Category.ELUS: "Élus",
-        m.Category.SERVICES: "Services",
-        m.Category.PRESTATAIRES: "Prestataires",
-    }
-    for s in engagement.stakeholders:
-        role = categories.get(s.category)
-        if role and named[role].find(s.name) is None:
-            row = {"name": s.name, "detail": s.role.replace("\n", " ")}
-            people[role].append(row)
-            named[role].add(s.name, row)
-    return [{"role": role, "people": members} for role, members in people.items() if members]
 
 
 def sum_amounts(amounts: Iterable[Decimal | None]) -> Decimal | None:

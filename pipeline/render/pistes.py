@@ -21,7 +21,9 @@ from pipeline.analysis.concepts import (
 )
 from pipeline.analysis.overview import Analysis
 from pipeline.formats import enumeration, number, percent, plural
+from pipeline.render.calendar import calendar_context
 from pipeline.render.chart_cache import Chart
+from pipeline.render.commitments import validation_rows
 from pipeline.render.context import blocks, frame, stakeholder_figure, stakeholders_context
 from pipeline.render.docx import Context, Picture
 
@@ -108,6 +110,10 @@ def pistes_context(
         "next_steps": next_steps_context(
             engagement.crucial_parameters, emergence.parameters, emergence.leads
         ),
+        # Of a professional report's frame, what an Émergence has: its calendar and who
+        # signs it (the fee is added by the deliverable: build.PISTES is priced).
+        "calendar": calendar_context(engagement),
+        "validation": validation_rows(mission, firm_name),
     }
 
 

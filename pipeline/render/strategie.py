@@ -19,13 +19,13 @@ from pipeline.analysis.opinions import DeviceResult, OpinionCounts, Verbatim, Ve
 from pipeline.analysis.overview import Analysis
 from pipeline.formats import decimal, enumeration, long_date, money, number, plural
 from pipeline.render.chart_cache import Chart
+from pipeline.render.commitments import commitments_context
 from pipeline.render.context import (
     MEANS_RUBRIQUES,
     SETTING_RUBRIQUES,
     blocks,
     budget,
     frame,
-    governance,
     parameter_groups,
     stakeholder_figure,
     stakeholders_context,
@@ -33,6 +33,7 @@ from pipeline.render.context import (
     value,
 )
 from pipeline.render.docx import Context, Picture
+from pipeline.render.governance import governance_context
 from pipeline.render.roi_context import roi_context
 
 TITLE = "Cahier des charges"
@@ -118,7 +119,8 @@ def strategie_context(
         + parameter_groups(parameters, SETTING_RUBRIQUES),
         "budget": budget(parameters),
         "budget_total": money(sum_amounts(p.amount for p in parameters)),
-        "governance": governance(engagement, firm_name),
+        "governance": governance_context(engagement, firm_name),
+        **commitments_context(engagement, firm_name),
         "deliverables": [{"name": n, "description": d} for n, d in STRATEGIE_DELIVERABLES],
         "evaluation": [
             {

@@ -120,7 +120,6 @@ def template_usages(workspace: Workspace, today: date) -> tuple[dict[str, Usage]
     notes: list[str] = []
     examples = _examples(notes)
     analyses = [analyse(engagement) for engagement in examples]
-    firm = workspace.config.seller.name
     usages: dict[str, Usage] = {}
     for offer, deliverables in DELIVERABLES.items():
         mine = [(e, a) for e, a in zip(examples, analyses, strict=True) if e.offer is offer]
@@ -131,7 +130,8 @@ def template_usages(workspace: Workspace, today: date) -> tuple[dict[str, Usage]
             titles = sorted({deliverable.title(e.mission) for e, _ in mine})
             usage.documents.append(f"{' / '.join(titles) or 'document'} ({offer})")
             for engagement, analysis in mine:
-                usage.contexts.append(deliverable.context(engagement, analysis, firm, today))
+                context = deliverable.full_context(engagement, analysis, workspace.config, today)
+                usage.contexts.append(context)
     invoice = usages.setdefault(INVOICE, Usage())
     invoice.documents.append("Facture, facture proforma, avoir")
     invoice.contexts += _invoice_contexts(workspace, examples, today)

@@ -14,6 +14,9 @@ this module gathers them by offer and re-exports every name, so that
 from __future__ import annotations
 
 from pipeline import model as m
+from pipeline.workbook.frame_sheets import GOVERNANCE as GOVERNANCE
+from pipeline.workbook.frame_sheets import INDICATORS as INDICATORS
+from pipeline.workbook.frame_sheets import RISKS as RISKS
 from pipeline.workbook.mission_fields import MISSION as MISSION
 from pipeline.workbook.offer_sheets import CRUCIAL_PARAMETERS as CRUCIAL_PARAMETERS
 from pipeline.workbook.offer_sheets import DEVICES as DEVICES
@@ -52,6 +55,9 @@ OFFER_SHEETS: dict[m.Offer, tuple[SheetUse, ...]] = {
         SheetUse(OPTIONS, False),
         SheetUse(SCHEDULE, False),
         SheetUse(COMMUNICATION, False),
+        SheetUse(GOVERNANCE, False),
+        SheetUse(RISKS, False),
+        SheetUse(INDICATORS, False),
     ),
     m.Offer.STRATEGIE: (
         SheetUse(STAKEHOLDERS, True),
@@ -64,6 +70,9 @@ OFFER_SHEETS: dict[m.Offer, tuple[SheetUse, ...]] = {
         SheetUse(OPTIONS, False),
         SheetUse(SCHEDULE, False),
         SheetUse(COMMUNICATION, False),
+        SheetUse(GOVERNANCE, False),
+        SheetUse(RISKS, False),
+        SheetUse(INDICATORS, False),
     ),
     m.Offer.EMERGENCE: (
         SheetUse(STAKEHOLDERS, True),

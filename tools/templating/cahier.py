@@ -27,6 +27,14 @@ from templating.common import (
     tag,
     text_blocks,
 )
+from templating.frame import (
+    build_acceptance_and_indicators,
+    build_section_calendar,
+    build_section_commitments,
+    build_section_fee,
+    build_section_governance,
+    end_document,
+)
 
 
 def build_decision_and_toc(doc: DocumentObject) -> None:
@@ -285,31 +293,14 @@ def build_section_means(doc: DocumentObject) -> None:
     tag(doc, "endif")
 
 
-def build_section_governance(doc: DocumentObject) -> None:
-    heading(doc, "Gouvernance et rôles", 1)
-    tag(doc, "if governance")
-    tag(doc, "for r in governance")
-    heading(doc, "{{ r.role }}", 2)
-    tag(doc, "for person in r.people")
-    bullet(
-        doc,
-        "{{ ' — ' if person.detail else '' }}{{ person.detail|multiline }}",
-        label="{{ person.name }}",
-    )
-    tag(doc, "endfor")
-    tag(doc, "endfor")
-    tag(doc, "else")
-    para(doc, "La gouvernance de la démarche (élus, services, prestataires) reste à définir.")
-    tag(doc, "endif")
-
-
 def build_section_deliverables(doc: DocumentObject) -> None:
     heading(doc, "Livrables attendus et évaluation", 1)
     expected_deliverables(doc)
+    build_acceptance_and_indicators(doc)
 
-    heading(doc, "Évaluation", 2)
+    heading(doc, "Critères d'appréciation des participants", 2)
     tag(doc, "if evaluation")
-    keep(para(doc, "La démarche sera évaluée au regard des critères suivants."))
+    keep(para(doc, "Les participants apprécient la démarche au regard des critères suivants."))
     keep(para(doc, "Critères d'évaluation", "Caption"))
     add_table(
         doc,
@@ -326,8 +317,6 @@ def build_section_deliverables(doc: DocumentObject) -> None:
     tag(doc, "else")
     para(doc, "Les critères d'évaluation restent à définir.")
     tag(doc, "endif")
-    # A document body must end with a paragraph, not a table.
-    doc.add_paragraph()
 
 
 def build_cahier_des_charges() -> DocumentObject:
@@ -342,6 +331,10 @@ def build_cahier_des_charges() -> DocumentObject:
     build_section_roi(doc)
     build_section_information_plan(doc)
     build_section_means(doc)
+    build_section_fee(doc)
     build_section_governance(doc)
+    build_section_calendar(doc)
     build_section_deliverables(doc)
+    build_section_commitments(doc)
+    end_document(doc)
     return doc

@@ -26,6 +26,12 @@ from templating.common import (
     tag,
     text_blocks,
 )
+from templating.frame import (
+    build_section_calendar,
+    build_section_fee,
+    build_section_validation,
+    end_document,
+)
 
 
 def build_section_mission(doc: DocumentObject) -> None:
@@ -324,8 +330,6 @@ def build_section_next_steps(doc: DocumentObject) -> None:
     )
     tag(doc, "endif")
     tag(doc, "endif")
-    # A document body must end with a paragraph, not a table.
-    doc.add_paragraph()
 
 
 def build_rapport_pistes() -> DocumentObject:
@@ -338,4 +342,8 @@ def build_rapport_pistes() -> DocumentObject:
     build_section_tests(doc)
     build_section_leads(doc)
     build_section_next_steps(doc)
+    build_section_fee(doc)
+    build_section_calendar(doc)
+    build_section_validation(doc)
+    end_document(doc)
     return doc

@@ -15,7 +15,6 @@ from docx.shared import Pt
 from pipeline import model as m
 from templating.cahier import (
     build_section_context,
-    build_section_governance,
     build_section_means,
     build_section_objectives,
 )
@@ -37,6 +36,14 @@ from templating.common import (
     table_of_contents,
     tag,
     text_blocks,
+)
+from templating.frame import (
+    build_acceptance_and_indicators,
+    build_section_calendar,
+    build_section_commitments,
+    build_section_fee,
+    build_section_governance,
+    end_document,
 )
 
 
@@ -265,6 +272,7 @@ def build_section_deliverables(doc: DocumentObject) -> None:
     """Section 9: the expected deliverables, and the R.O.I. citoyen criteria with weights."""
     heading(doc, "Livrables attendus et évaluation", 1)
     expected_deliverables(doc)
+    build_acceptance_and_indicators(doc)
 
     heading(doc, "Évaluation", 2)
     tag(doc, "if evaluation")
@@ -296,8 +304,6 @@ def build_section_deliverables(doc: DocumentObject) -> None:
     tag(doc, "else")
     para(doc, "Les critères d'évaluation restent à définir.")
     tag(doc, "endif")
-    # A document body must end with a paragraph, not a table.
-    doc.add_paragraph()
 
 
 def build_section_roi(doc: DocumentObject) -> None:
@@ -328,6 +334,10 @@ def build_cahier_strategie() -> DocumentObject:
     build_section_lines_of_force(doc)
     build_section_roi(doc)
     build_section_means(doc)
+    build_section_fee(doc)
     build_section_governance(doc)
+    build_section_calendar(doc)
     build_section_deliverables(doc)
+    build_section_commitments(doc)
+    end_document(doc)
     return doc

@@ -1,0 +1,119 @@
+"""Who governs a démarche: its bodies, and the people of its élus, services and contractors.
+
+A director looks for two things: the bodies that decide (a comité de pilotage, a
+comité technique: who, how often, what they decide), typed in the « Gouvernance »
+sheet or else proposed from the Pilote, the Élu référent and the Services, and
+said to be a proposal; and each person named once. Pure.
+"""
+
+from __future__ import annotations
+
+from pipeline import model as m
+from pipeline.render.agreement import elected_label
+from pipeline.render.docx import Context
+from pipeline.render.people import PeopleIndex
+from pipeline.workbook.kinds import fold
+
+ELECTED = "Élus"
+SERVICES = "Services"
+CONTRACTORS = "Prestataires de la démarche"
+CATEGORIES = {
+    m.Category.ELUS: ELECTED,
+    m.Category.SERVICES: SERVICES,
+    m.Category.PRESTATAIRES: CONTRACTORS,
+}
+
+PROPOSAL_TEXT = (
+    "Les instances ci-dessous sont proposées pour piloter la démarche : leur composition, "
+    "leur rythme et leur rôle sont à valider par la collectivité lors du cadrage."
+)
+BODIES_TEXT = "La démarche est pilotée par les instances suivantes."
+
+
+def governance_context(engagement: m.Engagement, firm_name: str) -> Context:
+    """The bodies (typed or proposed) and the people, grouped, each person once."""
+    typed = engagement.governance
+    return {
+        "bodies": [_body(b) for b in typed] if typed else _proposed(engagement, firm_name),
+        "proposed": not typed,
+        "bodies_text": BODIES_TEXT if typed else PROPOSAL_TEXT,
+        "groups": people(engagement, firm_name),
+    }
+
+
+def people(engagement: m.Engagement, firm_name: str) -> list[Context]:
+    """The élu référent, the pilot and the consultant named in « Mission », then the
+    stakeholders of the élus, services and contractors.
+
+    A stakeholder row naming a mission person (more fully, or by the same name before
+    the comma: « Mme Hélène Vasseur, directrice générale des services » for « Hélène
+    Vasseur, DGS ») is that person, listed once with the row's role; rows naming the
+    same person alike are listed once, whatever their category. One index for all the
+    groups: linear in the register.
+    """
+    mission = engagement.mission
+    groups: dict[str, list[Context]] = {ELECTED: [], SERVICES: [], CONTRACTORS: []}
+    index: PeopleIndex[Context] = PeopleIndex()
+    principals = (
+        (mission.elected_official, ELECTED, elected_label(mission.elected_official)),
+        (mission.pilot, SERVICES, "Pilote du projet"),
+        (mission.consultant, CONTRACTORS, f"{firm_name}, accompagnement de la démarche"),
+    )
+    for name, group, function in principals:
+        if name and index.find(name) is None:
+            row = {"name": name, "detail": function}
+            groups[group].append(row)
+            index.add_principal(name, row)
+    for s in engagement.stakeholders:
+        if s.category not in CATEGORIES:
+            continue
+        role = s.role.replace("\n", " ")
+        found = index.find(s.name)
+        if found is None:
+            row = {"name": s.name, "detail": role}
+            groups[CATEGORIES[s.category]].append(row)
+            index.add(s.name, row)
+        elif role and fold(role) not in fold(found["detail"]):
+            # « Élu référent » then « Élu référent de la démarche ; … »: said once.
+            said = fold(found["detail"]) in fold(role)
+            found["detail"] = role if said else f"{found['detail']} ; {role}"
+    return [{"role": role, "people": members} for role, members in groups.items() if members]
+
+
+def _body(body: m.GovernanceBody) -> Context:
+    return {
+        "name": body.name,
+        "members": body.members,
+        "frequency": body.frequency,
+        "role": body.role,
+    }
+
+
+def _proposed(engagement: m.Engagement, firm_name: str) -> list[Context]:
+    """A comité de pilotage (the élu référent, the pilot, the firm) and a comité technique
+    (the pilot, the services, the firm), from what « Mission » and the register say."""
+    mission = engagement.mission
+    firm = f"{mission.consultant} ({firm_name})" if mission.consultant else firm_name
+    steering = [x for x in (mission.elected_official, mission.pilot) if x]
+    services = [s.name for s in engagement.stakeholders if s.category is m.Category.SERVICES]
+    index: PeopleIndex[str] = PeopleIndex()
+    if mission.pilot:
+        index.add_principal(mission.pilot, mission.pilot)
+    technical = [mission.pilot] if mission.pilot else []
+    technical += [name for name in services if index.find(name) is None]
+    return [
+        {
+            "name": "Comité de pilotage",
+            "members": "; ".join([*steering, firm]),
+            "frequency": "Mensuelle, et avant chaque temps fort",
+            "role": "Valide le calendrier, les supports et les livrables ; arbitre ; décide "
+            "de la suite donnée aux contributions et en rend compte aux élus.",
+        },
+        {
+            "name": "Comité technique",
+            "members": "; ".join([*technical, firm]) if technical else firm,
+            "frequency": "Toutes les deux semaines",
+            "role": "Prépare les temps d'échange, vérifie la faisabilité des propositions, "
+            "instruit les décisions du comité de pilotage.",
+        },
+    ]
