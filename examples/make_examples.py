@@ -1324,7 +1324,7 @@ def build_saint_aubin(rng: random.Random) -> Workbook:
             "Indicateurs",
             HEADERS["Indicateurs"],
             [
-                ("Participants aux balades et à l’atelier", "80", "Feuilles d’émargement"),
+                ("Participants aux balades et à l’atelier", "80", "Listes d’émargement"),
                 ("Part des moins de 25 ans parmi les participants", "20 %", "Émargement"),
                 (
                     "Propositions reprises dans le programme d’usages",

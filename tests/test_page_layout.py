@@ -205,6 +205,8 @@ def _starts(pages: list[list[str]], table: Table, after: tuple[int, int]) -> tup
         for index in range(start, len(lines)):
             if not lines[index].startswith(table.header):
                 continue
+            if table.caption is not None and lines[index].startswith(table.caption):
+                continue  # the caption « Instances de la démarche » of the header « Instance »
             next_lines = lines[index + 1 : index + 3]
             if not next_lines or any(line.startswith(table.rows[0]) for line in next_lines):
                 return number, index

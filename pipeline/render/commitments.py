@@ -104,7 +104,7 @@ def _default_indicators(engagement: m.Engagement, restitution: date | None) -> l
         {
             "name": "Participants aux temps d'échange",
             "target": "Au moins 50 personnes",
-            "measure": "Feuilles d'émargement",
+            "measure": "Listes d'émargement",
         },
         {
             "name": "Diversité des participants",

@@ -85,7 +85,7 @@ INDICATORS = TableSheet(
             "measure",
             article="la ",
             width=36,
-            help="Par exemple « feuilles d'émargement ».",
+            help="Par exemple « listes d'émargement ».",
         ),
     ),
 )
