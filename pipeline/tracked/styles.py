@@ -32,9 +32,8 @@ from lxml import etree
 from pipeline.tracked.content import local, w
 
 _VAL, _ID, _TYPE = w("val"), w("styleId"), w("type")
-# What describes a style's look; rsids and UI hints (w:uiPriority, w:qFormat…) do not.
+# What describes a style's look; rsids and UI hints (w:uiPriority, w:qFormat…) lie outside.
 _DEFINITION = ("pPr", "rPr", "tblPr", "trPr", "tcPr", "tblStylePr")
-_NOISE = {"rsid", "uiPriority", "qFormat", "semiHidden", "unhideWhenUsed", "locked"}
 
 
 @dataclass
@@ -118,12 +117,6 @@ class Tokens:
             for other in self.reference.values():
                 self._by_definition.setdefault((other.kind, other.definition), _fold(other.name))
         return self._by_definition.get((style.kind, style.definition), f"~{name}")
-
-
-def tokens(styles: dict[str, Style], reference: dict[str, Style] | None = None) -> dict[str, str]:
-    """Every style id of a document as a token comparable with ``reference``'s tokens."""
-    resolve = Tokens(styles, reference)
-    return {style_id: resolve(style_id) for style_id in styles}
 
 
 def _fold(name: str) -> str:
