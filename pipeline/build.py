@@ -18,6 +18,7 @@ from pipeline import model as m
 from pipeline.analysis.overview import Analysis, analyse
 from pipeline.errors import AmoorError
 from pipeline.invoicing.billing import PdfService, Placed, bill
+from pipeline.layout import lay_out
 from pipeline.outbox import (
     Commit,
     Document,
@@ -171,10 +172,11 @@ def build(
     """Read, render and write the deliverables of one workbook.
 
     ``pdf`` (LibreOffice, kept warm for a whole run) makes the Factur-X PDF of
-    issued invoices and, ``with_pdf``, a PDF beside each ``.docx``; without it
-    the ``.docx`` are produced and a notice says so. A filled R.O.I. rating grid
-    builds the engagement of its Référence, its ratings added
-    (workbook/grid_completion.py).
+    issued invoices, the page numbers of the tables of contents (layout.py) and,
+    ``with_pdf``, a PDF beside each ``.docx``; without it the ``.docx`` are
+    produced, their tables without page numbers, and a notice says what is
+    missing. A filled R.O.I. rating grid builds the engagement of its
+    Référence, its ratings added (workbook/grid_completion.py).
     """
     name, data = workbook.name, read_source(workbook)  # read once: validated and kept
     if is_rating_grid(data):  # a filled R.O.I. grid completes the workbook kept in outbox/
@@ -188,7 +190,10 @@ def build(
         billing = bill(engagement, workspace, today, pdf, name, made_from)  # numbers once
         home = mission_folder(workspace.outbox, engagement.mission)
         placed = [Placed(home, d) for d in documents] + list(billing.documents)
-        placed, pdf_notices = with_pdf_copies(placed, pdf) if with_pdf else (placed, ())
+        # LibreOffice numbers the tables of contents; PDF copies when asked
+        placed, pdf_notices = lay_out(
+            placed, pdf, numbered=workspace.config.page_numbers, with_pdf=with_pdf
+        )
         reference = engagement.mission.reference
         tracking = tracker(workspace, today)  # hand-edited documents get a tracked update
         written, others = write_placed(placed, home, (name, data), reference, tracking)
@@ -217,56 +222,6 @@ def engagement_turn(workspace: Workspace, reference: str) -> Iterator[None]:
             f"La mission {reference} est en cours de traitement par un autre amoor depuis "
             f"plus de dix minutes : relancez quand il aura fini."
         ) from None
-
-
-def with_pdf_copies(
-    placed: list[Placed], pdf: PdfService | None
-) -> tuple[list[Placed], tuple[str, ...]]:
-    """Each ``.docx`` followed by its PDF, unless it has one (an issued invoice: Factur-X).
-
-    The PDFs are made from the rendered bytes, in one request to LibreOffice,
-    tables of contents updated; each follows its ``.docx`` in the outbox
-    (outbox.py says where when the ``.docx`` was edited by hand).
-    """
-    names = {(item.folder, item.document.name) for item in placed}
-    wanted = [
-        item
-        for item in placed
-        if item.document.name.endswith(".docx")
-        and (item.folder, _pdf_name(item.document.name)) not in names
-    ]
-    if not wanted:
-        return placed, ()
-    try:
-        pdfs = pdf.export([item.document.data for item in wanted]) if pdf is not None else None
-    except AmoorError as error:
-        return placed, (f"{error} Les .docx sont prêts.",)
-    if pdfs is None:
-        notice = pdf.export_notice if pdf is not None and pdf.export_notice else "PDF désactivé."
-        return placed, (notice,)
-    copies = {
-        id(item): Placed(
-            item.folder,
-            Document(
-                _pdf_name(item.document.name),
-                data,
-                keep_existing=item.document.keep_existing,
-                follows=item.document.name,
-                provenance=item.document.provenance,
-            ),
-        )
-        for item, data in zip(wanted, pdfs, strict=True)
-    }
-    together = []
-    for item in placed:
-        together.append(item)
-        if id(item) in copies:
-            together.append(copies[id(item)])
-    return together, ()
-
-
-def _pdf_name(docx_name: str) -> str:
-    return docx_name.removesuffix(".docx") + ".pdf"
 
 
 def tracker(workspace: Workspace, today: date) -> Tracker:

@@ -70,9 +70,11 @@ import time
 import uuid
 import weakref
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from pypdf import PdfReader
 
@@ -81,6 +83,8 @@ from pipeline.office_processes import Instance, profile_argument
 from pipeline.uno_python import clean_environment, find_uno_python
 
 log = logging.getLogger(__name__)
+Asked = TypeVar("Asked")
+Got = TypeVar("Got")
 
 PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"3"}}'
 # The deliverables' PDF: tagged (read aloud by screen readers), headings as bookmarks.
@@ -231,6 +235,16 @@ class PdfConverter:
         Raises ``UnoUnavailable`` when no Python able to ``import uno`` is found,
         before LibreOffice is even started.
         """
+        laid_out = self.lay_out_many([(document, True) for document in documents])
+        return [item.pdf for item in laid_out if item.pdf is not None]
+
+    def lay_out_many(self, documents: Sequence[tuple[bytes, bool]]) -> list[LaidOut]:
+        """Each Word document laid out, its indexes updated: the entries of its table of
+        contents with their page numbers and, when its flag is set, its PDF.
+
+        Raises ``UnoUnavailable`` when no Python able to ``import uno`` is found,
+        before LibreOffice is even started.
+        """
         if documents and self._uno_python is None:
             self._uno_python = find_uno_python(self._soffice)
             if self._uno_python is None:
@@ -238,11 +252,11 @@ class PdfConverter:
                     "le module Python « uno » de LibreOffice est introuvable (Debian ou Ubuntu : "
                     "« sudo apt install python3-uno »)"
                 )
-        return self._request(documents, self._export)
+        return self._request(documents, self._lay_out)
 
     def _request(
-        self, documents: Sequence[bytes], run: Callable[[Sequence[bytes]], list[bytes]]
-    ) -> list[bytes]:
+        self, documents: Sequence[Asked], run: Callable[[Sequence[Asked]], list[Got]]
+    ) -> list[Got]:
         if not documents:
             return []
         with self._lock:
@@ -383,16 +397,23 @@ class PdfConverter:
         finally:
             shutil.rmtree(job, ignore_errors=True)
 
-    def _export(self, documents: Sequence[bytes]) -> list[bytes]:
-        """The UNO script opens each document in the running instance, updates, exports."""
+    def _lay_out(self, documents: Sequence[tuple[bytes, bool]]) -> list[LaidOut]:
+        """The UNO script opens each document in the running instance, updates its
+        indexes, reads its table of contents and exports it when asked."""
         instance = self._state.instance
         assert instance is not None and self._uno_python is not None
-        job, sources, out = self._job(documents)
+        job, sources, out = self._job([data for data, _ in documents])
         try:
-            targets = [out / f"{source.stem}.pdf" for source in sources]
+            targets = [
+                out / f"{source.stem}.pdf" if wanted else None
+                for source, (_, wanted) in zip(sources, documents, strict=True)
+            ]
             request = {
                 "pipe": instance.pipe,
-                "documents": [[str(s), str(t)] for s, t in zip(sources, targets, strict=True)],
+                "documents": [
+                    [str(s), None if t is None else str(t)]
+                    for s, t in zip(sources, targets, strict=True)
+                ],
                 "filter": EXPORT_FILTER,
             }
             try:
@@ -414,19 +435,21 @@ class PdfConverter:
                     f"{done.returncode} : {' '.join(detail) or 'sans message'})."
                 )
             answers = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
-            pdfs = []
+            laid_out = []
             for index, (target, answer) in enumerate(zip(targets, answers, strict=False), 1):
-                if "error" in answer or not target.is_file():
+                if "error" in answer or (target is not None and not target.is_file()):
                     self._check_alive()
                     raise PdfConversionError(
-                        f"LibreOffice n'a pas pu convertir le document n° {index} en PDF "
+                        f"LibreOffice n'a pas pu mettre en page le document n° {index} "
                         f"(fichier Word illisible ?) : {answer.get('error', 'pas de PDF')}."
                     )
-                pdfs.append(target.read_bytes())
-            if len(pdfs) != len(sources):
+                contents = tuple((str(text), str(page)) for text, page in answer["contents"])
+                pdf = None if target is None else target.read_bytes()
+                laid_out.append(LaidOut(contents, pdf))
+            if len(laid_out) != len(sources):
                 self._check_alive()
-                raise PdfConversionError("LibreOffice n'a pas produit tous les PDF demandés.")
-            return pdfs
+                raise PdfConversionError("LibreOffice n'a pas mis en page tous les documents.")
+            return laid_out
         finally:
             shutil.rmtree(job, ignore_errors=True)
 
@@ -434,6 +457,15 @@ class PdfConverter:
         instance = self._state.instance
         if instance is None or not instance.alive():
             raise InstanceLost("LibreOffice s'est arrêté pendant la conversion")
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    """A Word document as LibreOffice laid it out: the entries of its table of
+    contents, (text, page number), and its PDF when one was asked for."""
+
+    contents: tuple[tuple[str, str], ...]
+    pdf: bytes | None = None
 
 
 class InstanceLost(Exception):

@@ -195,10 +195,10 @@ def rebuild_engagement(
         engagement_turn,
         render_all,
         tracker,
-        with_pdf_copies,
     )
     from pipeline.build import write_placed as write
     from pipeline.invoicing.billing import Placed, bill
+    from pipeline.layout import lay_out
     from pipeline.workbook.reader import read_workbook
     from pipeline.workbook.sniff import read_source
 
@@ -218,9 +218,10 @@ def rebuild_engagement(
             billing = bill(engagement, workspace, today, pdf, job.workbook.name, source)
             placed += [p for p in billing.documents if p.folder == job.folder]
             notices += [*billing.pricing_warnings, *billing.notices]
-        if with_pdf:
-            placed, pdf_notices = with_pdf_copies(placed, pdf)
-            notices += pdf_notices
+        placed, pdf_notices = lay_out(
+            placed, pdf, numbered=workspace.config.page_numbers, with_pdf=with_pdf
+        )
+        notices += pdf_notices
         tracking = tracker(workspace, today)  # hand-edited documents get a tracked update
         home, others = write(
             placed, job.folder, None, reference, tracking, today if force else None

@@ -1,16 +1,20 @@
-"""Run by LibreOffice's Python, not by amoor's: Word documents to PDF, indexes updated.
+"""Run by LibreOffice's Python, not by amoor's: Word documents laid out, indexes updated.
 
 ``python uno_export.py`` reads one JSON request on its standard input::
 
-    {"pipe": "amoor-…", "documents": [["/…/document-001.docx", "/…/document-001.pdf"]],
+    {"pipe": "amoor-…",
+     "documents": [["/…/document-001.docx", "/…/document-001.pdf"],
+                   ["/…/document-002.docx", null]],
      "filter": {"UseTaggedPDF": true}}
 
 connects to the LibreOffice listening on that pipe (``--accept=pipe,name=…;urp;``)
 and, for each document: loads it hidden, updates every index (tables of contents)
 twice — the first pass lengthens the table, which may move the headings to later
-pages —, exports it with ``writer_pdf_Export`` and the given filter data, closes it.
-It prints one JSON line per document, ``{"ok": true}`` or ``{"error": "…"}``, and
-exits 0; it exits 3 when LibreOffice cannot be reached.
+pages —, reads the entries of its first table of contents with their page numbers,
+exports it with ``writer_pdf_Export`` and the given filter data when a PDF is asked
+for, and closes it. It prints one JSON line per document, ``{"ok": true,
+"contents": [["1. Objet", "3"], …]}`` or ``{"error": "…"}``, and exits 0; it exits
+3 when LibreOffice cannot be reached.
 
 Only the standard library and ``uno``: this file never imports amoor (see
 ``pipeline/libreoffice.py``).
@@ -54,7 +58,9 @@ def _connect(pipe: str) -> Any:
     return remote.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", remote)
 
 
-def _export(desktop: Any, source: str, target: str, filter_data: dict[str, Any]) -> None:
+def _lay_out(
+    desktop: Any, source: str, target: str | None, filter_data: dict[str, Any]
+) -> list[list[str]]:
     load = (_property("Hidden", True), _property("MacroExecutionMode", 0))  # NEVER_EXECUTE
     document = desktop.loadComponentFromURL(uno.systemPathToFileUrl(source), "_blank", 0, load)
     if document is None:
@@ -64,14 +70,37 @@ def _export(desktop: Any, source: str, target: str, filter_data: dict[str, Any])
         for _ in range(INDEX_PASSES):
             for position in range(indexes.getCount()):
                 indexes.getByIndex(position).update()
+        contents = _contents(indexes)
+        if target is None:
+            return contents
         data = uno.Any(
             "[]com.sun.star.beans.PropertyValue",
             tuple(_property(key, value) for key, value in filter_data.items()),
         )
         store = (_property("FilterName", "writer_pdf_Export"), _property("FilterData", data))
         uno.invoke(document, "storeToURL", (uno.systemPathToFileUrl(target), store))
+        return contents
     finally:
         document.close(True)
+
+
+def _contents(indexes: Any) -> list[list[str]]:
+    """[text, page] of each entry of the first table of contents, as laid out.
+
+    An entry is one paragraph, its text and its page number parted by the
+    table's tab; a paragraph without a page number (the table's title) is left out.
+    """
+    for position in range(indexes.getCount()):
+        index = indexes.getByIndex(position)
+        if not index.supportsService("com.sun.star.text.ContentIndex"):
+            continue
+        entries = []
+        for line in index.getAnchor().getString().splitlines():
+            text, tab, page = line.rpartition("\t")
+            if tab and page.strip():
+                entries.append([text, page.strip()])
+        return entries
+    return []
 
 
 def main() -> int:
@@ -83,8 +112,8 @@ def main() -> int:
         return 3
     for source, target in request["documents"]:
         try:
-            _export(desktop, source, target, request.get("filter", {}))
-            answer: dict[str, Any] = {"ok": True}
+            contents = _lay_out(desktop, source, target, request.get("filter", {}))
+            answer: dict[str, Any] = {"ok": True, "contents": contents}
         except Exception as error:
             answer = {"error": str(error) or type(error).__name__}
         print(json.dumps(answer), flush=True)

@@ -78,6 +78,9 @@ class Config:
     catalogue: dict[Offer, OfferPrices]
     number_format: str
     accounting: Accounting = field(default_factory=Accounting)  # [comptabilite] (settings.py)
+    # [documents] numeros_de_page: LibreOffice lays each document out for the page
+    # numbers of its table of contents (pipeline/layout.py).
+    page_numbers: bool = True
 
 
 @dataclass(frozen=True)
@@ -431,6 +434,11 @@ class _Parser:
             catalogue=self._catalogue(),
             number_format=number_format,
             accounting=read_accounting(self.data, self.problems),
+            page_numbers=self._flag(
+                {"numeros_de_page": True} | self.data.get("documents", {}),
+                "documents",
+                "numeros_de_page",
+            ),
         )
         if self.problems:
             lines = "\n".join(f"  - {p}" for p in self.problems)

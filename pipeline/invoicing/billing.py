@@ -32,7 +32,7 @@ from pipeline.workbook import schema
 from pipeline.workspace import Seller, Workspace
 
 if TYPE_CHECKING:
-    from pipeline.libreoffice import LibreOfficeUnavailable, PdfConverter
+    from pipeline.libreoffice import LaidOut, LibreOfficeUnavailable, PdfConverter
     from pipeline.office_processes import Slot
 
 log = logging.getLogger(__name__)
@@ -77,11 +77,17 @@ class PdfService:
 
     def export(self, documents: Sequence[bytes]) -> list[bytes] | None:
         """The PDF of each Word document, its table of contents updated; None when impossible."""
+        laid_out = self.lay_out([(document, True) for document in documents])
+        return None if laid_out is None else [item.pdf for item in laid_out if item.pdf]
+
+    def lay_out(self, documents: Sequence[tuple[bytes, bool]]) -> list[LaidOut] | None:
+        """Each Word document laid out by LibreOffice: its table of contents' entries with
+        their page numbers and, when its flag is set, its PDF; None when impossible."""
         from pipeline.libreoffice import LibreOfficeUnavailable, UnoUnavailable
 
         try:
             converter = None if self.export_notice else self._started()
-            return None if converter is None else converter.export_many(documents)
+            return None if converter is None else converter.lay_out_many(documents)
         except LibreOfficeUnavailable as missing:
             self._unavailable(missing)
             return None

@@ -5,30 +5,52 @@ LibreOffice show a field's cached result until someone updates it, so a document
 delivered as it is would open on an empty table. After the render, the field's
 result becomes the document's headings of the levels the field covers (its
 ``\\o "1-2"`` switch), one paragraph each in the « toc 1 », « toc 2 »… styles,
-numbered as the heading styles number them (« 1. », « 1.2. »). There are no page
-numbers: only a layout knows them. The field stays a real TOC field (same
-instruction, begin, separate and end), so Word's « Mettre à jour la table » and
-LibreOffice's index update (the PDF export runs one) rebuild it with page numbers.
+numbered as the heading styles number them (« 1. », « 1.2. »). The field stays a
+real TOC field (same instruction, begin, separate and end), so Word's « Mettre à
+jour la table » and LibreOffice's index update rebuild it.
 
-Why not lay every document out with LibreOffice to get the page numbers: measured on
-the 2-core machine of the performance spec, the warm LibreOffice of the PDF copies
-takes 0.75 s (Kit R.O.I. guide) to 1.5 s (a Cahier) per document to load, lay out,
-update the indexes and write, and 3.5 s to start; the targets are 1.0 s for every
-``.docx`` of a new workbook and 0.4 s from a drop to its documents. The PDF copies
-(``--pdf``), which LibreOffice lays out anyway, carry the page numbers
-(uno_export.py updates the indexes before exporting).
+Page numbers need a layout, which only LibreOffice gives here: when it is there,
+pipeline/layout.py has it lay the rendered document out and update its indexes, and
+:func:`number_entries` writes the page number of each entry, as LibreOffice found
+it, after a dot leader on a right tab at the text's edge. Only the entries change:
+the rest of the document stays amoor's own markup, not LibreOffice's re-save.
 """
 
 from __future__ import annotations
 
 import copy
+import logging
 import re
-from collections.abc import Mapping
+import unicodedata
+import zipfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from io import BytesIO
 
 from lxml import etree
 
+log = logging.getLogger(__name__)
+
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_DOCUMENT = "word/document.xml"
+_TOC_INSTRUCTION = re.compile(rb"<w:instrText[^>]*>\s*TOC\b")
+# The children of w:pPr that come before w:tabs (ECMA-376 CT_PPrBase's sequence).
+_BEFORE_TABS = {
+    f"{{{_W}}}{tag}"
+    for tag in (
+        "pStyle",
+        "keepNext",
+        "keepLines",
+        "pageBreakBefore",
+        "framePr",
+        "widowControl",
+        "numPr",
+        "suppressLineNumbers",
+        "pBdr",
+        "shd",
+    )
+}
+TEXT_WIDTH_TWIPS = 9_638  # an A4 page's text width (17 cm), when the XML does not say
 _LEVELS = re.compile(r'\\o\s+"(\d)-(\d)"')
 _HEADING_NAME = re.compile(r"heading ([1-9])")
 _ENTRY_NAME = re.compile(r"toc ([1-9])")
@@ -196,3 +218,156 @@ def _entry(style: str, text: str) -> etree._Element:
     run = etree.SubElement(paragraph, _w("r"))
     etree.SubElement(run, _w("t")).text = text
     return paragraph
+
+
+def has_table_of_contents(docx: bytes) -> bool:
+    """Whether the Word document ``docx`` holds a TOC field (read without parsing)."""
+    with zipfile.ZipFile(BytesIO(docx)) as package:
+        if _DOCUMENT not in package.namelist():
+            return False
+        return _TOC_INSTRUCTION.search(package.read(_DOCUMENT)) is not None
+
+
+def number_entries(docx: bytes, laid_out: Sequence[tuple[str, str]]) -> bytes:
+    """``docx`` with each entry of its table of contents followed by its page number.
+
+    ``laid_out``: (text, page) of each entry as LibreOffice laid the document out.
+    The numbers are written only when LibreOffice's entries are the document's, one
+    for one and in order; otherwise (a template whose table LibreOffice reads
+    otherwise) ``docx`` is returned as it is, the heading texts without numbers.
+    """
+    source = zipfile.ZipFile(BytesIO(docx))
+    parser = etree.XMLParser(resolve_entities=False, huge_tree=True)
+    root = etree.fromstring(source.read(_DOCUMENT), parser)
+    body = root.find(_w("body"))
+    entries = _entries(body) if body is not None else []
+    mine = [_comparable(_text(entry)) for entry in entries]
+    theirs = [_comparable(text) for text, _ in laid_out]
+    if not entries or mine != theirs:
+        log.info("Table of contents not numbered: LibreOffice read %s for %s", theirs, mine)
+        source.close()
+        return docx
+    assert body is not None
+    tab = _right_tab(_text_width(body))
+    for entry, (_, page) in zip(entries, laid_out, strict=True):
+        _number(entry, page, tab)
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    target = BytesIO()
+    with source, zipfile.ZipFile(target, "w") as rewritten:
+        for info in source.infolist():  # same entries, order, dates and compression
+            data = xml if info.filename == _DOCUMENT else source.read(info)
+            rewritten.writestr(copy.copy(info), data)  # writing changes the ZipInfo
+    return target.getvalue()
+
+
+def _entries(body: etree._Element) -> list[etree._Element]:
+    """The paragraphs of the first TOC field's result that hold text, without a page
+    number yet (a tab), from the field's begin to its end."""
+    first = _toc_paragraph(body)
+    if first is None:
+        return []
+    found: list[etree._Element] = []
+    paragraph: etree._Element | None = first
+    while paragraph is not None:
+        if paragraph.tag == _w("p"):
+            if paragraph.find(f"{_w('r')}/{_w('tab')}") is not None:
+                return []  # numbered already
+            if _text(paragraph).strip():
+                found.append(paragraph)
+            if _ends_field(paragraph, paragraph is first):
+                return found
+        paragraph = paragraph.getnext()
+    return []
+
+
+def _ends_field(paragraph: etree._Element, first: bool) -> bool:
+    """Whether the TOC field ends in ``paragraph`` (its begin opens it when ``first``)."""
+    depth = 0 if first else 1
+    for mark in paragraph.iter(_w("fldChar")):
+        kind = mark.get(_w("fldCharType"))
+        if kind == "begin":
+            depth += 1
+        elif kind == "end":
+            depth -= 1
+            if depth == 0:
+                return True
+    return False
+
+
+def _text(paragraph: etree._Element) -> str:
+    return "".join(t.text or "" for t in paragraph.iter(_w("t")))
+
+
+def _comparable(text: str) -> str:
+    """A text as both programs write it: spaces of any kind as one, typographic
+    apostrophes as ``'``, case folded."""
+    text = unicodedata.normalize("NFC", text).replace("\u2019", "'")
+    return " ".join(text.split()).casefold()
+
+
+def _text_width(body: etree._Element) -> int:
+    """The text width of the document's last section, in twips."""
+    section = body.find(_w("sectPr"))
+    size = section.find(_w("pgSz")) if section is not None else None
+    margins = section.find(_w("pgMar")) if section is not None else None
+    if size is None or margins is None:
+        return TEXT_WIDTH_TWIPS
+    try:
+        width = int(size.get(_w("w"), "0"))
+        sides = sum(int(margins.get(_w(side), "0")) for side in ("left", "right", "gutter"))
+    except ValueError:
+        return TEXT_WIDTH_TWIPS
+    return width - sides if width > sides else TEXT_WIDTH_TWIPS
+
+
+def _right_tab(position: int) -> etree._Element:
+    tab = etree.Element(_w("tab"))
+    tab.set(_w("val"), "right")
+    tab.set(_w("leader"), "dot")
+    tab.set(_w("pos"), str(position))
+    return tab
+
+
+def _number(entry: etree._Element, page: str, tab: etree._Element) -> None:
+    """Append a right tab with a dot leader and ``page`` to the entry ``entry``,
+    before the field's end when the entry holds it."""
+    properties = entry.find(_w("pPr"))
+    if properties is None:
+        properties = etree.Element(_w("pPr"))
+        entry.insert(0, properties)
+    tabs = properties.find(_w("tabs"))
+    if tabs is None:
+        tabs = etree.Element(_w("tabs"))
+        before = [child for child in properties if child.tag in _BEFORE_TABS]
+        if before:
+            before[-1].addnext(tabs)
+        else:
+            properties.insert(0, tabs)
+    tabs.append(copy.deepcopy(tab))
+    end = next(
+        (
+            run
+            for run in entry.iterchildren(_w("r"))
+            if (mark := run.find(_w("fldChar"))) is not None
+            and mark.get(_w("fldCharType")) == "end"
+        ),
+        None,
+    )
+    text_run = next((r for r in entry.iterchildren(_w("r")) if r.find(_w("t")) is not None), None)
+    for child in (_page_run(None, text_run), _page_run(page, text_run)):
+        if end is not None:
+            end.addprevious(child)
+        else:
+            entry.append(child)
+
+
+def _page_run(page: str | None, like: etree._Element | None) -> etree._Element:
+    """A run holding a tab (``page`` None) or the page number, formatted as ``like``."""
+    run = etree.Element(_w("r"))
+    if like is not None and (formatting := like.find(_w("rPr"))) is not None:
+        run.append(copy.deepcopy(formatting))
+    if page is None:
+        etree.SubElement(run, _w("tab"))
+    else:
+        etree.SubElement(run, _w("t")).text = page
+    return run
