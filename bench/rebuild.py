@@ -24,6 +24,11 @@ into a fresh workspace by ``amoor rebuild``'s own pool.
   does not.)
 - ``--pdf``: a rebuild of a few engagements with PDFs, ``--jobs 2``: the
   LibreOffice starts logged, against the workers.
+
+The workspaces do without the page numbers of the tables of contents
+(``numeros_de_page = false``): the baseline does no layout, and LibreOffice's
+layout is not amoor's work. What they cost is printed for information: the cold
+build of one workbook again, with them.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ from io import BytesIO
 from pathlib import Path
 
 from bench.prepared import prepared_figures
-from bench.workbooks import OFFERS, Shape, write_workbook
+from bench.workbooks import OFFERS, Shape, page_numbers, write_workbook
 
 TODAY = date(2026, 11, 25)
 ENGAGEMENTS = 100
@@ -201,6 +206,7 @@ def run(report: Callable[[str], None]) -> bool:
     with tempfile.TemporaryDirectory(prefix="amoor-bench-") as temp:
         folder = Path(temp)
         workspace = init_workspace(folder / "espace")
+        page_numbers(workspace.config_path, False)
         workbooks = _engagements(folder, ENGAGEMENTS)
         started = time.perf_counter()
         _populate(workspace, workbooks)
@@ -266,6 +272,7 @@ def run(report: Callable[[str], None]) -> bool:
 
         one = next(p for p in workbooks if "000" in p.name)  # a Concertation engagement
         cold = init_workspace(folder / "froid")
+        page_numbers(cold.config_path, False)
         shutil.copytree(workspace.charts, cold.charts)
         cold_s = min(_amoor(cold.root, "build", str(one)) for _ in range(3))
         met &= _row(
@@ -278,6 +285,14 @@ def run(report: Callable[[str], None]) -> bool:
         shutil.rmtree(cold.charts)
         drawn_s = _amoor(cold.root, "build", str(folder / "engagement-003.xlsx"))
         report(f"      the same, charts not cached (drawn, matplotlib imported): {drawn_s:.2f} s")
+        if find_soffice() is not None:
+            page_numbers(cold.config_path, True)
+            numbered_s = min(_amoor(cold.root, "build", str(one)) for _ in range(2))
+            page_numbers(cold.config_path, False)
+            report(
+                f"      the same, tables of contents with page numbers (LibreOffice started,"
+                f" each document laid out): {numbered_s:.2f} s"
+            )
 
         # What a consultant's « amoor rebuild » uses: the command, its forkserver and its
         # workers (the benchmark's own process holds the baseline's and set-up's memory).

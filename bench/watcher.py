@@ -7,6 +7,10 @@ its own Référence, so its own bytes: no drop is a duplicate). Each is timed fr
 atomic move into ``inbox/`` to the watcher's report that its outputs are committed
 (every ``.docx`` present, the workbook put away). One drop before them warms the
 process, as the first drop of the day does. Target: median ≤ 1 s on a 2-core machine.
+
+The target is measured without the page numbers of the tables of contents
+(``numeros_de_page = false``: no document laid out by LibreOffice, as amoor's own
+work); the same drops with them, LibreOffice installed, are printed for information.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from bench.workbooks import with_references
+from bench.workbooks import page_numbers, with_references
 from pipeline.invoicing.billing import PdfService
 from pipeline.watch.handling import Handling, Kind, Outcome
 from pipeline.watch.watcher import Settings, Watcher
@@ -31,9 +35,11 @@ TARGET_S = 1.0
 EXAMPLE = "concertation-saint-aubin-des-brumes.xlsx"
 
 
-def latencies(scratch: Path, drops: int = DROPS) -> list[float]:
-    """Seconds from each drop to its outputs committed, the warm-up drop left out."""
+def latencies(scratch: Path, drops: int = DROPS, *, numbered: bool = False) -> list[float]:
+    """Seconds from each drop to its outputs committed, the warm-up drop left out;
+    ``numbered``: the tables of contents with their page numbers."""
     workspace = init_workspace(scratch / "espace")
+    page_numbers(workspace.config_path, numbered)
     staged = scratch / "staged"
     staged.mkdir()
     books = with_references(
@@ -70,8 +76,14 @@ def latencies(scratch: Path, drops: int = DROPS) -> list[float]:
 
 
 def run(report: Callable[[str], None]) -> bool:
+    from pipeline.libreoffice import find_soffice
+
     with tempfile.TemporaryDirectory(prefix="amoor-bench-watch-") as scratch:
         seconds = latencies(Path(scratch))
+    numbered: list[float] = []
+    if find_soffice() is not None:
+        with tempfile.TemporaryDirectory(prefix="amoor-bench-watch-") as scratch:
+            numbered = latencies(Path(scratch), numbered=True)
     median = statistics.median(seconds)
     met = median <= TARGET_S
     mark = "ok " if met else "MISSED"
@@ -79,4 +91,10 @@ def run(report: Callable[[str], None]) -> bool:
         f"  [{mark}] drop → deliverables written, warm watcher, {len(seconds)} drops: "
         f"median {median:.2f} s, worst {max(seconds):.2f} s (target median ≤ {TARGET_S:.0f} s)"
     )
+    if numbered:
+        report(
+            f"      with the page numbers of the tables of contents (LibreOffice lays each "
+            f"document out): median {statistics.median(numbered):.2f} s, worst "
+            f"{max(numbered):.2f} s"
+        )
     return met

@@ -524,3 +524,12 @@ def with_references(source: Path, folder: Path, references: Sequence[str]) -> li
         paths.append(folder / f"Mission {number:03d}.xlsx")
         book.save(paths[-1])
     return paths
+
+
+def page_numbers(config: Path, on: bool) -> None:
+    """Set ``[documents] numeros_de_page`` of a workspace's amoor.toml: off, the
+    documents are not laid out by LibreOffice, the work the docxtpl baseline does."""
+    text = config.read_text(encoding="utf-8")
+    for value in ("true", "false"):
+        text = text.replace(f"numeros_de_page = {value}", f"numeros_de_page = {str(on).lower()}")
+    config.write_text(text, encoding="utf-8")

@@ -68,7 +68,7 @@ class Deliverable:
         self, engagement: m.Engagement, analysis: Analysis, workspace: Workspace, today: date
     ) -> bytes:
         context = self.full_context(engagement, analysis, workspace.config, today)
-        template = workspace.template(self.template)
+        template = workspace.rendering_template(self.template)
         charts = ChartCache(workspace.charts)  # a chart is drawn only when its data change
         return breakable(render_docx(template, context, dated=today, charts=charts), context)
 

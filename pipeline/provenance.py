@@ -81,7 +81,7 @@ class Inputs:
 
     def template(self, name: str) -> str:
         if name not in self._templates:
-            self._templates[name] = digest(self.workspace.template(name).read_bytes())
+            self._templates[name] = digest(self.workspace.rendering_template(name).read_bytes())
         return self._templates[name]
 
     def config(self, kind: str) -> str:

@@ -11,20 +11,23 @@ one there to restyle it (``amoor templates copier``).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock
 
+from pipeline.atomic import atomic_write
 from pipeline.errors import ConfigError, WorkspaceError
 from pipeline.invoicing.settings import Accounting, read_accounting
 from pipeline.model import Offer
+from pipeline.render.logo import png_size, with_firm_logo
 from pipeline.workbook.kinds import fold, luhn_ok
 
 CONFIG_NAME = "amoor.toml"
@@ -81,6 +84,8 @@ class Config:
     # [documents] numeros_de_page: LibreOffice lays each document out for the page
     # numbers of its table of contents (pipeline/layout.py).
     page_numbers: bool = True
+    # [vendeur] logo: the firm's logo (PNG bytes) in place of amoor's (render/logo.py).
+    logo: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,16 @@ class Workspace:
     def template(self, name: str) -> Path:
         own = self.templates / name
         return own if own.is_file() else bundled(TEMPLATES) / name
+
+    def rendering_template(self, name: str) -> Path:
+        """The template documents are rendered with: :meth:`template`, its amoor logo
+        made the firm's (render/logo.py), kept in ``.amoor/modeles/`` when it differs."""
+        template = self.template(name)
+        stat = template.stat()
+        config = self.config
+        return _firm_template(
+            template, stat.st_mtime_ns, stat.st_size, config.seller.name, config.logo, self.state
+        )
 
     @property
     def ships_templates(self) -> bool:
@@ -247,6 +262,24 @@ def init_workspace(root: Path) -> Workspace:
     return Workspace.open(root)
 
 
+@lru_cache(maxsize=64)
+def _firm_template(
+    template: Path, mtime_ns: int, size: int, firm: str, logo: bytes | None, state: Path
+) -> Path:
+    """``template`` with the firm's logo (render/logo.py), written once into
+    ``state/modeles/`` when it differs; the cache key holds what it depends on."""
+    del mtime_ns, size  # in the key: a template edited in place is read again
+    data = template.read_bytes()
+    derived = with_firm_logo(data, firm, logo)
+    if derived is data:
+        return template
+    target = state / "modeles" / f"{hashlib.sha256(derived).hexdigest()[:16]}-{template.name}"
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, derived)
+    return target
+
+
 def load_config(path: Path) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -257,7 +290,7 @@ def load_config(path: Path) -> Config:
             f"Le fichier de configuration {path.name} est mal formé : {exc}. Corrigez-le "
             f'(les textes sont entre guillemets droits "…").'
         ) from exc
-    return _Parser(path.name, data).config()
+    return _Parser(path.name, data, path.parent).config()
 
 
 # The keys of [vendeur] that identify the firm: while one still holds the value of the
@@ -320,9 +353,10 @@ _NUMBER_ALLOWED = re.compile(r"[A-Za-z0-9+\-_/]+")
 class _Parser:
     """Reads amoor.toml, collecting every problem with its key."""
 
-    def __init__(self, name: str, data: dict[str, Any]) -> None:
+    def __init__(self, name: str, data: dict[str, Any], folder: Path) -> None:
         self.name = name
         self.data = data
+        self.folder = folder
         self.problems: list[str] = []
 
     def _get(self, table: dict[str, Any], section: str, key: str) -> Any:
@@ -337,6 +371,28 @@ class _Parser:
             self.problems.append(f"[{section}] {key} : un texte entre guillemets est attendu")
             return ""
         return str(value).strip()
+
+    def _logo(self, seller_table: dict[str, Any]) -> bytes | None:
+        """The PNG named by [vendeur] logo (beside amoor.toml unless a full path)."""
+        name = seller_table.get("logo", "")
+        if not name:
+            return None
+        path = self.folder / str(name)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            self.problems.append(
+                f"[vendeur] logo : le fichier « {path} » ne peut pas être lu "
+                f"({error.strerror or error}) ; indiquez le chemin d'une image PNG"
+            )
+            return None
+        if png_size(data) is None:
+            self.problems.append(
+                f"[vendeur] logo : « {path} » n'est pas une image PNG ; enregistrez le logo "
+                f"au format PNG"
+            )
+            return None
+        return data
 
     def _flag(self, table: dict[str, Any], section: str, key: str) -> bool:
         value = table.get(key, False)
@@ -434,6 +490,7 @@ class _Parser:
             catalogue=self._catalogue(),
             number_format=number_format,
             accounting=read_accounting(self.data, self.problems),
+            logo=self._logo(seller_table),
             page_numbers=self._flag(
                 {"numeros_de_page": True} | self.data.get("documents", {}),
                 "documents",

@@ -287,7 +287,9 @@ def bill(
                 f"complétez avant de passer « Facture » à « {m.InvoiceMode.A_EMETTRE} »."
             )
         name = safe_name(f"Facture proforma - {mission.reference}.docx")
-        data = render_docx(workspace.template(TEMPLATE), invoice_context(draft, demo=config.demo))
+        data = render_docx(
+            workspace.rendering_template(TEMPLATE), invoice_context(draft, demo=config.demo)
+        )
         recipe = Recipe(PROFORMA, TEMPLATE)
         made = (recipe.text(), Inputs(workspace).of(recipe, made_from)) if made_from else None
         placed.append(Placed(here, Document(name, data, provenance=made)))
@@ -386,7 +388,7 @@ def issued_documents(
     invoice = record.invoice
     stem = _stem(record)
     docx = render_docx(
-        workspace.template(TEMPLATE), invoice_context(invoice, demo=workspace.config.demo)
+        workspace.rendering_template(TEMPLATE), invoice_context(invoice, demo=workspace.config.demo)
     )
     documents = [Document(f"{stem}.docx", docx, keep_existing=True)]
     try:

@@ -67,7 +67,7 @@ def reminder(number: str, workspace: Workspace, today: date) -> tuple[Standing, 
     context = reminder_context(
         standing, config.seller, config.accounting.ecb_rate, today, demo=config.demo
     )
-    data = render_docx(workspace.template(REMINDER_TEMPLATE), context, dated=today)
+    data = render_docx(workspace.rendering_template(REMINDER_TEMPLATE), context, dated=today)
     record = standing.record
     name = safe_name(f"Relance {record.number} - {today.isoformat()} - {record.reference}.docx")
     return standing, Placed(record_folder(workspace, record), Document(name, data))

@@ -183,7 +183,7 @@ def bill_schedule(
                 _pending_notice(schedule, keys, live, notices)
             name = safe_name(f"Facture proforma - {mission.reference} - {line.label}.docx")
             data = render_docx(
-                workspace.template(TEMPLATE), invoice_context(draft, demo=config.demo)
+                workspace.rendering_template(TEMPLATE), invoice_context(draft, demo=config.demo)
             )
             recipe = Recipe(PROFORMA, TEMPLATE)
             made = (recipe.text(), Inputs(workspace).of(recipe, made_from)) if made_from else None
