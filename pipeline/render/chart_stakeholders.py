@@ -1,26 +1,27 @@
-"""The stakeholder map: the power / interest grid, each stakeholder a numbered marker,
-with the key of their names below (or, for a crowd, a count at each point)."""
+"""The stakeholder map: the power / interest grid, each stakeholder a numbered marker
+(or, for a crowd, a count at each point).
+
+The map has no key of names: its key is the register right below it in every
+document that shows it, where each stakeholder has the same number and its name in
+full. A key drawn into the picture made it 5 to 8 cm taller, too tall for what was
+left of its page: half a page stayed empty before every map (issue 20), and the
+names repeated the register's, in a smaller font nobody could edit."""
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pipeline import model as m
 from pipeline.formats import number, plural
 from pipeline.render import chart_figure
 from pipeline.render.chart_figure import (
-    CM,
-    DPI,
     draw_text,
     in_document_font,
     new_figure,
-    text_measure,
 )
-from pipeline.render.chart_text import LINE_CHARS, at_most, wrap
-from pipeline.text import french_spacing
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -37,8 +38,8 @@ CATEGORY_STYLE: dict[m.Category, tuple[str, str]] = {
     m.Category.AUTRE: ("#7F7F7F", "X"),
 }
 # Stakeholder map: each stakeholder a numbered marker at its (interest, influence)
-# point, several sharing a point grouped around it; the full names in a key below,
-# numbered in the register's order (the document's register shows the same numbers).
+# point, several sharing a point grouped around it, numbered in the register's order
+# (the document's register, below the map, gives each number its name).
 HIGH_EDGE = m.HIGH_SCORE - 0.5  # "high" means 3 or more
 QUADRANT_LABELS: dict[m.Quadrant, tuple[float, float]] = {
     m.Quadrant.A_SATISFAIRE: (1.5, 5.62),
@@ -47,10 +48,7 @@ QUADRANT_LABELS: dict[m.Quadrant, tuple[float, float]] = {
     m.Quadrant.A_INFORMER: (4.0, 0.36),
 }
 MAP_WIDTH_CM = 17.0
-MAP_HEIGHT_CM = 12.0  # the grid with its axis labels and category legend
-KEY_COLUMNS = 3
-KEY_FONT_SIZE = 6.5
-KEY_LINE_CM = 0.3  # one line of the key
+MAP_HEIGHT_CM = 10.5  # the grid with its axis labels and category legend
 MARKER_STEP = (0.2, 0.16)  # data units between two markers of one point, x and y
 MARKER_ROOM = (0.9, 0.82)  # the most a point's group may take of its cell, x and y
 
@@ -79,24 +77,19 @@ def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
     """The power/interest grid, numbered in the order given (the register's).
 
     Up to :data:`MAX_NUMBERED` stakeholders, stakeholder n is marker n at its
-    (interest, influence) point, its shape and colour giving its category, and the key
-    below gives its name, wrapped (a long name ends with « … » after a few lines: the
-    register has it in full). Markers sharing a point are grouped around it, never on
-    top of one another; names never overlap because they are in the key. Legible with
-    60 stakeholders, and deterministic (no iterative label repulsion).
+    (interest, influence) point, its shape and colour giving its category; the
+    register names it. Markers sharing a point are grouped around it, never on top
+    of one another. Legible with 60 stakeholders, and deterministic (no iterative
+    label repulsion).
 
-    More stakeholders could not be read one by one (nor the key fit a page): each
+    More stakeholders could not be read one by one: each
     point then shows a marker per category present, how many stakeholders are there
     and their numbers in the register (consecutive there: same quadrant, influence
     and interest). The drawing costs the same for 100 stakeholders as for 10 000.
     """
     figure = new_figure(MAP_WIDTH_CM, MAP_HEIGHT_CM, constrained=False)
     numbered = one_marker_each(len(stakeholders))
-    columns = _key(stakeholders, text_measure(figure, KEY_FONT_SIZE)) if numbered else []
-    key_lines = max((sum(len(lines) for lines in column) for column in columns), default=0)
-    key_cm = key_lines * KEY_LINE_CM + (0.4 if key_lines else 0)
-    height_cm = MAP_HEIGHT_CM + key_cm
-    figure.set_size_inches(MAP_WIDTH_CM * CM, height_cm * CM)
+    height_cm = MAP_HEIGHT_CM
 
     def box(
         left_cm: float, bottom_cm: float, width_cm: float, top_cm: float
@@ -108,7 +101,7 @@ def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
             (top_cm - bottom_cm) / height_cm,
         )
 
-    ax = figure.add_axes(box(1.4, key_cm + 2.5, MAP_WIDTH_CM - 1.8, height_cm - 0.2))
+    ax = figure.add_axes(box(1.4, 2.5, MAP_WIDTH_CM - 1.8, height_cm - 0.2))
     _draw_grid(ax)
     present = {s.category for s in stakeholders}
     handles = [
@@ -129,7 +122,7 @@ def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
         figure.legend(
             handles=handles,
             loc="lower center",
-            bbox_to_anchor=(0.5, (key_cm + 0.05) / height_cm),
+            bbox_to_anchor=(0.5, 0.05 / height_cm),
             ncols=min(len(handles), 4),
             fontsize=8,
             frameon=False,
@@ -142,45 +135,10 @@ def stakeholder_map(stakeholders: Sequence[m.Stakeholder]) -> bytes:
         _numbered_points(ax, stakeholders, points)
     else:
         _counted_points(ax, stakeholders, points)
-
-    if columns:
-        key_ax = figure.add_axes(box(0, 0.1, MAP_WIDTH_CM, key_cm))
-        _draw_key(key_ax, stakeholders, columns, key_cm)
     return chart_figure.png(figure)
 
 
-Key = list[list[str]]  # a column of the key: each name's lines
-MAX_NUMBERED = 90  # stakeholders a map numbers one by one (its key then fits a page)
-KEY_MAX_LINES = 40  # lines of a key's column: the map and its key fit an A4 page
-NAME_MAX_LINES = 5  # lines of one name in the key, when the column has room
-
-
-def _key(stakeholders: Sequence[m.Stakeholder], measure: Callable[[str], float]) -> list[Key]:
-    """The key's columns: each stakeholder's name as lines, in order.
-
-    A name takes up to :data:`NAME_MAX_LINES` lines; when a column would exceed
-    :data:`KEY_MAX_LINES`, every name gets the same share of it (one line at least).
-    """
-    if not stakeholders:
-        return []
-    column_px = (MAP_WIDTH_CM / KEY_COLUMNS - 1.2) * CM * DPI  # minus marker, number, margin
-    # Only what the lines can hold is spaced and measured: linear in the names' length.
-    room = NAME_MAX_LINES * LINE_CHARS + 1
-    key = [
-        wrap(
-            french_spacing(" ".join(s.name[:room].split())),
-            column_px,
-            measure,
-            max_lines=NAME_MAX_LINES,
-        )
-        for s in stakeholders
-    ]
-    per_column = math.ceil(len(key) / KEY_COLUMNS)
-    columns = [key[i : i + per_column] for i in range(0, len(key), per_column)]
-    if max(sum(len(lines) for lines in column) for column in columns) <= KEY_MAX_LINES:
-        return columns
-    share = max(1, KEY_MAX_LINES // per_column)
-    return [[at_most(lines, share, column_px, measure) for lines in column] for column in columns]
+MAX_NUMBERED = 90  # stakeholders a map numbers one by one (beyond, it counts them)
 
 
 def _numbered_points(
@@ -253,42 +211,6 @@ def _runs(numbers: Sequence[int]) -> list[tuple[int, int]]:
         else:
             runs.append((n, n))
     return runs
-
-
-def _draw_key(
-    key_ax: Axes, stakeholders: Sequence[m.Stakeholder], columns: list[Key], key_cm: float
-) -> None:
-    key_ax.set_axis_off()
-    key_ax.set_xlim(0, MAP_WIDTH_CM)
-    key_ax.set_ylim(0, key_cm - 0.1)
-    n = 0
-    for index, column in enumerate(columns):
-        left = 0.3 + index * MAP_WIDTH_CM / KEY_COLUMNS
-        top = key_cm - 0.35
-        for lines in column:
-            n += 1
-            colour, marker = CATEGORY_STYLE[stakeholders[n - 1].category]
-            key_ax.scatter(
-                [left],
-                [top],
-                s=12,
-                c=colour,
-                marker=marker,
-                edgecolors="black",
-                linewidths=0.4,
-            )
-            draw_text(
-                key_ax,
-                left + 0.2,
-                top,
-                str(n),
-                fontsize=KEY_FONT_SIZE,
-                va="center",
-                fontweight="bold",
-            )
-            for line in lines:
-                draw_text(key_ax, left + 0.75, top, line, fontsize=KEY_FONT_SIZE, va="center")
-                top -= KEY_LINE_CM
 
 
 def _draw_grid(ax: Axes) -> None:

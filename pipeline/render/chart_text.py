@@ -98,15 +98,6 @@ def _with_ellipsis(line: str, limit: float, measure: Callable[[str], float]) -> 
     return line[: _longest(len(line), fits, len(line))].rstrip() + ELLIPSIS
 
 
-def at_most(
-    lines: list[str], count: int, limit: float, measure: Callable[[str], float]
-) -> list[str]:
-    """The first ``count`` of a text's ``lines``, the last with « … » if some are left out."""
-    if len(lines) <= count:
-        return lines
-    return [*lines[: count - 1], _with_ellipsis(lines[count - 1], limit, measure)]
-
-
 def clip(text: str, limit: float, measure: Callable[[str], float]) -> str:
     """``text`` on one line ``limit`` wide at most, ended by « … » when cut."""
     return wrap(" ".join(text[: LINE_CHARS + 1].split()), limit, measure, max_lines=1)[0]

@@ -264,9 +264,11 @@ def stakeholder_figure(stakeholders: tuple[m.Stakeholder, ...]) -> Picture | Non
         else "chaque point donne le nombre de parties prenantes qui s'y trouvent et leurs "
         "numéros au registre, forme et couleur les catégories présentes"
     )
-    # Only what the map draws goes into its key: a role or contact changed redraws nothing.
+    # Only what the map draws goes into its key: a name, role or contact changed redraws
+    # nothing (the register names each number).
     drawn = tuple(
-        replace(s, role="", involvement=None, contact="", internal_notes="") for s in ordered
+        replace(s, name="", role="", involvement=None, contact="", internal_notes="")
+        for s in ordered
     )
     return Picture(
         Chart("stakeholder_map", (drawn,)),

@@ -236,12 +236,13 @@ def configure_styles(doc: DocumentObject) -> None:
     toc_heading.font.bold = True
     toc_heading.font.color.rgb = DARK_BLUE
     toc_heading.paragraph_format.space_before = Pt(0)
-    toc_heading.paragraph_format.space_after = Pt(12)
+    toc_heading.paragraph_format.space_after = Pt(8)
     toc_heading.paragraph_format.keep_with_next = True
 
-    # Table of contents entries, tight: the table fits its page (Word's « toc 1 », « toc 2 »;
-    # LibreOffice reads them as its « Contents » styles when it updates the table).
-    for level, indent, after in ((1, 0.0, 3), (2, 0.5, 0)):
+    # Table of contents entries, tight: a Cahier's sixty entries fit one page (Word's
+    # « toc 1 », « toc 2 »; LibreOffice reads them as its « Contents » styles when it
+    # updates the table). The sections at body size, their subsections a size smaller.
+    for level, indent, after, size in ((1, 0.0, 0, None), (2, 0.5, 0, 9)):
         entry = cast(ParagraphStyle, doc.styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH))
         entry.base_style = normal
         entry.hidden = False
@@ -250,6 +251,8 @@ def configure_styles(doc: DocumentObject) -> None:
         entry.paragraph_format.space_after = Pt(after)
         entry.paragraph_format.left_indent = Cm(indent)
         entry.paragraph_format.line_spacing = 1.0
+        if size is not None:
+            entry.font.size = Pt(size)
 
     caption = text_style("Caption", size=9, color=DARK_BLUE, before=8, after=4)
     caption.paragraph_format.keep_with_next = True
