@@ -7,7 +7,7 @@ pure (contexts) or confined to one stage (reading, rendering, writing).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -41,7 +41,7 @@ from pipeline.render.roi_guide import guide_context, guide_title
 from pipeline.render.strategie import strategie_context, strategie_title
 from pipeline.tracked import Bases, Tracker
 from pipeline.workbook.circumstances import Circumstances
-from pipeline.workbook.grid_completion import complete_engagement, is_rating_grid
+from pipeline.workbook.grid_completion import complete_engagement, grid_reference, is_rating_grid
 from pipeline.workbook.reader import read_workbook
 from pipeline.workbook.sniff import read_source
 from pipeline.workspace import Config, Workspace
@@ -180,13 +180,32 @@ def build(
     """
     name, data = workbook.name, read_source(workbook)  # read once: validated and kept
     if is_rating_grid(data):  # a filled R.O.I. grid completes the workbook kept in outbox/
-        name, data = complete_engagement(data, name, workspace.outbox, today)
+        # From reading the kept workbook to writing it back with the ratings added: one
+        # grid at a time, or two grids dropped together would each lose the other's.
+        with engagement_turn(workspace, grid_reference(data, name)):
+            name, data = complete_engagement(data, name, workspace.outbox, today)
+            return _build(name, data, workspace, today, pdf, with_pdf, nullcontext())
+    return _build(name, data, workspace, today, pdf, with_pdf, None)
+
+
+def _build(
+    name: str,
+    data: bytes,
+    workspace: Workspace,
+    today: date,
+    pdf: PdfService | None,
+    with_pdf: bool,
+    turn: AbstractContextManager[None] | None,
+) -> BuildResult:
+    """The trip of one workbook's bytes; ``turn``: the engagement's lock when it is
+    already held (None: taken here, from the invoice number to the last file)."""
     checked = Circumstances(today, workspace.config.catalogue)  # the day, the option prices
     engagement = read_workbook(data, name, checked)  # -> validated model, or error
     analysis = analyse(engagement)  # pure: R.O.I. citoyen, opinions, concept tests
     made_from = digest(data)  # each document records what it was made from (provenance.py)
     documents = render_all(engagement, analysis, workspace, today, made_from)  # bytes in memory
-    with engagement_turn(workspace, engagement.mission.reference):  # one process at a time
+    reference = engagement.mission.reference
+    with turn or engagement_turn(workspace, reference):  # one process at a time
         billing = bill(engagement, workspace, today, pdf, name, made_from)  # numbers once
         home = mission_folder(workspace.outbox, engagement.mission)
         placed = [Placed(home, d) for d in documents] + list(billing.documents)
@@ -194,7 +213,6 @@ def build(
         placed, pdf_notices = lay_out(
             placed, pdf, numbered=workspace.config.page_numbers, with_pdf=with_pdf
         )
-        reference = engagement.mission.reference
         tracking = tracker(workspace, today)  # hand-edited documents get a tracked update
         written, others = write_placed(placed, home, (name, data), reference, tracking)
     return BuildResult(

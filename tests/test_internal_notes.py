@@ -278,3 +278,58 @@ def test_the_blank_says_role_et_attentes_is_published_and_notes_internes_is_not(
         assert prompts["Rôle et attentes"].startswith("Publié : ce texte figure dans les documents")
         assert "« Notes internes »" in prompts["Rôle et attentes"]
         assert "Jamais imprimé" in prompts["Notes internes"]
+
+
+def test_two_grids_built_at_once_both_keep_their_ratings(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two people's grids of one engagement, built by two workers at the same time: the
+    second reads the kept workbook only once the first has written it back."""
+    import threading
+    import time
+
+    from pipeline import build as flow
+
+    unrated = without_ratings(STRATEGIE, tmp_path / "sans notes.xlsx")
+    first = build(unrated, workspace, today=TODAY)
+    assert first.commit is not None
+    grid = first.commit.folder / GRID
+    mine = _fill(grid, tmp_path / "Grille Anne.xlsx")
+    theirs = tmp_path / "Grille Paul.xlsx"
+    book = openpyxl.load_workbook(mine)
+    sheet = book["Notation ROI"]
+    for row in range(2, sheet.max_row + 1):  # other people: their ratings add up
+        name = sheet.cell(row, 1).value
+        if name:
+            sheet.cell(row, 1, f"{name} bis")
+    book.save(theirs)
+
+    entered = threading.Event()
+    real = flow.complete_engagement
+
+    def slow(*args: object, **kwargs: object) -> tuple[str, bytes]:
+        completed = real(*args, **kwargs)  # type: ignore[arg-type]
+        entered.set()
+        time.sleep(0.5)  # the other worker arrives while this one holds the kept copy
+        return completed
+
+    monkeypatch.setattr(flow, "complete_engagement", slow)
+    errors: list[BaseException] = []
+
+    def run(grid: Path) -> None:
+        try:
+            build(grid, workspace, today=TODAY)
+        except BaseException as error:  # reported below, not lost in the thread
+            errors.append(error)
+
+    one = threading.Thread(target=run, args=(mine,))
+    one.start()
+    assert entered.wait(60)
+    two = threading.Thread(target=run, args=(theirs,))
+    two.start()
+    one.join(120)
+    two.join(120)
+
+    assert errors == []
+    kept = read_engagement(first.commit.folder / unrated.name)
+    assert len(kept.ratings) == 18  # 9 of each grid, none lost

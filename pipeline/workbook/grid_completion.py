@@ -58,6 +58,17 @@ def is_rating_grid(data: bytes) -> bool:
     return bool(sheets & ratings) and fold(s.STAKEHOLDERS.name) not in sheets
 
 
+def grid_reference(grid: bytes, grid_name: str) -> str:
+    """The Référence a filled grid belongs to (WorkbookError, located, when it has none)."""
+    findings = Findings(grid_name)
+    book = load_book(grid, grid_name)
+    try:
+        sheets = {fold(ws.title): ws for ws in book.values.worksheets}
+        return _reference(findings, book, sheets)[0]
+    finally:
+        book.values.close()
+
+
 def complete_engagement(
     grid: bytes, grid_name: str, outbox: Path, today: date
 ) -> tuple[str, bytes]:
