@@ -333,3 +333,33 @@ def test_two_grids_built_at_once_both_keep_their_ratings(
     assert errors == []
     kept = read_engagement(first.commit.folder / unrated.name)
     assert len(kept.ratings) == 18  # 9 of each grid, none lost
+
+
+def test_amoor_analyse_reads_a_filled_grid_with_its_engagement_and_writes_nothing(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    unrated = without_ratings(STRATEGIE, tmp_path / "sans notes.xlsx")
+    first = build(unrated, workspace, today=TODAY)
+    assert first.commit is not None
+    filled = _fill(first.commit.folder / GRID, tmp_path / "Grille remplie.xlsx")
+    before = {p: p.read_bytes() for p in workspace.outbox.rglob("*") if p.is_file()}
+
+    result = CliRunner().invoke(
+        cli, ["--workspace", str(workspace.root), "analyse", "--json", str(filled)]
+    )
+
+    assert result.exit_code == 0, result.output
+    import json
+
+    ranking = json.loads(result.output)["ranking"]
+    assert [r["code"] for r in ranking] == ["D1", "D3", "D6"]
+    assert {p: p.read_bytes() for p in workspace.outbox.rglob("*") if p.is_file()} == before
+    elsewhere = CliRunner().invoke(
+        cli, ["--workspace", str(tmp_path / "ailleurs"), "analyse", str(filled)]
+    )
+    assert elsewhere.exit_code != 0
+    assert "n'est pas un espace de travail amoor" in elsewhere.output

@@ -137,8 +137,13 @@ def _report_build(path: Path, result: BuildResult) -> None:
 @click.argument("fichier", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (pour un autre outil).")
 @help_option
-def analyse_command(fichier: Path, as_json: bool) -> None:
+@click.pass_context
+def analyse_command(ctx: click.Context, fichier: Path, as_json: bool) -> None:
     """Vérifie le classeur FICHIER et affiche son analyse, sans rien écrire.
+
+    Une grille de notation R.O.I. remplie est analysée avec la mission dont
+    elle fait partie, ses notes ajoutées : lancez la commande dans l'espace de
+    travail de cette mission (ou avec --workspace).
 
     Concertation citoyenne : le classement R.O.I. citoyen par jugement
     majoritaire (mention majoritaire et signe, p, q, moyenne, équilibre entre
@@ -151,11 +156,18 @@ def analyse_command(fichier: Path, as_json: bool) -> None:
 
     from pipeline.analysis.overview import analyse, analysis_json
     from pipeline.workbook.circumstances import Circumstances
-    from pipeline.workbook.reader import read_engagement
+    from pipeline.workbook.grid_completion import complete_engagement, is_rating_grid
+    from pipeline.workbook.reader import read_workbook
+    from pipeline.workbook.sniff import read_source
 
+    today = current_day()
     try:
-        # No workspace here: the dates are checked against today, not the options' prices.
-        engagement = read_engagement(fichier, Circumstances(current_day(), {}))
+        name, data = fichier.name, read_source(fichier)
+        if is_rating_grid(data):  # the engagement it belongs to, its ratings added
+            outbox = open_workspace(ctx).outbox
+            name, data = complete_engagement(data, name, outbox, today)
+        # No workspace needed: the dates are checked against today, not the options' prices.
+        engagement = read_workbook(data, name, Circumstances(today, {}))
     except AmoorError as error:
         fail(error)
     analysis = analyse(engagement)
