@@ -7,7 +7,7 @@ pure (contexts) or confined to one stage (reading, rendering, writing).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -41,7 +41,12 @@ from pipeline.render.roi_guide import guide_context, guide_title
 from pipeline.render.strategie import strategie_context, strategie_title
 from pipeline.tracked import Bases, Tracker
 from pipeline.workbook.circumstances import Circumstances
-from pipeline.workbook.grid_completion import complete_engagement, grid_reference, is_rating_grid
+from pipeline.workbook.grid_completion import (
+    complete_engagement,
+    grid_reference,
+    is_rating_grid,
+    ratings_left_out,
+)
 from pipeline.workbook.reader import read_workbook
 from pipeline.workbook.sniff import read_source
 from pipeline.workspace import Config, Workspace
@@ -184,8 +189,8 @@ def build(
         # grid at a time, or two grids dropped together would each lose the other's.
         with engagement_turn(workspace, grid_reference(data, name)):
             name, data = complete_engagement(data, name, workspace.outbox, today)
-            return _build(name, data, workspace, today, pdf, with_pdf, nullcontext())
-    return _build(name, data, workspace, today, pdf, with_pdf, None)
+            return _build(name, data, workspace, today, pdf, with_pdf, from_grid=True)
+    return _build(name, data, workspace, today, pdf, with_pdf, from_grid=False)
 
 
 def _build(
@@ -195,20 +200,24 @@ def _build(
     today: date,
     pdf: PdfService | None,
     with_pdf: bool,
-    turn: AbstractContextManager[None] | None,
+    *,
+    from_grid: bool,
 ) -> BuildResult:
-    """The trip of one workbook's bytes; ``turn``: the engagement's lock when it is
-    already held (None: taken here, from the invoice number to the last file)."""
+    """The trip of one workbook's bytes. The engagement's turn is taken here, from the
+    invoice number to the last file, unless a grid's completion already holds it."""
     checked = Circumstances(today, workspace.config.catalogue)  # the day, the option prices
     engagement = read_workbook(data, name, checked)  # -> validated model, or error
     analysis = analyse(engagement)  # pure: R.O.I. citoyen, opinions, concept tests
     made_from = digest(data)  # each document records what it was made from (provenance.py)
     documents = render_all(engagement, analysis, workspace, today, made_from)  # bytes in memory
     reference = engagement.mission.reference
-    with turn or engagement_turn(workspace, reference):  # one process at a time
+    turn = nullcontext() if from_grid else engagement_turn(workspace, reference)
+    with turn:  # one process at a time
         billing = bill(engagement, workspace, today, pdf, name, made_from)  # numbers once
         home = mission_folder(workspace.outbox, engagement.mission)
         placed = [Placed(home, d) for d in documents] + list(billing.documents)
+        aside = None if from_grid else set_aside(workspace, engagement, data, today)
+        placed += [Placed(home, aside[0])] if aside else []
         # LibreOffice numbers the tables of contents; PDF copies when asked
         placed, pdf_notices = lay_out(
             placed, pdf, numbered=workspace.config.page_numbers, with_pdf=with_pdf
@@ -219,10 +228,35 @@ def _build(
         engagement,
         analysis,
         written,
-        notices=(*billing.pricing_warnings, *billing.notices, *pdf_notices),
+        notices=(
+            *billing.pricing_warnings,
+            *billing.notices,
+            *pdf_notices,
+            *([aside[1]] if aside else []),
+        ),
         invoice_number=billing.number,
         other_commits=others,
     )
+
+
+def set_aside(
+    workspace: Workspace, engagement: m.Engagement, data: bytes, today: date
+) -> tuple[Document, str] | None:
+    """The kept workbook copy, as a dated document of its own, when ``data`` would
+    replace it without the ratings a filled grid added to it; and the notice saying so.
+    (A grid's completion builds from that copy: nothing to set aside then.)"""
+    left_out = ratings_left_out(workspace.outbox, engagement, data)
+    if left_out is None:
+        return None
+    stem, _, extension = left_out.name.rpartition(".")
+    name = f"{stem} (avec les notes des grilles, copie du {today.isoformat()}).{extension}"
+    notice = (
+        f"La copie du classeur gardée avec les livrables avait {left_out.count} note(s) R.O.I. "
+        f"ajoutée(s) par une grille de notation, que ce classeur n'a pas : les documents sont "
+        f"faits sans elles. Cette copie est conservée sous « {name} » : pour reprendre ses "
+        f"notes, déposez-la à la place de ce classeur."
+    )
+    return Document(name, left_out.data), notice
 
 
 @contextmanager

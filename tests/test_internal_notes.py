@@ -363,3 +363,27 @@ def test_amoor_analyse_reads_a_filled_grid_with_its_engagement_and_writes_nothin
     )
     assert elsewhere.exit_code != 0
     assert "n'est pas un espace de travail amoor" in elsewhere.output
+
+
+def test_the_original_workbook_dropped_again_never_loses_the_grids_ratings(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    unrated = without_ratings(STRATEGIE, tmp_path / "sans notes.xlsx")
+    first = build(unrated, workspace, today=TODAY)
+    assert first.commit is not None
+    build(_fill(first.commit.folder / GRID, tmp_path / "Grille remplie.xlsx"), workspace, TODAY)
+    kept = first.commit.folder / unrated.name
+    assert len(read_engagement(kept).ratings) == 9
+
+    again = build(unrated, workspace, today=TODAY)  # the consultant's own copy, no ratings
+
+    aside = first.commit.folder / (
+        f"sans notes (avec les notes des grilles, copie du {TODAY.isoformat()}).xlsx"
+    )
+    assert len(read_engagement(aside).ratings) == 9  # nothing lost
+    assert read_engagement(kept).ratings == ()  # the documents follow the workbook dropped
+    (notice,) = [n for n in again.notices if "grille de notation" in n]
+    assert "9 note(s) R.O.I." in notice and aside.name in notice
+    assert again.commit is not None and aside in again.commit.written
+    quiet = build(unrated, workspace, today=TODAY)  # the same workbook again: nothing to say
+    assert not [n for n in quiet.notices if "grille de notation" in n]

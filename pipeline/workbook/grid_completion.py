@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import zipfile
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -132,6 +132,35 @@ def _reference(findings: Findings, book: Book, sheets: dict[str, Worksheet]) -> 
             f"remise : elle désigne la mission dont les notes font partie.",
         )
     )
+
+
+@dataclass(frozen=True)
+class GridRatings:
+    """The workbook copy kept for a Référence, holding ratings a new workbook lacks."""
+
+    name: str  # the kept copy's file name
+    data: bytes  # its bytes, to keep aside before the new workbook replaces it
+    count: int  # the ratings it has that the new workbook has not
+
+
+def ratings_left_out(outbox: Path, engagement: m.Engagement, data: bytes) -> GridRatings | None:
+    """What a workbook about to replace the copy kept in ``outbox`` would drop: the
+    ratings a filled grid added to that copy (the consultant's own workbook never had
+    them). None when the copy is the same, unreadable, or has no rating this one lacks.
+    """
+    kept = _kept(outbox, engagement.mission.reference)
+    if kept is None:
+        return None
+    try:
+        old = (kept.folder / kept.source).read_bytes()
+        if old == data:
+            return None
+        before = read_workbook(old, kept.source)
+    except (AmoorError, OSError):
+        return None
+    here = {(fold(r.participant), fold(r.scenario)) for r in engagement.ratings}
+    missing = [r for r in before.ratings if (fold(r.participant), fold(r.scenario)) not in here]
+    return GridRatings(kept.source, old, len(missing)) if missing else None
 
 
 def _kept(outbox: Path, reference: str) -> Recorded | None:
