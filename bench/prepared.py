@@ -51,11 +51,12 @@ def prepared_figures(runs: int = RUNS) -> dict[str, float]:
 
     from pipeline.analysis.overview import analyse
     from pipeline.build import CAHIER
+    from pipeline.config import load_config
+    from pipeline.installation import bundled
     from pipeline.render.docx import _prepare, render_docx
     from pipeline.render.prepared import PreparedTemplate, environment
     from pipeline.workbook.reader import read_workbook
     from pipeline.workbook.sniff import read_source
-    from pipeline.workspace import bundled, load_config
 
     engagement = read_workbook(read_source(WORKBOOK), WORKBOOK.name)
     config = load_config(bundled("amoor.toml"))

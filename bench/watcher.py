@@ -24,10 +24,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 from bench.workbooks import page_numbers, with_references
+from pipeline.installation import bundled
 from pipeline.invoicing.billing import PdfService
 from pipeline.watch.handling import Handling, Kind, Outcome
 from pipeline.watch.watcher import Settings, Watcher
-from pipeline.workspace import bundled, init_workspace
+from pipeline.workspace import init_workspace
 
 TODAY = date(2026, 11, 25)
 DROPS = 20

@@ -14,7 +14,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipeline.workspace import init_workspace, set_seller
+from pipeline.config import set_seller
+from pipeline.workspace import init_workspace
 
 # Fictitious: Luhn-valid identifiers of no company (SIREN 999 888 779), a sample IBAN.
 DEMO_FIRM: dict[str, str | bool] = {

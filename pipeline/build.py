@@ -16,6 +16,7 @@ from filelock import Timeout
 
 from pipeline import model as m
 from pipeline.analysis.overview import Analysis, analyse
+from pipeline.config import Config
 from pipeline.errors import AmoorError
 from pipeline.invoicing.billing import PdfService, Placed, bill
 from pipeline.layout import lay_out
@@ -49,7 +50,7 @@ from pipeline.workbook.grid_completion import (
 )
 from pipeline.workbook.reader import read_workbook
 from pipeline.workbook.sniff import read_source
-from pipeline.workspace import Config, Workspace
+from pipeline.workspace import Workspace
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.workspace import Workspace, init_workspace, set_seller
+from pipeline.config import set_seller
+from pipeline.workspace import Workspace, init_workspace
 from tests.office import office  # noqa: F401  (the fixture: one LibreOffice driven through UNO)
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ from typing import Any
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.workspace import Seller
+from pipeline.config import Seller
 
 SELLER = Seller(
     name="amoor SAS",

@@ -15,8 +15,9 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from pipeline.build import build
+from pipeline.config import set_seller
 from pipeline.render.contents import PLAIN, Outline, fill_table_of_contents
-from pipeline.workspace import Workspace, init_workspace, set_seller
+from pipeline.workspace import Workspace, init_workspace
 from tests.conftest import EXAMPLES, TEST_FIRM, TODAY
 
 FIRM = "Cabinet Lumen Conseil"

@@ -23,11 +23,11 @@ import openpyxl
 import pytest
 
 from pipeline import model as m
+from pipeline.installation import bundled
 from pipeline.render.docx import render_docx
 from pipeline.render.invoice_context import invoice_context
 from pipeline.render.package import ZIP_EPOCH, fit_property, stable_package
 from pipeline.workbook.blank import blank_workbook
-from pipeline.workspace import bundled
 from tests.conftest import EXAMPLES, ROOT, TODAY
 from tests.test_invoice_document import STANDARD
 

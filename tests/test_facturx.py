@@ -21,6 +21,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from pipeline.analysis.pricing import price_engagement
+from pipeline.config import load_config
 from pipeline.invoicing.billing import draft_invoice
 from pipeline.invoicing.document import (
     LATE_PAYMENT,
@@ -35,7 +36,6 @@ from pipeline.invoicing.document import (
 from pipeline.invoicing.facturx import EInvoiceError, check_xsd, facturx_pdf, invoice_xml
 from pipeline.libreoffice import LibreOfficeUnavailable, PdfConversionError, PdfConverter
 from pipeline.workbook.reader import read_engagement
-from pipeline.workspace import load_config
 from tests.conftest import EXAMPLES
 from tests.samples import SELLER
 

@@ -17,11 +17,12 @@ import openpyxl
 import pytest
 
 from pipeline.build import build
+from pipeline.config import set_seller
 from pipeline.errors import ConfigError, WorkbookError
 from pipeline.invoicing.facturx import check_xsd
 from pipeline.invoicing.ledger import Ledger
 from pipeline.workbook.reader import read_engagement
-from pipeline.workspace import Workspace, set_seller
+from pipeline.workspace import Workspace
 from tests.conftest import EXAMPLES, TODAY
 from tests.test_facturx import JAVA, NS, RULE_SETS, SAXON, _svrl_failures, needs_saxon
 

@@ -14,10 +14,11 @@ from click.testing import CliRunner
 
 from pipeline.build import build
 from pipeline.cli import cli
+from pipeline.config import load_config
 from pipeline.errors import ConfigError, WorkbookError
 from pipeline.invoicing.billing import PdfService
 from pipeline.invoicing.ledger import Ledger
-from pipeline.workspace import Workspace, load_config
+from pipeline.workspace import Workspace
 from tests.conftest import EXAMPLES, TODAY
 from tests.libreoffice import needs_libreoffice
 from tests.samples import set_mission_field

@@ -24,6 +24,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.config import load_config
 from pipeline.invoicing.document import Buyer, Invoice, InvoiceKind, Line, Pricing
 from pipeline.invoicing.ledger import (
     LEDGER_NAME,
@@ -36,7 +37,7 @@ from pipeline.invoicing.ledger import (
     fingerprint,
     to_csv,
 )
-from pipeline.workspace import Workspace, load_config
+from pipeline.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 SELLER = load_config(ROOT / "amoor.toml").seller

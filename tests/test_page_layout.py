@@ -24,7 +24,8 @@ from docx import Document as open_docx
 from docx.oxml.ns import qn
 
 from pipeline.build import build
-from pipeline.workspace import Workspace, init_workspace, set_seller
+from pipeline.config import set_seller
+from pipeline.workspace import Workspace, init_workspace
 from tests.conftest import EXAMPLES, TEST_FIRM, TODAY
 from tests.libreoffice import PDFTOTEXT, SOFFICE, needs_libreoffice, squash
 

@@ -22,12 +22,13 @@ from click.testing import CliRunner, Result
 
 from pipeline.build import build
 from pipeline.cli import cli
+from pipeline.config import set_seller
 from pipeline.formats import money
 from pipeline.invoicing.document import InvoiceKind
 from pipeline.invoicing.fec import HEADER
 from pipeline.invoicing.ledger import InvoiceRecord, Ledger, LedgerError
 from pipeline.invoicing.settlement import list_payments, record_payment
-from pipeline.workspace import Workspace, set_seller
+from pipeline.workspace import Workspace
 from tests.conftest import EXAMPLES, TODAY
 from tests.samples import set_mission_field
 from tests.test_facturx import JAVA, NS, RULE_SETS, SAXON, needs_saxon

@@ -35,7 +35,9 @@ from docxtpl import DocxTemplate, Listing, RichText
 from pipeline.analysis.overview import analyse
 from pipeline.analysis.pricing import price_engagement
 from pipeline.build import DELIVERABLES, Deliverable
+from pipeline.config import load_config
 from pipeline.errors import RenderError
+from pipeline.installation import bundled
 from pipeline.invoicing.billing import draft_invoice
 from pipeline.render.contents import Outline, fill_table_of_contents
 from pipeline.render.docx import Picture, _prepare, render_docx
@@ -44,7 +46,6 @@ from pipeline.render.package import midnight, stable_package, stored_entries
 from pipeline.render.prepared import PreparedTemplate, prepared_template
 from pipeline.workbook.reader import read_workbook
 from pipeline.workbook.sniff import read_source
-from pipeline.workspace import bundled, load_config
 from tests.conftest import EXAMPLES, TODAY
 
 FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"

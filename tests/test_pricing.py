@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.analysis.pricing import HALVED_REASON, buyer_of, price_engagement
+from pipeline.config import Config, Seller, load_config
 from pipeline.errors import WorkbookError
 from pipeline.invoicing.document import Buyer, Pricing, VatTotal, cents
 from pipeline.model import Engagement, Mission, Offer, OptionLine, Stage
 from pipeline.workbook.reader import read_engagement
-from pipeline.workspace import Config, Seller, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG: Config = load_config(ROOT / "amoor.toml")

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.config import load_config
 from pipeline.errors import ConfigError, WorkspaceError
+from pipeline.installation import bundled
 from pipeline.model import Offer
-from pipeline.workspace import Workspace, bundled, copy_template, load_config
+from pipeline.workspace import Workspace, copy_template
 
 ROOT = Path(__file__).resolve().parent.parent
 

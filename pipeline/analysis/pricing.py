@@ -23,13 +23,13 @@ import difflib
 import re
 from decimal import Decimal
 
+from pipeline.config import OfferPrices, Seller
 from pipeline.errors import Problem, WorkbookError
 from pipeline.formats import enumeration, money
 from pipeline.invoicing.document import Buyer, Line, Pricing, cents
 from pipeline.model import Engagement, Mission, Offer, OptionLine, Stage
 from pipeline.workbook import schema
 from pipeline.workbook.kinds import fold
-from pipeline.workspace import OfferPrices, Seller
 
 OPTIONS_SHEET = schema.OPTIONS.name
 HALVED_REASON = "Démarche arrêtée avant l'atelier R.O.I. citoyen : prix de base réduit de moitié"

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from pipeline import model as m
 from pipeline.analysis.pricing import buyer_of, price_engagement
+from pipeline.config import Seller
 from pipeline.errors import AmoorError, Problem, WorkbookError
 from pipeline.formats import enumeration, short_date
 from pipeline.invoicing.document import Invoice, InvoiceKind, Pricing
@@ -29,7 +30,7 @@ from pipeline.provenance import PROFORMA, Inputs, Recipe
 from pipeline.render.docx import render_docx
 from pipeline.render.invoice_context import invoice_context
 from pipeline.workbook import schema
-from pipeline.workspace import Seller, Workspace
+from pipeline.workspace import Workspace
 
 if TYPE_CHECKING:
     from pipeline.libreoffice import LaidOut, LibreOfficeUnavailable, PdfConverter

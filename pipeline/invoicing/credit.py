@@ -21,9 +21,9 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+from pipeline.config import Seller
 from pipeline.formats import long_date, number
 from pipeline.invoicing.document import Invoice, InvoiceKind, Line, Pricing, cents
-from pipeline.workspace import Seller
 
 
 def remaining_by_rate(original: Invoice, credits: Iterable[Invoice]) -> dict[Decimal, Decimal]:

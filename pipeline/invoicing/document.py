@@ -13,8 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
+from pipeline.config import Seller
 from pipeline.formats import long_date, number
-from pipeline.workspace import Seller
 
 CENT = Decimal("0.01")
 

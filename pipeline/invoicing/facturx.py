@@ -85,6 +85,7 @@ from typing import Any
 import facturx
 from pypdf import PdfReader, PdfWriter
 
+from pipeline.config import Seller
 from pipeline.errors import AmoorError
 from pipeline.invoicing.document import (
     LATE_PAYMENT,
@@ -101,7 +102,6 @@ from pipeline.invoicing.document import (
     registration,
 )
 from pipeline.libreoffice import pdfa_part
-from pipeline.workspace import Seller
 
 log = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 
 from pipeline import model as m
+from pipeline.config import CONFIG_NAME, Seller, demo_identity
 from pipeline.errors import ConfigError, Problem, WorkbookError
 from pipeline.formats import enumeration, short_date
 from pipeline.workbook import schema
-from pipeline.workspace import CONFIG_NAME, Seller, demo_identity
 
 
 def check_issue_date(mission: m.Mission, today: date, source: str) -> None:

@@ -40,6 +40,7 @@ from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
+from pipeline.config import Seller
 from pipeline.formats import short_date
 from pipeline.invoicing.credit import credit_note_of, remainder_credit
 from pipeline.invoicing.csv_export import to_csv as to_csv
@@ -51,7 +52,7 @@ from pipeline.invoicing.ledger_schema import SCHEMA_VERSION as SCHEMA_VERSION
 from pipeline.invoicing.ledger_schema import LedgerError as LedgerError
 from pipeline.invoicing.ledger_schema import ensure_schema
 from pipeline.invoicing.stored import document_json, invoice_from_json, optional_date
-from pipeline.workspace import Seller, Workspace
+from pipeline.workspace import Workspace
 
 log = logging.getLogger(__name__)
 

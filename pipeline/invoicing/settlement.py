@@ -22,6 +22,7 @@ import sqlite3
 from datetime import date
 from decimal import Decimal
 
+from pipeline.config import Seller
 from pipeline.formats import money, short_date
 from pipeline.invoicing.credit import partial_credit, remainder_credit, remaining_by_rate
 from pipeline.invoicing.document import InvoiceKind
@@ -35,7 +36,6 @@ from pipeline.invoicing.ledger import (
     _record,
 )
 from pipeline.invoicing.payments import Payment, payment_of
-from pipeline.workspace import Seller
 
 log = logging.getLogger(__name__)
 

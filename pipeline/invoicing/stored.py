@@ -11,8 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from pipeline.config import Seller
 from pipeline.invoicing.document import Buyer, Instalment, Invoice, InvoiceKind, Line, Pricing
-from pipeline.workspace import Seller
 
 
 def document_json(invoice: Invoice) -> dict[str, Any]:

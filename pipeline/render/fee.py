@@ -15,10 +15,10 @@ from decimal import Decimal
 
 from pipeline import model as m
 from pipeline.analysis.pricing import price_engagement
+from pipeline.config import Config
 from pipeline.formats import long_date, money, number, of
 from pipeline.invoicing.document import Pricing
 from pipeline.render.docx import Context
-from pipeline.workspace import Config
 
 
 @dataclass(frozen=True)

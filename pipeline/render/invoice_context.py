@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from babel import Locale
 
+from pipeline.config import Seller
 from pipeline.formats import LOCALE, long_date, money, number
 from pipeline.invoicing.document import (
     LATE_PAYMENT,
@@ -38,7 +39,6 @@ from pipeline.invoicing.document import (
     registration,
 )
 from pipeline.render.docx import Context
-from pipeline.workspace import Seller
 
 NBSP = "\u00a0"  # inside identifiers and before « % »: never broken across lines
 

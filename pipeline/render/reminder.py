@@ -13,12 +13,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from pipeline.config import Seller
 from pipeline.errors import AmoorError
 from pipeline.formats import decimal, long_date, money, number, plural
 from pipeline.invoicing.status import RECOVERY_INDEMNITY, Standing, late_interest
 from pipeline.render.docx import Context
 from pipeline.render.invoice_context import DEMO_NOTICE, buyer_context, seller_context
-from pipeline.workspace import Seller
 
 NBSP = "\u00a0"
 LEGAL_BASIS = (

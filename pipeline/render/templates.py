@@ -20,9 +20,10 @@ from pathlib import Path
 
 from pipeline import model as m
 from pipeline.errors import AmoorError
+from pipeline.installation import bundled
 from pipeline.render.docx import Context
 from pipeline.render.template_check import Finding, Severity, check_template
-from pipeline.workspace import TEMPLATES, Workspace, bundled, shipped_templates
+from pipeline.workspace import TEMPLATES, Workspace, shipped_templates
 
 log = logging.getLogger(__name__)
 

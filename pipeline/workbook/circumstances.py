@@ -16,12 +16,12 @@ from typing import Any
 
 from pipeline import model as m
 from pipeline.analysis.pricing import unpriced_options
+from pipeline.config import OfferPrices
 from pipeline.errors import Problem
 from pipeline.formats import short_date
 from pipeline.workbook import schema as s
 from pipeline.workbook.findings import Findings
 from pipeline.workbook.table_sheets import Row, build_record
-from pipeline.workspace import OfferPrices
 
 # The stages that say the workshop has taken place.
 _WORKSHOP_HELD = (m.Stage.ATELIER_REALISE, m.Stage.TERMINEE)
