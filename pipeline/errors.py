@@ -16,10 +16,14 @@ problem is and what to do. The CLI (the only module that prints) shows
     ├── LedgerError             invoicing/ledger_schema.py: the ledger refuses or is unusable
     ├── TrackingError           tracked/package.py: no tracked update (the reason in French)
     ├── EInvoiceError           invoicing/facturx.py: the Factur-X XML or PDF is invalid
-    ├── LibreOfficeUnavailable  libreoffice.py: no PDF, the .docx is still produced
+    ├── LibreOfficeUnavailable  no PDF, no layout: the .docx is still produced
     │   └── LibreOfficeStartFailed  installed, but it did not start (never « install it »)
-    ├── UnoUnavailable          libreoffice.py: no Python to drive LibreOffice (deliverable PDFs)
-    └── PdfConversionError      libreoffice.py: LibreOffice failed on a document
+    ├── UnoUnavailable          no Python to drive LibreOffice (deliverable PDFs, layout)
+    └── PdfConversionError      LibreOffice failed on a document
+
+The LibreOffice errors are raised by libreoffice.py and office_processes.py and
+caught where a run goes on without PDFs (invoicing/billing.PdfService); defined
+here, they are importable without loading either.
 """
 
 from __future__ import annotations
@@ -111,3 +115,50 @@ class WorkspaceError(AmoorError):
 
 class RenderError(AmoorError):
     """A template cannot be rendered with the data at hand."""
+
+
+INSTALL_HINT = (
+    "Installez LibreOffice (Debian ou Ubuntu : « sudo apt install libreoffice-writer-nogui » ; "
+    "Windows ou macOS : https://fr.libreoffice.org/download/) puis relancez."
+)
+START_HINT = (
+    "Relancez la commande ; si l'erreur se reproduit, transmettez à l'équipe technique le "
+    "journal .amoor/amoor.log de l'espace de travail (LibreOffice est bien installé : inutile de "
+    "le réinstaller)."
+)
+
+
+class LibreOfficeUnavailable(AmoorError):
+    """No PDF can be made in this run: a notice, the .docx is still produced.
+
+    LibreOffice is not installed. ``str()`` is the invoices' notice; ``detail``
+    says only what went wrong and ``hint`` what to do, for other notices (the
+    deliverables' PDF).
+    """
+
+    hint = INSTALL_HINT
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"{detail} : la facture est produite au format Word (.docx), mais sans PDF/A-3 ni "
+            f"Factur-X. {self.hint}"
+        )
+        self.detail = detail
+
+
+class LibreOfficeStartFailed(LibreOfficeUnavailable):
+    """LibreOffice is installed but did not start: never « install LibreOffice »."""
+
+    hint = START_HINT
+
+
+class UnoUnavailable(AmoorError):
+    """LibreOffice runs, but no Python able to drive it through UNO was found."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class PdfConversionError(AmoorError):
+    """LibreOffice runs but could not turn a document into a PDF."""

@@ -61,13 +61,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import subprocess
 import tempfile
 import threading
-import time
-import uuid
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -78,8 +75,12 @@ from typing import TypeVar
 
 from pypdf import PdfReader
 
-from pipeline.errors import AmoorError
-from pipeline.office_processes import Instance, profile_argument
+from pipeline.errors import (
+    LibreOfficeUnavailable,
+    PdfConversionError,
+    UnoUnavailable,
+)
+from pipeline.office_processes import Instance, log_tail, profile_argument, start_instance
 from pipeline.uno_python import clean_environment, find_uno_python
 
 log = logging.getLogger(__name__)
@@ -90,51 +91,6 @@ PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"
 # The deliverables' PDF: tagged (read aloud by screen readers), headings as bookmarks.
 EXPORT_FILTER = {"UseTaggedPDF": True, "ExportBookmarks": True, "ExportNotes": False}
 UNO_SCRIPT = Path(__file__).with_name("uno_export.py")
-INSTALL_HINT = (
-    "Installez LibreOffice (Debian ou Ubuntu : « sudo apt install libreoffice-writer-nogui » ; "
-    "Windows ou macOS : https://fr.libreoffice.org/download/) puis relancez."
-)
-START_HINT = (
-    "Relancez la commande ; si l'erreur se reproduit, transmettez à l'équipe technique le "
-    "journal .amoor/amoor.log de l'espace de travail (LibreOffice est bien installé : inutile de "
-    "le réinstaller)."
-)
-
-
-class LibreOfficeUnavailable(AmoorError):
-    """No PDF can be made in this run: a notice, the .docx is still produced.
-
-    LibreOffice is not installed. ``str()`` is the invoices' notice; ``detail``
-    says only what went wrong and ``hint`` what to do, for other notices (the
-    deliverables' PDF).
-    """
-
-    hint = INSTALL_HINT
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(
-            f"{detail} : la facture est produite au format Word (.docx), mais sans PDF/A-3 ni "
-            f"Factur-X. {self.hint}"
-        )
-        self.detail = detail
-
-
-class LibreOfficeStartFailed(LibreOfficeUnavailable):
-    """LibreOffice is installed but did not start: never « install LibreOffice »."""
-
-    hint = START_HINT
-
-
-class UnoUnavailable(AmoorError):
-    """LibreOffice runs, but no Python able to drive it through UNO was found."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
-class PdfConversionError(AmoorError):
-    """LibreOffice runs but could not turn a document into a PDF."""
 
 
 def find_soffice() -> str | None:
@@ -289,51 +245,10 @@ class PdfConverter:
         return instance
 
     def _start(self) -> Instance:
-        name = f"amoor-{os.getpid()}-{uuid.uuid4().hex[:12]}"
-        keep_open = self._state.work / f"{name}.txt"
-        keep_open.write_text("amoor\n", encoding="utf-8")
-        log_path = self._state.work / "soffice.log"
-        command = [
-            self._soffice,
-            profile_argument(self.profile),
-            "--headless",
-            "--invisible",
-            "--nologo",
-            "--norestore",
-            f"--accept=pipe,name={name};urp;",
-            # An open document keeps the instance alive: without it, LibreOffice
-            # quits after the first conversion handed over to it.
-            str(keep_open),
-        ]
-        started = time.monotonic()
-        try:
-            with log_path.open("ab") as log_file:
-                process = subprocess.Popen(
-                    command,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log_file,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-        except OSError as exc:
-            raise LibreOfficeStartFailed(
-                f"LibreOffice ({self._soffice}) ne peut pas être lancé ({exc.strerror or exc})"
-            ) from exc
+        instance = start_instance(
+            self._soffice, self.profile, self._state.work, self.startup_timeout
+        )
         self.starts += 1
-        instance = Instance(process, name, keep_open)
-        while not instance.ready():
-            if not instance.alive():
-                log.warning("LibreOffice exited at start: %s", _tail(log_path))
-                raise LibreOfficeStartFailed(
-                    f"LibreOffice s'est arrêté dès son démarrage (code {process.returncode})"
-                )
-            if time.monotonic() - started > self.startup_timeout:
-                instance.stop()
-                raise LibreOfficeStartFailed(
-                    f"LibreOffice n'a pas démarré en {self.startup_timeout:.0f} s"
-                )
-            time.sleep(0.05)
-        log.info("LibreOffice started in %.1f s", time.monotonic() - started)
         return instance
 
     # -- one request
@@ -384,7 +299,7 @@ class PdfConverter:
                     raise PdfConversionError(
                         f"LibreOffice n'a pas pu convertir le document n° {index} en PDF "
                         f"(fichier Word illisible ?). "
-                        f"{_tail(self._state.work / 'soffice.log')}"
+                        f"{log_tail(self._state.work / 'soffice.log')}"
                     )
                 pdf = target.read_bytes()
                 if pdfa_part(pdf) != "3":
@@ -470,15 +385,6 @@ class LaidOut:
 
 class InstanceLost(Exception):
     """LibreOffice died or hung: restart it and try again once."""
-
-
-def _tail(path: Path, lines: int = 5) -> str:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-    last = [line for line in text.splitlines() if line.strip()][-lines:]
-    return f"(journal de LibreOffice : {' / '.join(last)})" if last else ""
 
 
 def pdfa_part(pdf: bytes) -> str | None:

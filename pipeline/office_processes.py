@@ -32,11 +32,15 @@ import os
 import shutil
 import signal
 import subprocess
+import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
 from filelock import FileLock, Timeout
+
+from pipeline.errors import LibreOfficeStartFailed
 
 log = logging.getLogger(__name__)
 
@@ -192,3 +196,63 @@ def end_processes_using(*profiles: Path) -> int:
     if found:
         log.warning("ended %d LibreOffice process(es) left running", len(found))
     return len(found)
+
+
+def start_instance(soffice: str, profile: Path, work: Path, startup_timeout: float) -> Instance:
+    """A headless LibreOffice on ``profile``, listening on a pipe of its own, ready.
+
+    It keeps a tiny document open (in ``work``, beside its log ``soffice.log``):
+    without one, LibreOffice quits after the first conversion handed over to it.
+    Raises ``LibreOfficeStartFailed`` (never « install LibreOffice »: it is there).
+    """
+    name = f"amoor-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+    keep_open = work / f"{name}.txt"
+    keep_open.write_text("amoor\n", encoding="utf-8")
+    log_path = work / "soffice.log"
+    command = [
+        soffice,
+        profile_argument(profile),
+        "--headless",
+        "--invisible",
+        "--nologo",
+        "--norestore",
+        f"--accept=pipe,name={name};urp;",
+        str(keep_open),
+    ]
+    started = time.monotonic()
+    try:
+        with log_path.open("ab") as log_file:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+    except OSError as exc:
+        raise LibreOfficeStartFailed(
+            f"LibreOffice ({soffice}) ne peut pas être lancé ({exc.strerror or exc})"
+        ) from exc
+    instance = Instance(process, name, keep_open)
+    while not instance.ready():
+        if not instance.alive():
+            log.warning("LibreOffice exited at start: %s", log_tail(log_path))
+            raise LibreOfficeStartFailed(
+                f"LibreOffice s'est arrêté dès son démarrage (code {process.returncode})"
+            )
+        if time.monotonic() - started > startup_timeout:
+            instance.stop()
+            raise LibreOfficeStartFailed(f"LibreOffice n'a pas démarré en {startup_timeout:.0f} s")
+        time.sleep(0.05)
+    log.info("LibreOffice started in %.1f s", time.monotonic() - started)
+    return instance
+
+
+def log_tail(path: Path, lines: int = 5) -> str:
+    """The last lines of LibreOffice's log, for a message (French), or ""."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    last = [line for line in text.splitlines() if line.strip()][-lines:]
+    return f"(journal de LibreOffice : {' / '.join(last)})" if last else ""

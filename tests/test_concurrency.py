@@ -10,8 +10,9 @@ import facturx
 import openpyxl
 import pytest
 
+from pipeline.errors import LibreOfficeStartFailed
 from pipeline.invoicing.ledger import Ledger
-from pipeline.libreoffice import LibreOfficeStartFailed, PdfConverter
+from pipeline.libreoffice import PdfConverter
 from pipeline.workspace import Workspace
 from tests.conftest import EXAMPLES
 from tests.libreoffice import needs_libreoffice

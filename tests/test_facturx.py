@@ -22,6 +22,7 @@ from pypdf import PdfReader, PdfWriter
 
 from pipeline.analysis.pricing import price_engagement
 from pipeline.config import load_config
+from pipeline.errors import LibreOfficeUnavailable, PdfConversionError
 from pipeline.invoicing.billing import draft_invoice
 from pipeline.invoicing.document import (
     LATE_PAYMENT,
@@ -34,7 +35,7 @@ from pipeline.invoicing.document import (
     Pricing,
 )
 from pipeline.invoicing.facturx import EInvoiceError, check_xsd, facturx_pdf, invoice_xml
-from pipeline.libreoffice import LibreOfficeUnavailable, PdfConversionError, PdfConverter
+from pipeline.libreoffice import PdfConverter
 from pipeline.workbook.reader import read_engagement
 from tests.conftest import EXAMPLES
 from tests.samples import SELLER

@@ -33,7 +33,8 @@ from pipeline.workbook import schema
 from pipeline.workspace import Workspace
 
 if TYPE_CHECKING:
-    from pipeline.libreoffice import LaidOut, LibreOfficeUnavailable, PdfConverter
+    from pipeline.errors import LibreOfficeUnavailable
+    from pipeline.libreoffice import LaidOut, PdfConverter
     from pipeline.office_processes import Slot
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class PdfService:
 
     def convert(self, docx: bytes) -> bytes | None:
         # factur-x, lxml and pypdf load only when an e-invoice is made.
-        from pipeline.libreoffice import LibreOfficeUnavailable
+        from pipeline.errors import LibreOfficeUnavailable
 
         try:
             converter = self._started()
@@ -84,7 +85,7 @@ class PdfService:
     def lay_out(self, documents: Sequence[tuple[bytes, bool]]) -> list[LaidOut] | None:
         """Each Word document laid out by LibreOffice: its table of contents' entries with
         their page numbers and, when its flag is set, its PDF; None when impossible."""
-        from pipeline.libreoffice import LibreOfficeUnavailable, UnoUnavailable
+        from pipeline.errors import LibreOfficeUnavailable, UnoUnavailable
 
         try:
             converter = None if self.export_notice else self._started()
@@ -108,7 +109,8 @@ class PdfService:
         return self.notice is None and find_soffice() is not None
 
     def _started(self) -> PdfConverter | None:
-        from pipeline.libreoffice import LibreOfficeStartFailed, PdfConverter
+        from pipeline.errors import LibreOfficeStartFailed
+        from pipeline.libreoffice import PdfConverter
         from pipeline.office_processes import take_slot
 
         if self.notice is not None:
