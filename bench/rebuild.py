@@ -273,7 +273,7 @@ def run(report: Callable[[str], None]) -> bool:
         one = next(p for p in workbooks if "000" in p.name)  # a Concertation engagement
         cold = init_workspace(folder / "froid")
         page_numbers(cold.config_path, False)
-        shutil.copytree(workspace.charts, cold.charts)
+        shutil.copytree(workspace.state.charts, cold.charts)
         cold_s = min(_amoor(cold.root, "build", str(one)) for _ in range(3))
         met &= _row(
             report,

@@ -55,7 +55,7 @@ def latencies(scratch: Path, drops: int = DROPS, *, numbered: bool = False) -> l
             done.set()
 
     handling = Handling(workspace, lambda: TODAY, datetime.now)
-    watcher = Watcher(handling, Settings(), report, lambda: PdfService(workspace.libreoffice_slots))
+    watcher = Watcher(handling, Settings(), report, lambda: PdfService(workspace.state.libreoffice))
     thread = threading.Thread(target=watcher.run)
     thread.start()
     seconds = []

@@ -75,7 +75,7 @@ class Deliverable:
     ) -> bytes:
         context = self.full_context(engagement, analysis, workspace.config, today)
         template = workspace.rendering_template(self.template)
-        charts = ChartCache(workspace.charts)  # a chart is drawn only when its data change
+        charts = ChartCache(workspace.state.charts)  # a chart is drawn only when its data change
         return breakable(render_docx(template, context, dated=today, charts=charts), context)
 
     def full_context(
@@ -279,12 +279,12 @@ def engagement_turn(workspace: Workspace, reference: str) -> Iterator[None]:
 
 def tracker(workspace: Workspace, today: date) -> Tracker:
     """Keeps what amoor writes (the bases) and updates hand-edited documents (tracked/)."""
-    return Tracker(Bases(workspace.bases), today)
+    return Tracker(Bases(workspace.state.bases), today)
 
 
 def forget_bases(workspace: Workspace) -> int:
     """Once a run is over: the bases no manifest cites any more go (tracked/bases.py)."""
-    return Bases(workspace.bases).prune(workspace.outbox)
+    return Bases(workspace.state.bases).prune(workspace.outbox)
 
 
 def write_placed(

@@ -31,6 +31,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pipeline.state import LOG_SHOWN
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -123,7 +125,7 @@ INSTALL_HINT = (
 )
 START_HINT = (
     "Relancez la commande ; si l'erreur se reproduit, transmettez à l'équipe technique le "
-    "journal .amoor/amoor.log de l'espace de travail (LibreOffice est bien installé : inutile de "
+    f"journal {LOG_SHOWN} de l'espace de travail (LibreOffice est bien installé : inutile de "
     "le réinstaller)."
 )
 

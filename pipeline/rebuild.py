@@ -39,6 +39,7 @@ from pipeline import model as m
 from pipeline.errors import AmoorError
 from pipeline.outbox import MANIFEST, Recorded, Tracked, digest, recorded
 from pipeline.provenance import DOCUMENT, PRICED, PROFORMA, Inputs, Recipe
+from pipeline.state import LOG_SHOWN
 from pipeline.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -269,7 +270,7 @@ def run_job(
         return Outcome(
             job.folder,
             job.reference,
-            error="erreur interne d'amoor (le détail est dans .amoor/amoor.log ; "
+            error=f"erreur interne d'amoor (le détail est dans {LOG_SHOWN} ; "
             "transmettez-le à l'équipe technique).",
         )
 
@@ -341,5 +342,5 @@ def _outcomes(
                     job.folder,
                     job.reference,
                     error="le processus de reconstruction n'a pas pu démarrer (le détail est "
-                    "dans .amoor/amoor.log) : relancez avec --jobs 1.",
+                    f"dans {LOG_SHOWN}) : relancez avec --jobs 1.",
                 )

@@ -18,9 +18,8 @@ from pathlib import Path
 import pipeline.build  # noqa: F401
 from pipeline.invoicing.billing import PdfService
 from pipeline.rebuild import Job, Outcome, run_job
+from pipeline.state import State
 from pipeline.workspace import Workspace
-
-LOG_NAME = ".amoor/amoor.log"
 
 _workspace: Workspace | None = None
 _pdf: PdfService | None = None
@@ -31,7 +30,7 @@ def start(root: Path, with_pdf: bool) -> None:
     global _workspace, _pdf
     _workspace = Workspace.open(root)
     logging.captureWarnings(True)  # third-party warnings to the log, never on the terminal
-    log_file = root / LOG_NAME
+    log_file = State.of(root).log
     log_file.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(log_file, encoding="utf-8", delay=True)
     handler.setFormatter(
@@ -40,7 +39,7 @@ def start(root: Path, with_pdf: bool) -> None:
     logging.getLogger().addHandler(handler)
     logging.getLogger().setLevel(logging.INFO)
     if with_pdf:
-        _pdf = PdfService(_workspace.libreoffice_slots)  # started on the first PDF
+        _pdf = PdfService(_workspace.state.libreoffice)  # started on the first PDF
         # Run when the pool ends this process (multiprocessing skips atexit handlers).
         multiprocessing.util.Finalize(_pdf, _pdf.close, exitpriority=10)
 

@@ -49,7 +49,7 @@ class Recovery:
 
 def recover(workspace: Workspace, pdf: PdfService) -> Recovery:
     """Finish or clear what interrupted runs left in ``workspace``."""
-    ended = sweep(workspace.libreoffice_slots)
+    ended = sweep(workspace.state.libreoffice)
     temp_files = remove_stale_temp_files(workspace.outbox)
     restored = tuple(
         done

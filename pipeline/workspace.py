@@ -24,6 +24,7 @@ from pipeline.config import CONFIG_NAME, Config, load_config
 from pipeline.errors import WorkspaceError
 from pipeline.installation import bundled
 from pipeline.render.logo import with_firm_logo
+from pipeline.state import State
 from pipeline.workbook.kinds import fold
 
 TEMPLATES = "templates_docx"
@@ -50,24 +51,9 @@ class Workspace:
         return self.root / CONFIG_NAME
 
     @property
-    def state(self) -> Path:
-        """Where the pipeline keeps its own state (ledger, queue)."""
-        return self.root / ".amoor"
-
-    @property
-    def charts(self) -> Path:
-        """The charts drawn, by the hash of their inputs (render/chart_cache.py)."""
-        return self.state / "charts"
-
-    @property
-    def bases(self) -> Path:
-        """What amoor last wrote for each deliverable, by digest (tracked/bases.py)."""
-        return self.state / "bases"
-
-    @property
-    def libreoffice_slots(self) -> Path:
-        """LibreOffice profiles, one per running process, kept between runs (office_processes)."""
-        return self.state / "libreoffice"
+    def state(self) -> State:
+        """Where amoor keeps its own state: every path of ``.amoor/`` (state.py)."""
+        return State.of(self.root)
 
     def engagement_lock(self, reference: str, timeout: float = 600) -> FileLock:
         """Held while one process numbers and writes an engagement's pieces.
@@ -76,7 +62,7 @@ class Workspace:
         engagement whose lock is held (its process is writing it right now).
         The operating system releases it when the process ends, even killed.
         """
-        folder = self.state / "locks"
+        folder = self.state.locks
         folder.mkdir(parents=True, exist_ok=True)
         return FileLock(folder / f"{reference.casefold()}.lock", timeout=timeout)
 
@@ -109,7 +95,12 @@ class Workspace:
         stat = template.stat()
         config = self.config
         return _firm_template(
-            template, stat.st_mtime_ns, stat.st_size, config.seller.name, config.logo, self.state
+            template,
+            stat.st_mtime_ns,
+            stat.st_size,
+            config.seller.name,
+            config.logo,
+            self.state.templates,
         )
 
     @property
@@ -205,16 +196,16 @@ def init_workspace(root: Path) -> Workspace:
 
 @lru_cache(maxsize=64)
 def _firm_template(
-    template: Path, mtime_ns: int, size: int, firm: str, logo: bytes | None, state: Path
+    template: Path, mtime_ns: int, size: int, firm: str, logo: bytes | None, folder: Path
 ) -> Path:
     """``template`` with the firm's logo (render/logo.py), written once into
-    ``state/modeles/`` when it differs; the cache key holds what it depends on."""
+    ``folder`` when it differs; the cache key holds what it depends on."""
     del mtime_ns, size  # in the key: a template edited in place is read again
     data = template.read_bytes()
     derived = with_firm_logo(data, firm, logo)
     if derived is data:
         return template
-    target = state / "modeles" / f"{hashlib.sha256(derived).hexdigest()[:16]}-{template.name}"
+    target = folder / f"{hashlib.sha256(derived).hexdigest()[:16]}-{template.name}"
     if not target.is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(target, derived)

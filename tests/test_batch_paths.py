@@ -86,12 +86,12 @@ def test_a_batch_builds_the_good_paths_and_reports_the_others(
 def test_third_party_warnings_go_to_the_log_not_the_terminal(
     workspace: Workspace, tmp_path: Path
 ) -> None:
-    book = openpyxl.load_workbook(SAINT_AUBIN)
-    sheet = book["Parties prenantes"]
-    header = next(c for c in sheet["A"] if c.value == "Nom")
+    book = openpyxl.load_workbook(next(p for p in EXAMPLES if "strategie" in p.name))
+    sheet = book["Dispositifs"]  # their titles are drawn in the opinions chart
+    header = next(c for c in sheet["B"] if c.value == "Dispositif")
     for row in range(header.row + 1, sheet.max_row + 1):
-        if sheet.cell(row, 1).value:
-            sheet.cell(row, 1).value += " 🎉"  # no glyph for it in the charts' font
+        if sheet.cell(row, 2).value:
+            sheet.cell(row, 2).value += " 🎉"  # no glyph for it in the charts' font
     emoji = tmp_path / "emoji.xlsx"
     book.save(emoji)
 

@@ -17,7 +17,7 @@ SAINT_AUBIN = next(p for p in EXAMPLES if "saint-aubin" in p.name)
 
 def charts(workspace: Workspace) -> dict[str, int]:
     """The cached charts: file name -> mtime (ns)."""
-    return {p.name: p.stat().st_mtime_ns for p in workspace.charts.glob("*.png")}
+    return {p.name: p.stat().st_mtime_ns for p in workspace.state.charts.glob("*.png")}
 
 
 def first_stakeholder(source: Path, target: Path, column: str, value: object) -> Path:

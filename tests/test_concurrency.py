@@ -62,7 +62,7 @@ def test_four_concurrent_builds_each_get_their_factur_x(
         assert xml == (folder / f"{stem} (Factur-X).xml").read_bytes()
         assert record.number.encode() in xml
     # Each process had its own profile; all are free again, kept for the next runs.
-    slots = workspace.libreoffice_slots
+    slots = workspace.state.libreoffice
     assert len([p for p in slots.iterdir() if p.is_dir()]) >= 2
 
 

@@ -70,7 +70,7 @@ def _text(path: Path) -> str:
 def _counter(workspace: Workspace) -> int:
     import sqlite3
 
-    path = workspace.state / "factures.sqlite3"
+    path = workspace.state.ledger
     if not path.exists():
         return 0
     with sqlite3.connect(path) as db:

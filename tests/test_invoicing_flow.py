@@ -119,7 +119,7 @@ def test_issued_invoice_comes_with_its_factur_x_pdf(workspace: Workspace) -> Non
     import facturx
     from pypdf import PdfReader
 
-    pdf = PdfService(workspace.state / "libreoffice")
+    pdf = PdfService(workspace.state.libreoffice)
     try:
         result = build(STOPPED, workspace, TODAY, pdf=pdf)
     finally:
@@ -150,7 +150,7 @@ def test_no_invoice_when_the_workbook_says_non(workspace: Workspace, tmp_path: P
 @pytest.fixture(autouse=True)
 def _workspace_state(workspace: Workspace) -> None:
     """Each test starts with an empty ledger."""
-    assert not (workspace.state / "factures.sqlite3").exists()
+    assert not (workspace.state.ledger).exists()
 
 
 def test_no_number_is_spent_when_the_invoice_cannot_be_made(
@@ -240,7 +240,7 @@ def test_pieces_made_without_libreoffice_get_their_e_invoice_later(
     assert avoir.exit_code == 0, avoir.output
     folder = workspace.outbox / FOLDER
     assert not (folder / "Avoir F-2026-0002 - 2026-009.pdf").exists()
-    pdf = PdfService(workspace.state / "libreoffice")
+    pdf = PdfService(workspace.state.libreoffice)
     quiet = set_mission_field(STOPPED, tmp_path / "non.xlsx", "Facture", "Non")
     try:
         build(quiet, workspace, TODAY, pdf=pdf)  # no new invoice; the pieces are completed

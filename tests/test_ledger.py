@@ -27,7 +27,6 @@ from hypothesis import strategies as st
 from pipeline.config import load_config
 from pipeline.invoicing.document import Buyer, Invoice, InvoiceKind, Line, Pricing
 from pipeline.invoicing.ledger import (
-    LEDGER_NAME,
     SCHEMA_VERSION,
     InvoiceRecord,
     InvoiceStatus,
@@ -37,6 +36,7 @@ from pipeline.invoicing.ledger import (
     fingerprint,
     to_csv,
 )
+from pipeline.state import State
 from pipeline.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +79,7 @@ def make_draft(
 
 @pytest.fixture
 def ledger(tmp_path: Path) -> Ledger:
-    return Ledger(tmp_path / ".amoor" / LEDGER_NAME, FORMAT)
+    return Ledger(State.of(tmp_path).ledger, FORMAT)
 
 
 def plain(text: str) -> str:

@@ -87,14 +87,14 @@ def edit_by_hand(path: Path, text: str) -> bytes:
 
 def test_a_noop_rebuild_writes_nothing(workspace: Workspace) -> None:
     before = snapshot(workspace.outbox)
-    charts = snapshot(workspace.charts)
+    charts = snapshot(workspace.state.charts)
     result = rebuild(workspace, "--jobs", "2")
     assert result.exit_code == 0, result.output
     assert f"0 mission(s) reconstruite(s), {len(EXAMPLES)} inchangée(s), 0 en échec" in (
         result.output
     )
     assert changed(before, snapshot(workspace.outbox)) == set()
-    assert changed(charts, snapshot(workspace.charts)) == set()
+    assert changed(charts, snapshot(workspace.state.charts)) == set()
 
 
 def test_changing_one_template_rebuilds_exactly_the_documents_using_it(

@@ -65,7 +65,7 @@ def _amoor(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def _libreoffice_of(workspace: Workspace) -> list[psutil.Process]:
     """The LibreOffice processes running on one of the workspace's profiles."""
-    marker = workspace.libreoffice_slots.resolve().as_uri()
+    marker = workspace.state.libreoffice.resolve().as_uri()
     found = []
     for process in psutil.process_iter(["cmdline"]):
         cmdline = process.info["cmdline"] or []

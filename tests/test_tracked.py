@@ -281,7 +281,7 @@ def test_an_edited_document_without_a_known_base_is_left_alone_and_said_so(
 ) -> None:
     workspace, cahier = built
     consultant_edits(cahier)
-    shutil.rmtree(workspace.bases)  # as if written by an amoor before the bases
+    shutil.rmtree(workspace.state.bases)  # as if written by an amoor before the bases
     change_clause(workspace)
     result = rebuild(workspace)
     assert result.exit_code == 0, result.output
@@ -299,13 +299,13 @@ def test_the_bases_kept_are_exactly_those_the_manifests_cite(
     for manifest in workspace.outbox.glob(f"*/{MANIFEST}"):
         files = json.loads(manifest.read_text(encoding="utf-8"))["files"]
         cited |= {sha for name, sha in files.items() if name.endswith(".docx")}
-    kept = {p.name.removesuffix(".z") for p in workspace.bases.iterdir()}
+    kept = {p.name.removesuffix(".z") for p in workspace.state.bases.iterdir()}
     assert kept == cited
     assert digest(cahier.read_bytes()) in kept
     # A rebuild after a template change writes new Cahiers: the old bases go.
     change_clause(workspace)
     assert rebuild(workspace).exit_code == 0
-    after = {p.name.removesuffix(".z") for p in workspace.bases.iterdir()}
+    after = {p.name.removesuffix(".z") for p in workspace.state.bases.iterdir()}
     assert digest(cahier.read_bytes()) in after and after != kept
     assert len(after) == len(kept)
 

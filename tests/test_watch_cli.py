@@ -173,7 +173,7 @@ def test_statut_shows_recent_activity_and_what_waits_in_errors(
     ran = amoor("-w", str(workspace.root), "watch", "--once", cwd=workspace.root)
     assert ran.returncode == 0, ran.stderr
     assert "refusé : « À revoir.xlsx » rangé dans inbox/erreurs/ — 4 problèmes" in ran.stdout
-    log = (workspace.state / "depot.log").read_text(encoding="utf-8")
+    log = (workspace.state.depot_log).read_text(encoding="utf-8")
     assert "25/11/2026" in log and "refusé : « À revoir.xlsx »" in log
     result = CliRunner().invoke(cli, ["-w", str(workspace.root), "statut"])
     assert result.exit_code == 0, result.output

@@ -157,16 +157,13 @@ def current_day() -> date:
         ) from None
 
 
-LOG_NAME = ".amoor/amoor.log"
-
-
 def open_workspace(ctx: click.Context) -> Workspace:
     """The workspace of the command; from here on, the developers' log goes to its file."""
     from pipeline.workspace import Workspace
 
     root = ctx.find_root().obj or Path.cwd()
     workspace = Workspace.open(root)
-    _log_to_file(workspace.root / LOG_NAME)
+    _log_to_file(workspace.state.log)
     return workspace
 
 
@@ -206,7 +203,7 @@ def session(workspace: Workspace) -> Iterator[PdfService]:
     from pipeline.invoicing.billing import PdfService
     from pipeline.recovery import recover
 
-    pdf = PdfService(workspace.libreoffice_slots)
+    pdf = PdfService(workspace.state.libreoffice)
     try:
         report_recovery(recover(workspace, pdf))
         yield pdf

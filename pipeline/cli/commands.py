@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 import click
 
 from pipeline.errors import AmoorError
+from pipeline.state import LOG_SHOWN
 from pipeline.tracked.wording import hand_edits
 
 if TYPE_CHECKING:
     from pipeline.build import BuildResult
 
 from pipeline.cli.app import (
-    LOG_NAME,
     Group,
     cli,
     current_day,
@@ -103,7 +103,7 @@ def build_command(ctx: click.Context, fichiers: tuple[Path, ...], with_pdf: bool
                 log.exception("unexpected failure on %s", path)
                 click.echo(
                     f"Erreur : « {path.name} » n'a pas pu être traité à cause d'une erreur "
-                    f"interne d'amoor. Le détail est dans {LOG_NAME} ; transmettez-le à "
+                    f"interne d'amoor. Le détail est dans {LOG_SHOWN} ; transmettez-le à "
                     f"l'équipe technique. Les autres classeurs sont traités.",
                     err=True,
                 )

@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 
 from pipeline.cli.app import cli, current_day, fail, help_option, open_workspace, session
 
-_DEPOT_LOG = ".amoor/depot.log"
-
 
 def _now() -> datetime:
     """The time the drop folder's log and reports are dated with: ``current_day()`` at this hour."""
@@ -39,7 +37,7 @@ def _depot_log(workspace: Workspace) -> logging.Logger:
         logger.removeHandler(previous)
         previous.close()
     try:
-        path = workspace.root / _DEPOT_LOG
+        path = workspace.state.depot_log
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     except OSError:
@@ -132,7 +130,7 @@ def watch_command(
             spare = [pdf]  # the first worker keeps the LibreOffice of the start-up recovery
 
             def worker_pdf() -> PdfService:
-                return spare.pop() if spare else PdfService(workspace.libreoffice_slots)
+                return spare.pop() if spare else PdfService(workspace.state.libreoffice)
 
             settings = Settings(
                 jobs=jobs, polling=polling, once=once, unreadable_after=unreadable_after

@@ -56,7 +56,6 @@ from pipeline.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-LEDGER_NAME = "factures.sqlite3"
 DEFAULT_KEY = "facture"  # one invoice per engagement unless the caller names others
 BUSY_TIMEOUT = 10.0  # seconds to wait for another process's allocation
 
@@ -122,7 +121,7 @@ class Ledger:
 
     @classmethod
     def of(cls, workspace: Workspace) -> Ledger:
-        return cls(workspace.state / LEDGER_NAME, workspace.config.number_format)
+        return cls(workspace.state.ledger, workspace.config.number_format)
 
     # -- operations -----------------------------------------------------------
 

@@ -157,7 +157,7 @@ class Handling:
             )
             moved = inbox.move_aside(path, self.processed)
             self._retire_report(path.name)
-            Bases(self.workspace.bases).prune(self.workspace.outbox)  # tracked/bases.py
+            Bases(self.workspace.state.bases).prune(self.workspace.outbox)  # tracked/bases.py
             return Outcome(
                 Kind.PROCESSED,
                 path.name,

@@ -26,8 +26,6 @@ from pathlib import Path
 from pipeline.errors import AmoorError
 from pipeline.workspace import Workspace
 
-DEPOT_NAME = "depot.sqlite3"
-
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS contents (
         sha256 TEXT PRIMARY KEY,
@@ -76,7 +74,7 @@ class Depot:
 
     @classmethod
     def of(cls, workspace: Workspace) -> Depot:
-        return cls(workspace.state / DEPOT_NAME)
+        return cls(workspace.state.depot)
 
     def done(self, sha256: str) -> Done | None:
         with self._connection() as db:

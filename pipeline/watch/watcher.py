@@ -53,9 +53,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LOCK_NAME = "watch.lock"
-PID_NAME = "watch.pid"
-
 
 @dataclass(frozen=True)
 class Settings:
@@ -82,8 +79,8 @@ class AlreadyWatching(AmoorError):
 @contextmanager
 def watch_lock(workspace: Workspace) -> Iterator[None]:
     """Held while a watcher serves ``workspace``; released by the system if it is killed."""
-    workspace.state.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(workspace.state / LOCK_NAME, timeout=0)
+    workspace.state.root.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(workspace.state.watch_lock, timeout=0)
     try:
         lock.acquire()
     except Timeout:
@@ -94,7 +91,7 @@ def watch_lock(workspace: Workspace) -> Iterator[None]:
             f"travail {workspace.root} : celui-ci s'arrête. Un seul suffit ; « amoor statut » "
             f"montre ce qu'il a fait."
         ) from None
-    pid_file = workspace.state / PID_NAME
+    pid_file = workspace.state.watch_pid
     try:
         pid_file.write_text(str(os.getpid()), encoding="utf-8")
         yield
@@ -106,15 +103,15 @@ def watch_lock(workspace: Workspace) -> Iterator[None]:
 
 def running(workspace: Workspace) -> int | None:
     """The pid of the watcher serving ``workspace`` (0 when unknown), or None if there is none."""
-    lock = FileLock(workspace.state / LOCK_NAME, timeout=0)
-    if not (workspace.state / LOCK_NAME).exists():
+    lock = FileLock(workspace.state.watch_lock, timeout=0)
+    if not (workspace.state.watch_lock).exists():
         return None
     try:
         with lock:
             return None
     except Timeout:
         try:
-            return int((workspace.state / PID_NAME).read_text(encoding="utf-8").strip() or 0)
+            return int((workspace.state.watch_pid).read_text(encoding="utf-8").strip() or 0)
         except (OSError, ValueError):
             return 0
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.errors import AmoorError, WorkbookError
 from pipeline.formats import decimal, number, plural, short_date
+from pipeline.state import LOG_SHOWN
 from pipeline.tracked.wording import hand_edits
 from pipeline.watch import inbox
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 INTERNAL_ERROR = (
     "amoor a rencontré une erreur interne en traitant ce classeur : ce n'est pas une erreur "
-    "de votre part. Le détail technique est dans .amoor/amoor.log ; transmettez-le à "
+    f"de votre part. Le détail technique est dans {LOG_SHOWN} ; transmettez-le à "
     "l'équipe technique. Une fois le problème corrigé, déposez à nouveau le classeur dans "
     "inbox/."
 )
@@ -55,7 +56,7 @@ def report(name: str, text: str, at: datetime) -> str:
 def reason(error: AmoorError | None) -> str:
     """Why a workbook was rejected, in one line."""
     if error is None:
-        return "erreur interne d'amoor (détail dans .amoor/amoor.log)"
+        return f"erreur interne d'amoor (détail dans {LOG_SHOWN})"
     if isinstance(error, WorkbookError):
         count = plural(len(error.problems), "problème")
         first = str(error.problems[0]) if error.problems else ""
