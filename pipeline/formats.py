@@ -3,6 +3,7 @@ documents, messages, the terminal and the accountant's CSV."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -64,7 +65,58 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{number(count)} {word}"
 
 
+_ARTICLE = re.compile(r"(Les|Le) (?=\S)")
+
+
 def of(name: str) -> str:
-    """« de Conseil », « d'amoor »: the preposition elided before a vowel or a mute h."""
+    """« de Conseil », « d'amoor »: the preposition elided before a vowel or a mute h, and
+    contracted with a name's own article (« des Ateliers du Val », « du Mans »: French never
+    writes « de Les » nor « de Le »; « de La Rochelle » and « de L'Isle » stay)."""
+    article = _ARTICLE.match(name)
+    if article:
+        return ("des " if article.group(1) == "Les" else "du ") + name[article.end() :]
     first = name[:1].lower()
     return f"d'{name}" if first and first in "aeiouyhàâéèêëîïôûù" else f"de {name}"
+
+
+def to(name: str) -> str:
+    """« à Brume & Associés », contracted with a name's own article: « aux Ateliers du Val »,
+    « au Cabinet Morel » (French never writes « à Les » nor « à Le »)."""
+    article = _ARTICLE.match(name)
+    if article:
+        return ("aux " if article.group(1) == "Les" else "au ") + name[article.end() :]
+    return f"à {name}"
+
+
+def semicolons(items: Iterable[str]) -> str:
+    """« a ; b ; c »: a list whose items hold commas, joined the French way (a narrow
+    no-break space before « ; », as french_spacing puts it), so that a spreadsheet cell,
+    which no spacing pass reaches, reads as the Word documents do."""
+    return "\u202f; ".join(i for i in items if i)
+
+
+_INNER_OPEN = re.compile("«[ \u00a0\u202f]*")
+_INNER_CLOSE = re.compile("[ \u00a0\u202f]*»")
+
+
+def quoted(text: str) -> str:
+    """« text »: a title or a saying quoted in French. Guillemets typed inside become “ ”
+    (French typography's inner quotes: « Permanences “La Com’com’ vient à vous” », never
+    « … « … » »), and a text typed already quoted whole is not quoted again."""
+    text = " ".join(text.split())
+    if text.startswith("«") and text.endswith("»") and text.count("«") == text.count("»") == 1:
+        return text
+    inner = _INNER_CLOSE.sub("”", _INNER_OPEN.sub("“", text))
+    return f"« {inner} »"
+
+
+def aside(text: str, note: str) -> str:
+    """« text (note) », or « text, note » when either already holds a parenthesis: French
+    does not nest brackets (« Romain Lefébure, Brume & Associés (fictif) », not
+    « Romain Lefébure (Brume & Associés (fictif)) »)."""
+    if not note:
+        return text
+    if not text:
+        return note
+    nested = "(" in note or ")" in note or text.rstrip().endswith(")")
+    return f"{text}, {note}" if nested else f"{text} ({note})"

@@ -192,7 +192,8 @@ def test_the_pilot_is_one_person_however_typed() -> None:
     assert named == [
         {
             "name": "Hélène Vasseur, DGS",
-            "detail": "Pilote du projet ; Pilote administrative ; garante du calendrier.",
+            # The pilot's function said once, in the register's words.
+            "detail": "Pilote administrative ; garante du calendrier.",
         },
         # Claire Vasseur-Dumont, the example's own DGS, is another person.
         *[p for p in named if "Claire" in p["name"]],

@@ -9,7 +9,7 @@ from datetime import date
 
 from pipeline import model as m
 from pipeline.analysis.overview import Analysis
-from pipeline.formats import enumeration, money, number
+from pipeline.formats import enumeration, money, number, quoted, to
 from pipeline.render.commitments import commitments_context
 from pipeline.render.context import (
     MEANS_RUBRIQUES,
@@ -130,14 +130,16 @@ def presented_scenario(engagement: m.Engagement, analysis: Analysis) -> m.Scenar
 
 
 def _purpose(mission: m.Mission, firm_name: str) -> str:
-    client = f"confiée à {firm_name} par la collectivité « {mission.collectivite} »"
+    client = f"confiée {to(firm_name)} par la collectivité {quoted(mission.collectivite)}"
     if mission.stage is m.Stage.ARRETEE:
+        # No parenthesis around the mission: a firm's name may hold its own.
         return (
-            f"La présente note consigne la décision d'arrêter la démarche « {mission.title} » "
-            f"avant l'atelier R.O.I. citoyen, et ce qui la remplace (mission {client})."
+            f"La présente note, établie dans le cadre de la mission {client}, consigne la "
+            f"décision d'arrêter la démarche {quoted(mission.title)} avant l'atelier R.O.I. "
+            f"citoyen, et ce qui la remplace."
         )
     return (
-        f"Le présent cahier des charges précise le cadre de la mission « {mission.title} », "
+        f"Le présent cahier des charges précise le cadre de la mission {quoted(mission.title)}, "
         f"{client}."
     )
 

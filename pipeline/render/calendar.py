@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from pipeline import model as m
-from pipeline.formats import long_date
+from pipeline.formats import aside, long_date, quoted
 from pipeline.render.docx import Context
 from pipeline.workbook.kinds import fold
 
@@ -95,7 +95,7 @@ def milestones(engagement: m.Engagement) -> list[Milestone]:
     for w in engagement.workshops:
         if w.date:
             place = f", {w.place}" if w.place else ""
-            steps.append(Milestone(w.date, f"Atelier {w.code} ({w.public}{place})"))
+            steps.append(Milestone(w.date, aside(f"Atelier {w.code}", f"{w.public}{place}")))
             report = later(w.date, REPORT_DELAY)
             if report:
                 steps.append(Milestone(report, f"Compte rendu de l'atelier {w.code}", True))
@@ -103,10 +103,10 @@ def milestones(engagement: m.Engagement) -> list[Milestone]:
         if a.date:
             what = a.support or a.message or a.channel
             moment = f"{a.moment} : " if a.moment else ""
-            steps.append(Milestone(a.date, f"{moment}{what} ({a.target})"))
+            steps.append(Milestone(a.date, aside(f"{moment}{what}", a.target)))
     for line in engagement.schedule:
         if line.planned:
-            steps.append(Milestone(line.planned, f"Facture d'échéance « {line.label} »"))
+            steps.append(Milestone(line.planned, f"Facture d'échéance {quoted(line.label)}"))
     restitution = restitution_date(engagement)
     if restitution:
         final = "Bilan de l'information" if stopped else "Bilan de la démarche"

@@ -14,7 +14,7 @@ import unicodedata
 from datetime import date
 
 from pipeline import model as m
-from pipeline.formats import long_date
+from pipeline.formats import long_date, quoted
 from pipeline.render.calendar import calendar_context, restitution_date
 from pipeline.render.docx import Context
 
@@ -42,7 +42,7 @@ def commitments_context(engagement: m.Engagement, firm_name: str) -> Context:
     restitution = restitution_date(engagement)
     return {
         "calendar": calendar_context(engagement),
-        "acceptance": _acceptance(firm_name),
+        "acceptance": _acceptance(firm_name, bool(engagement.schedule)),
         "indicators": [
             {"name": i.name, "target": i.target, "measure": i.measure}
             for i in engagement.indicators
@@ -67,7 +67,13 @@ def commitments_context(engagement: m.Engagement, firm_name: str) -> Context:
     }
 
 
-def _acceptance(firm_name: str) -> list[str]:
+def _acceptance(firm_name: str, instalments: bool) -> list[str]:
+    """How a deliverable is accepted, and what its acceptance sets off: with an
+    « Échéancier », the balance invoice (the acomptes fall on their own dates); without,
+    the one invoice of the fee, as the fee section says."""
+    invoiced = (
+        "la facture de solde des honoraires" if instalments else "la facturation des honoraires"
+    )
     return [
         f"Chaque livrable est remis par {firm_name} au pilote du projet, en Word modifiable "
         "et en PDF.",
@@ -75,7 +81,7 @@ def _acceptance(firm_name: str) -> list[str]:
         "écrit ; une version corrigée lui est remise sous huit jours.",
         "Le livrable est accepté par un accord écrit du pilote (un courriel suffit) ou du "
         "comité de pilotage ; sans observation dans le délai, il est réputé accepté.",
-        "L'acceptation du dernier livrable permet la facture du solde des honoraires.",
+        f"L'acceptation du dernier livrable déclenche {invoiced}.",
     ]
 
 
@@ -208,7 +214,7 @@ def _legal(engagement: m.Engagement, firm_name: str) -> list[Context]:
         )
     contract = [p for p in engagement.parameters if p.rubrique is m.Rubrique.CONTRAT]
     charter = (
-        f"Le contrat entre l'acteur public et les citoyens (« {contract[0].label} ») vaut "
+        f"Le contrat entre l'acteur public et les citoyens ({quoted(contract[0].label)}) vaut "
         "charte de participation : il est affiché à chaque temps d'échange et remis aux "
         "participants."
         if contract
@@ -243,12 +249,12 @@ def _restitution(mission: m.Mission, when: date | None, stopped: bool) -> str:
     by = f"au plus tard le {long_date(when)}" if when else "dans les deux mois"
     if stopped:
         return (
-            f"La collectivité « {mission.collectivite} » s'engage à présenter aux habitants, "
+            f"La collectivité {quoted(mission.collectivite)} s'engage à présenter aux habitants, "
             f"{by}, le bilan de l'information : ce qui a été diffusé, les questions reçues "
             "et les réponses apportées."
         )
     return (
-        f"La collectivité « {mission.collectivite} » s'engage à rendre compte aux "
+        f"La collectivité {quoted(mission.collectivite)} s'engage à rendre compte aux "
         f"participants, {by}, de ce qui a été retenu ou écarté de leurs contributions, et "
         "pourquoi : par une restitution publique et un compte rendu écrit adressé à chaque "
         "participant qui a laissé ses coordonnées."

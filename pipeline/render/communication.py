@@ -20,8 +20,8 @@ from datetime import date
 
 from pipeline import model as m
 from pipeline.analysis.overview import Analysis
-from pipeline.formats import enumeration, long_date, number, plural
-from pipeline.render.agreement import elected_label
+from pipeline.formats import enumeration, long_date, number, plural, quoted
+from pipeline.render.agreement import consultant_label, elected_label
 from pipeline.render.communication_proposal import TO_APPOINT, Proposal, propose
 from pipeline.render.context import action, blocks, by_moment, frame, parameter_groups
 from pipeline.render.docx import Context
@@ -160,8 +160,8 @@ def _intro(mission: m.Mission, title: str, stopped: bool) -> str:
     article = "Cet" if title.startswith("Outil") else "Ce"
     taking_part = "comment s'informer et poser ses questions" if stopped else "comment participer"
     return (
-        f"{article} {title.lower()} accompagne la démarche « {mission.title} » de la "
-        f"collectivité « {mission.collectivite} ». Il réunit de quoi en parler d'une même "
+        f"{article} {title.lower()} accompagne la démarche {quoted(mission.title)} de la "
+        f"collectivité {quoted(mission.collectivite)}. Il réunit de quoi en parler d'une même "
         f"voix : en interne, aux élus et aux services (pourquoi, qui fait quoi, quand) ; en "
         f"externe, aux habitants (le message clé, ce qui est soumis au débat et ce qui ne l'est "
         f"pas, {taking_part}, quand, où, et ce qu'ils recevront en retour)."
@@ -217,7 +217,7 @@ def _roles(
         ),
         (
             mission.consultant,
-            "Consultant",
+            consultant_label(mission.consultant),
             advice,
         ),
     ]

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from pipeline import model as m
 from pipeline.analysis.stakeholders import count_by_category, group_by_quadrant
-from pipeline.formats import long_date, money, number
+from pipeline.formats import long_date, money, number, quoted
 from pipeline.render import charts
 from pipeline.render.agreement import elected_label
 from pipeline.render.chart_cache import Chart
@@ -97,8 +97,10 @@ def mission_context(mission: m.Mission) -> Context:
     return {
         "reference": mission.reference,
         "title": mission.title,
+        "quoted_title": quoted(mission.title),
         "offer": mission.offer.value,
         "collectivite": mission.collectivite,
+        "quoted_collectivite": quoted(mission.collectivite),
         "collectivite_type": value(mission.collectivite_type),
         "pilot": mission.pilot,
         "elected_official": mission.elected_official,

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pipeline import model as m
 from pipeline.analysis.pricing import price_engagement
 from pipeline.config import Config
-from pipeline.formats import long_date, money, number, of
+from pipeline.formats import long_date, money, number, of, quoted
 from pipeline.invoicing.document import Pricing
 from pipeline.render.docx import Context
 
@@ -57,11 +57,7 @@ def fee_context(
     cost = scenario.estimated_cost if scenario is not None else None
     summary = _summary(pricing, firm_name, scenario, cost, budget)
     return {
-        "intro": "Ce document mentionne plusieurs montants : ils n'ont pas le même objet et "
-        "ne sont pas payés à la même personne. Tous sont exprimés hors taxes (HT)."
-        if len(summary) > 1
-        else "Le seul montant de ce document est celui des honoraires, hors taxes (HT) : la "
-        "collectivité n'y a pas chiffré de budget propre.",
+        "intro": _intro(engagement, firm_name, several=len(summary) > 1),
         "heading": f"Honoraires {of(firm_name)}",
         "lines": [
             {
@@ -94,6 +90,34 @@ def fee_context(
     }
 
 
+def _intro(engagement: m.Engagement, firm_name: str, *, several: bool) -> str:
+    """What the amounts are, in words that stay true: the fee alone is the firm's
+    commitment; a cost the consultant typed in a lead (« Coût estimé : 180 000 € »)
+    is an indicative estimate, not a second amount this document commits to."""
+    if several:
+        return (
+            "Ce document mentionne plusieurs montants : ils n'ont pas le même objet et ne "
+            "sont pas payés à la même personne. Tous sont exprimés hors taxes (HT)."
+        )
+    if any(_costed(lead) for lead in engagement.leads):
+        return (
+            f"Le seul engagement financier {of(firm_name)} dans ce document est celui de ses "
+            "honoraires, hors taxes (HT). Les coûts cités pour certaines pistes sont des "
+            "estimations indicatives, à affiner si la collectivité les expérimente : ce ne "
+            "sont ni un devis ni un budget."
+        )
+    return (
+        "Le seul montant de ce document est celui des honoraires, hors taxes (HT) : la "
+        "collectivité n'y a pas chiffré de budget propre."
+    )
+
+
+def _costed(lead: m.Lead) -> bool:
+    """Whether a lead's text gives an amount (a figure in euros)."""
+    text = f"{lead.name} {lead.conditions} {lead.next_step}"
+    return "€" in text or "euro" in text.casefold()
+
+
 def _budget_total(parameters: tuple[m.Parameter, ...]) -> Decimal | None:
     amounts = [p.amount for p in parameters if p.amount is not None]
     return sum(amounts, Decimal(0)) if amounts else None
@@ -109,8 +133,8 @@ def _schedule_text(fee: Fee, firm_name: str) -> str:
             f"{terms}."
         )
     return (
-        f"Les honoraires sont facturés en une fois par {firm_name}, à la remise des "
-        f"livrables ; {terms}."
+        f"Les honoraires sont facturés en une fois par {firm_name}, à l'acceptation du "
+        f"dernier livrable ; {terms}."
     )
 
 
@@ -137,7 +161,7 @@ def _summary(
                 "label": f"Coût estimé du scénario {scenario.code}",
                 "amount": money(cost),
                 "text": f"L'estimation, faite lors de la comparaison des scénarios, de ce que "
-                f"la mise en œuvre de « {scenario.title} » coûte à la collectivité ; elle "
+                f"la mise en œuvre de {quoted(scenario.title)} coûte à la collectivité ; elle "
                 "ne comprend pas les honoraires.",
             }
         )

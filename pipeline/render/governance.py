@@ -8,11 +8,13 @@ said to be a proposal; and each person named once. Pure.
 
 from __future__ import annotations
 
+import re
+
 from pipeline import model as m
-from pipeline.render.agreement import elected_label
+from pipeline.formats import aside, semicolons
+from pipeline.render.agreement import agreement_key, elected_label
 from pipeline.render.docx import Context
 from pipeline.render.people import PeopleIndex
-from pipeline.workbook.kinds import fold
 
 ELECTED = "Élus"
 SERVICES = "Services"
@@ -55,13 +57,13 @@ def people(engagement: m.Engagement, firm_name: str) -> list[Context]:
     groups: dict[str, list[Context]] = {ELECTED: [], SERVICES: [], CONTRACTORS: []}
     index: PeopleIndex[Context] = PeopleIndex()
     principals = (
-        (mission.elected_official, ELECTED, elected_label(mission.elected_official)),
-        (mission.pilot, SERVICES, "Pilote du projet"),
-        (mission.consultant, CONTRACTORS, f"{firm_name}, accompagnement de la démarche"),
+        (mission.elected_official, ELECTED, elected_label(mission.elected_official), ""),
+        (mission.pilot, SERVICES, "Pilote du projet", "Pilote"),
+        (mission.consultant, CONTRACTORS, f"{firm_name}, accompagnement de la démarche", ""),
     )
-    for name, group, function in principals:
+    for name, group, label, function in principals:
         if name and index.find(name) is None:
-            row = {"name": name, "detail": function}
+            row = {"name": name, "detail": label, "function": function}
             groups[group].append(row)
             index.add_principal(name, row)
     for s in engagement.stakeholders:
@@ -73,11 +75,50 @@ def people(engagement: m.Engagement, firm_name: str) -> list[Context]:
             row = {"name": s.name, "detail": role}
             groups[CATEGORIES[s.category]].append(row)
             index.add(s.name, row)
-        elif role and fold(role) not in fold(found["detail"]):
-            # « Élu référent » then « Élu référent de la démarche ; … »: said once.
-            said = fold(found["detail"]) in fold(role)
-            found["detail"] = role if said else f"{found['detail']} ; {role}"
-    return [{"role": role, "people": members} for role, members in groups.items() if members]
+        elif role:
+            found["detail"] = merged_roles(found["detail"], role, found.get("function", ""))
+    return [
+        {"role": role, "people": [_shown(p) for p in members]}
+        for role, members in groups.items()
+        if members
+    ]
+
+
+def _shown(person: Context) -> Context:
+    return {"name": person["name"], "detail": person["detail"]}
+
+
+_PARTS = re.compile(r"\s*;\s*")
+
+
+def merged_roles(said: str, role: str, function: str = "") -> str:
+    """What a person does, each thing said once: ``said`` (the document's words so far)
+    completed by ``role`` (a register row's), part by part (the parts of a role are
+    separated by « ; »).
+
+    A part of ``role`` already said, case, accents and agreement aside, is dropped; one
+    that says more than a part of ``said`` (« Élu référent de la démarche » for « Élu
+    référent ») replaces it; and so does one that begins with the person's ``function``
+    (« Pilote administrative » for « Pilote du projet »: the pilot is named once, in the
+    register's own words). A part beginning with a capital after another one opens a new
+    sentence (« Élue référente. Porte le plan… »), never « ; Porte »."""
+    parts = [p for p in _PARTS.split(said.strip().rstrip(".")) if p]
+    head = f" {agreement_key(function)} " if function else ""
+    for part in (p for p in _PARTS.split(role.strip().rstrip(".")) if p):
+        key = f" {agreement_key(part)} "
+        for i, known in enumerate(parts):
+            known_key = f" {agreement_key(known)} "
+            if key in known_key:
+                break
+            if known_key in key or (i == 0 and head and key.startswith(head)):
+                parts[i] = part
+                break
+        else:
+            parts.append(part)
+    text = parts[0] if parts else ""
+    for part in parts[1:]:
+        text += (". " if part[:1].isupper() else " ; ") + part
+    return text + "." if role.rstrip().endswith(".") or said.rstrip().endswith(".") else text
 
 
 def _body(body: m.GovernanceBody) -> Context:
@@ -93,7 +134,7 @@ def _proposed(engagement: m.Engagement, firm_name: str) -> list[Context]:
     """A comité de pilotage (the élu référent, the pilot, the firm) and a comité technique
     (the pilot, the services, the firm), from what « Mission » and the register say."""
     mission = engagement.mission
-    firm = f"{mission.consultant} ({firm_name})" if mission.consultant else firm_name
+    firm = aside(mission.consultant, firm_name)
     steering = [x for x in (mission.elected_official, mission.pilot) if x]
     services = [s.name for s in engagement.stakeholders if s.category is m.Category.SERVICES]
     index: PeopleIndex[str] = PeopleIndex()
@@ -104,14 +145,14 @@ def _proposed(engagement: m.Engagement, firm_name: str) -> list[Context]:
     return [
         {
             "name": "Comité de pilotage",
-            "members": "; ".join([*steering, firm]),
+            "members": semicolons([*steering, firm]),
             "frequency": "Mensuelle, et avant chaque temps fort",
             "role": "Valide le calendrier, les supports et les livrables ; arbitre ; décide "
             "de la suite donnée aux contributions et en rend compte aux élus.",
         },
         {
             "name": "Comité technique",
-            "members": "; ".join([*technical, firm]) if technical else firm,
+            "members": semicolons([*technical, firm]),
             "frequency": "Toutes les deux semaines",
             "role": "Prépare les temps d'échange, vérifie la faisabilité des propositions, "
             "instruit les décisions du comité de pilotage.",

@@ -23,7 +23,7 @@ from decimal import Decimal
 from babel import Locale
 
 from pipeline.config import Seller
-from pipeline.formats import LOCALE, long_date, money, number
+from pipeline.formats import LOCALE, long_date, money, number, quoted, semicolons
 from pipeline.invoicing.document import (
     LATE_PAYMENT,
     NATURE,
@@ -149,7 +149,7 @@ def _instalment_line(invoice: Invoice) -> str:
     instalment = invoice.instalment
     if instalment is None:
         return ""
-    place = f"Échéance {instalment.position} sur {instalment.count} : « {instalment.label} »"
+    place = f"Échéance {instalment.position} sur {instalment.count} : {quoted(instalment.label)}"
     if not instalment.balance:
         part = (
             f"{_percent(instalment.share)} du montant de la mission"
@@ -159,7 +159,7 @@ def _instalment_line(invoice: Invoice) -> str:
         return f"{place}, {part} ({money(instalment.engagement_ht)} HT)."
     if not instalment.deductions:
         return f"{place}, solde de la mission ({money(instalment.engagement_ht)} HT)."
-    cited = "; ".join(
+    cited = semicolons(
         f"facture d'acompte n° {d.number} du {long_date(d.issue_date)}"
         for d in instalment.deductions
     )

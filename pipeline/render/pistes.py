@@ -20,7 +20,7 @@ from pipeline.analysis.concepts import (
     ReactionCounts,
 )
 from pipeline.analysis.overview import Analysis
-from pipeline.formats import enumeration, number, percent, plural
+from pipeline.formats import enumeration, number, percent, plural, quoted, to
 from pipeline.render.calendar import calendar_context
 from pipeline.render.chart_cache import Chart
 from pipeline.render.commitments import validation_rows
@@ -98,8 +98,8 @@ def pistes_context(
             f"Le présent rapport rassemble les recherches menées, les paramètres cruciaux et "
             f"leurs hypothèses, les tests de scénarios auprès des élus, des services et des "
             f"citoyens, et les pistes créatives qui en découlent, pour la mission "
-            f"« {mission.title} » confiée à {firm_name} par la collectivité "
-            f"« {mission.collectivite} »."
+            f"{quoted(mission.title)} confiée {to(firm_name)} par la collectivité "
+            f"{quoted(mission.collectivite)}."
         ),
         "stakeholders": stakeholders_context(engagement.stakeholders),
         "figures": {"stakeholder_map": stakeholder_figure(engagement.stakeholders)},
@@ -266,17 +266,12 @@ def _quotes(tests: Iterable[m.ConceptTest]) -> list[Context]:
                     seen.add(key)
                     chosen.append(
                         {
-                            "text": _quoted(row.verbatim),
+                            "text": quoted(row.verbatim),
                             "who": f"{target.value}, {reaction.value.lower()}",
                         }
                     )
                     break
     return chosen
-
-
-def _quoted(text: str) -> str:
-    text = " ".join(text.split())
-    return text if text.startswith("«") else f"« {text} »"
 
 
 # --------------------------------------------------------------------------- leads

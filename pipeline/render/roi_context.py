@@ -14,7 +14,7 @@ from datetime import date
 
 from pipeline import model as m
 from pipeline.analysis.roi import PUBLIC_PLURALS, Consensus, GradeStats, RoiAnalysis
-from pipeline.formats import decimal, enumeration, long_date, number, plural
+from pipeline.formats import decimal, enumeration, long_date, number, plural, quoted
 from pipeline.render.chart_cache import Chart
 from pipeline.render.docx import Context, Picture
 
@@ -220,14 +220,14 @@ def recommendation(roi: RoiAnalysis) -> str:
         return ""
     if recommended.balanced:
         text = (
-            f"Recommandation : le {roi.noun} {recommended.code} (« {recommended.title} »), le "
+            f"Recommandation : le {roi.noun} {recommended.code} ({quoted(recommended.title)}), le "
             f"mieux classé des {roi.noun}s équilibrés entre les publics."
         )
     else:
         behind = enumeration(PUBLIC_PLURALS[p] for p in recommended.left_behind)
         text = (
             f"Recommandation : aucun {roi.noun} n'est équilibré ; le mieux classé, "
-            f"{recommended.code} (« {recommended.title} »), est proposé, mais il laisse de "
+            f"{recommended.code} ({quoted(recommended.title)}), est proposé, mais il laisse de "
             f"côté {behind}."
         )
     if roi.chosen and roi.chosen_differs:

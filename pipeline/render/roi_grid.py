@@ -19,7 +19,7 @@ from datetime import date
 
 from pipeline import model as m
 from pipeline.analysis.overview import Analysis
-from pipeline.formats import enumeration, number
+from pipeline.formats import enumeration, number, quoted, to
 from pipeline.workbook import schema as s
 from pipeline.workbook.blank import Readme, partial_workbook
 from pipeline.workbook.kinds import Money
@@ -61,6 +61,7 @@ def rating_grid(engagement: m.Engagement, analysis: Analysis, firm_name: str, to
         ratings.name,
         today,
         mission_help="Identifie la démarche : à ne pas modifier.",
+        author=firm_name,
     )
 
 
@@ -79,10 +80,10 @@ def readme(engagement: m.Engagement, firm_name: str) -> Readme:
             (
                 "À quoi sert cette grille",
                 (
-                    f"Pendant l'atelier R.O.I. citoyen de la démarche « {mission.title} », chaque "
-                    f"participant note les {rated.name.lower()} du point de vue d'un habitant : "
-                    f"ce qu'il en retire au regard de ce qu'ils lui demandent. Cette grille "
-                    f"recueille ces notes ; {firm_name} en tire le classement des "
+                    f"Pendant l'atelier R.O.I. citoyen de la démarche {quoted(mission.title)}, "
+                    f"chaque participant note les {rated.name.lower()} du point de vue d'un "
+                    f"habitant : ce qu'il en retire au regard de ce qu'ils lui demandent. Cette "
+                    f"grille recueille ces notes ; {firm_name} en tire le classement des "
                     f"{rated.name.lower()}, pour l'ensemble des participants et par public.",
                 ),
             ),
@@ -94,7 +95,8 @@ def readme(engagement: m.Engagement, firm_name: str) -> Readme:
                     f"2. « Participant » : son nom ou ses initiales. « Public » : {publics}, "
                     f"dans le menu de la cellule.",
                     f"3. « {candidate.header} » : le code du {what} noté, dans le menu (la liste "
-                    f"est celle de l'onglet « {rated.name} »).",
+                    f"est celle de l'onglet « {rated.name} »). S'il manque un {what}, "
+                    f"demandez-le {to(firm_name)} plutôt que de l'ajouter.",
                     f"4. Une colonne par critère, titrée par son code : choisissez la mention "
                     f"dans le menu, de « {labels[-1]} » à « {labels[0]} », ou tapez la note, de "
                     f"{len(labels) - 1} à 0. Une case laissée vide : critère non noté.",
@@ -107,9 +109,9 @@ def readme(engagement: m.Engagement, firm_name: str) -> Readme:
             (
                 "Une fois les notes saisies",
                 (
-                    f"Enregistrez la grille au format Excel (.xlsx) et renvoyez-la à {firm_name}. "
-                    f"Les notes rejoignent celles de la démarche {mission.reference} et les "
-                    f"documents sont mis à jour.",
+                    f"Enregistrez la grille au format Excel (.xlsx) et renvoyez-la "
+                    f"{to(firm_name)}. Les notes rejoignent celles de la démarche "
+                    f"{mission.reference} et les documents sont mis à jour.",
                 ),
             ),
             (

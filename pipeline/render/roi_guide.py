@@ -17,7 +17,7 @@ from pipeline import model as m
 from pipeline.analysis.opinions import DeviceResult
 from pipeline.analysis.overview import Analysis
 from pipeline.analysis.roi import DISPOSITIF, analyse_roi, overall_grade
-from pipeline.formats import enumeration, number, plural
+from pipeline.formats import enumeration, number, of, plural, quoted
 from pipeline.outbox import deliverable_name
 from pipeline.render.agreement import elected_label, facilitator_label
 from pipeline.render.context import frame, value
@@ -167,7 +167,7 @@ def _weights_text(criteria: tuple[m.Criterion, ...]) -> str:
             "d’un participant."
         )
     heaviest = max(weights)
-    names = enumeration(f"« {c.name} » ({c.code})" for c in criteria if c.weight == heaviest)
+    names = enumeration(f"{quoted(c.name)} ({c.code})" for c in criteria if c.weight == heaviest)
     return (
         "Le poids d’un critère dit combien il compte dans la note globale d’un participant : "
         f"un critère de poids 2 compte deux fois plus qu’un critère de poids 1. Ici, "
@@ -182,7 +182,7 @@ def _roles(mission: m.Mission, firm_name: str) -> list[Context]:
     return [
         {
             "role": facilitator_label(mission.consultant),
-            "who": who(mission.consultant, f"Le consultant de {firm_name}"),
+            "who": who(mission.consultant, f"Le consultant {of(firm_name)}"),
             "task": "Conduit l’atelier, présente les dispositifs et les critères, tient le "
             "point de vue du citoyen, lit les résultats.",
         },

@@ -17,7 +17,7 @@ from fractions import Fraction
 from pipeline import model as m
 from pipeline.analysis.opinions import DeviceResult, OpinionCounts, Verbatim, Verdict
 from pipeline.analysis.overview import Analysis
-from pipeline.formats import decimal, enumeration, long_date, money, number, plural
+from pipeline.formats import decimal, enumeration, long_date, money, number, plural, quoted, to
 from pipeline.render.chart_cache import Chart
 from pipeline.render.commitments import commitments_context
 from pipeline.render.context import (
@@ -136,10 +136,10 @@ def strategie_context(
 
 def _purpose(mission: m.Mission, firm_name: str) -> str:
     return (
-        f"Le présent cahier des charges précise le cadre de la mission « {mission.title} », "
-        f"confiée à {firm_name} par la collectivité « {mission.collectivite} » : les dispositifs "
-        f"de participation examinés en atelier par les agents, les élus et un panel citoyen, "
-        f"leurs lignes de force et les solutions à prototyper."
+        f"Le présent cahier des charges précise le cadre de la mission {quoted(mission.title)}, "
+        f"confiée {to(firm_name)} par la collectivité {quoted(mission.collectivite)} : les "
+        f"dispositifs de participation examinés en atelier par les agents, les élus et un "
+        f"panel citoyen, leurs lignes de force et les solutions à prototyper."
     )
 
 
@@ -314,14 +314,9 @@ def _quotes(verbatims: Iterable[Verbatim]) -> list[Context]:
         if v.public not in publics:
             publics.append(v.public)
     return [
-        {"text": f"« {_inner_quotes(text)} »", "who": enumeration(p.value.lower() for p in publics)}
+        {"text": quoted(text), "who": enumeration(p.value.lower() for p in publics)}
         for text, publics in said.items()
     ]
-
-
-def _inner_quotes(text: str) -> str:
-    """Guillemets inside a quotation become English quotes, as French typography wants."""
-    return text.replace("« ", "“").replace(" »", "”").replace("«", "“").replace("»", "”")
 
 
 def _opinions_figure(results: Sequence[DeviceResult]) -> Picture | None:
@@ -386,7 +381,7 @@ def _lines_of_force(results: Sequence[DeviceResult]) -> Context:
 def _criticisms(result: DeviceResult, most: int = 3) -> str:
     """« ; principales critiques : « … », « … » et « … » » (the first said), or nothing."""
     said = list(dict.fromkeys(v.text.rstrip(" .") for v in result.dislikes))[:most]
-    quotes = [f"« {_inner_quotes(text)} »" for text in said]
+    quotes = [quoted(text) for text in said]
     return f" ; principales critiques : {enumeration(quotes)}" if quotes else ""
 
 

@@ -27,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import model as m
+from pipeline.formats import to
 from pipeline.render.package import ZIP_EPOCH, midnight, workbook_package
 from pipeline.workbook import schema as s
 from pipeline.workbook import xstring
@@ -87,13 +88,17 @@ def partial_workbook(
     active_sheet: str,
     today: date,
     mission_help: str = "",
+    author: str = "",
 ) -> bytes:
     """The .xlsx bytes of some sheets of ``engagement`` only, under ``readme``.
 
     « Mission » holds the ``fields`` named (attributes), each with ``mission_help``
     when given (rather than the help written for consultants); each table sheet
     of ``sheets`` the ``records`` given for it (none: an empty sheet, its
-    dropdowns ready). The workbook is dated ``today``.
+    dropdowns ready). The workbook is dated ``today``. ``author``, the firm that
+    hands it over, is its author in the file's properties and the one to ask for a
+    missing code: the person typing in it is told not to change the sheets a code
+    comes from, and its « Lisez-moi » calls them « onglets », so its messages do too.
     """
     mission = engagement.mission
     values = {attr: getattr(mission, attr) for attr in fields}
@@ -105,9 +110,12 @@ def partial_workbook(
         readme=readme.lines(),
         sheets=sheets,
         mission_help=mission_help,
+        handed_by=author,
     )
     book.active = book.sheetnames.index(active_sheet)
     book.properties.title = readme.title
+    if author:
+        book.properties.creator = author
     return workbook_package(book, midnight(today))
 
 
@@ -121,10 +129,12 @@ def _book(
     readme: Sequence[tuple[str, Font | None]] = (),
     sheets: Sequence[s.TableSheet] = (),
     mission_help: str = "",
+    handed_by: str = "",
 ) -> Workbook:
     """A workbook of ``offer``: every sheet of the offer, or only ``sheets`` under ``readme``.
 
-    With ``sheets``, « Mission » holds only the fields ``mission`` has values for.
+    With ``sheets``, « Mission » holds only the fields ``mission`` has values for;
+    ``handed_by``: see :func:`partial_workbook`.
     """
     book = Workbook()
     readme_sheet = book.active
@@ -134,11 +144,13 @@ def _book(
     tables = sheets or [u.sheet for u in s.OFFER_SHEETS[offer]]
     layouts = {t.name: _layout(t, offer, criteria) for t in tables}
     shown = set(mission) if sheets else None
-    _add_mission(book.create_sheet(s.MISSION.name), offer, mission, layouts, shown, mission_help)
+    _add_mission(
+        book.create_sheet(s.MISSION.name), offer, mission, layouts, shown, mission_help, handed_by
+    )
     for table in tables:
         sheet = book.create_sheet(table.name)
         columns = layouts[table.name]
-        _add_table(sheet, columns, layouts)
+        _add_table(sheet, columns, layouts, handed_by)
         for row, record in enumerate(records.get(table.attr, ()), start=HEADER_ROW + 1):
             for col, column in enumerate(columns, start=1):
                 _put(sheet.cell(row, col), column.kind, _field(record, column))
@@ -220,10 +232,14 @@ def _codes_range(sheet: str, layouts: dict[str, list[s.Column]]) -> str:
     return f"{quote_sheetname(sheet)}!${letter}${HEADER_ROW + 1}:${letter}${HEADER_ROW + ROWS}"
 
 
-def _validation(column: s.Column, layouts: dict[str, list[s.Column]]) -> DataValidation:
+def _validation(
+    column: s.Column, layouts: dict[str, list[s.Column]], handed_by: str = ""
+) -> DataValidation:
     """The dropdown or range check Excel shows for a column, with its input message.
 
-    Free text gets a validation too: it is what carries the input message.
+    Free text gets a validation too: it is what carries the input message. In a
+    workbook ``handed_by`` a firm, a code missing from the menu is asked of the firm,
+    never added by the person typing (the sheet it comes from is not theirs to change).
     """
     kind = column.kind
     strict = True
@@ -236,8 +252,15 @@ def _validation(column: s.Column, layouts: dict[str, list[s.Column]]) -> DataVal
         validation.errorStyle = "warning"  # the reader has the last word (and ignores case)
         validation.errorTitle = "Code inconnu"
         validation.error = (
-            f"Ce code n'est pas (encore) dans la feuille « {column.refers_to} » : ajoutez-le "
-            f"d'abord dans cette feuille, ou choisissez un code du menu."
+            (
+                f"Ce code n'est pas dans l'onglet « {column.refers_to} » : choisissez un code "
+                f"du menu. S'il en manque un, demandez-le {to(handed_by)}."
+            )
+            if handed_by
+            else (
+                f"Ce code n'est pas (encore) dans la feuille « {column.refers_to} » : "
+                f"ajoutez-le d'abord dans cette feuille, ou choisissez un code du menu."
+            )
         )[:255]
     elif kind.choices:
         listed = ",".join(kind.choices)
@@ -256,7 +279,7 @@ def _validation(column: s.Column, layouts: dict[str, list[s.Column]]) -> DataVal
         validation = DataValidation(allow_blank=True)
     validation.showInputMessage = True
     validation.promptTitle = column.header[:32]
-    validation.prompt = column.help_text[:255]
+    validation.prompt = (column.help_in("l'onglet") if handed_by else column.help_text)[:255]
     if validation.type is not None and strict:
         validation.showErrorMessage = True
         if not validation.error:
@@ -291,6 +314,7 @@ def _add_mission(
     layouts: dict[str, list[s.Column]],
     shown: Collection[str] | None = None,
     fixed_help: str = "",
+    handed_by: str = "",
 ) -> None:
     """The « Mission » sheet: every field of ``offer``, or those ``shown`` (attributes).
 
@@ -311,7 +335,7 @@ def _add_mission(
             value.number_format = column.kind.number_format
         _put(value, column.kind, values.get(column.attr))
         sheet.cell(row, 3, fixed_help or column.help_text).font = HELP_FONT
-        validation = _validation(column, layouts)
+        validation = _validation(column, layouts, handed_by)
         if fixed_help:
             validation.prompt = fixed_help[:255]
         sheet.add_data_validation(validation)
@@ -324,7 +348,10 @@ def _add_mission(
 
 
 def _add_table(
-    sheet: Worksheet, columns: list[s.Column], layouts: dict[str, list[s.Column]]
+    sheet: Worksheet,
+    columns: list[s.Column],
+    layouts: dict[str, list[s.Column]],
+    handed_by: str = "",
 ) -> None:
     sheet.append([c.header for c in columns])
     _style_header(sheet, HEADER_ROW, len(columns))
@@ -335,7 +362,7 @@ def _add_table(
         if column.kind.number_format:
             for row in range(HEADER_ROW + 1, last + 1):
                 sheet.cell(row, index).number_format = column.kind.number_format
-        validation = _validation(column, layouts)
+        validation = _validation(column, layouts, handed_by)
         sheet.add_data_validation(validation)
         validation.add(f"{letter}{HEADER_ROW + 1}:{letter}{last}")
     sheet.freeze_panes = "A2"

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 from openpyxl.utils.datetime import from_excel
 
-from pipeline.formats import short_date
+from pipeline.formats import semicolons, short_date
 from pipeline.model import GRADE_LABELS, Grade
 from pipeline.text import clean_text
 
@@ -200,7 +200,7 @@ class MultiChoice(Kind):
         return tuple(found)
 
     def cell_value(self, value: Any) -> Any:
-        return "; ".join(str(member.value) for member in value) or None
+        return semicolons(str(member.value) for member in value) or None
 
     @property
     def expected(self) -> str:
@@ -221,11 +221,11 @@ class CodeList(Kind):
         return codes
 
     def cell_value(self, value: Any) -> Any:
-        return "; ".join(value) or None
+        return semicolons(value) or None
 
     @property
     def expected(self) -> str:
-        return "des codes séparés par « ; », par exemple P1; P3"
+        return "des codes séparés par « ; », par exemple P1\u202f; P3"
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")

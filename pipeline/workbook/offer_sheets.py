@@ -5,6 +5,7 @@ tests and leads of an émergence."""
 from __future__ import annotations
 
 from pipeline import model as m
+from pipeline.formats import semicolons
 from pipeline.workbook.kinds import CODE, Choice, CodeList, Date, Integer, Money, MultiChoice
 from pipeline.workbook.schema_types import Column, TableSheet
 
@@ -23,7 +24,7 @@ SCENARIOS = TableSheet(
             article="les ",
             width=30,
             help="Une ou plusieurs, séparées par « ; » : "
-            + "; ".join(t.value for t in m.Technique),
+            + semicolons(t.value for t in m.Technique),
         ),
         Column("Publics ciblés", "publics", article="les ", width=24),
         Column("Description", "description", article="la ", width=50),

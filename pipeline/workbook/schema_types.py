@@ -60,12 +60,17 @@ class Column:
     @property
     def help_text(self) -> str:
         """What the input message of a blank workbook says about this column."""
+        return self.help_in("la feuille")
+
+    def help_in(self, sheet: str) -> str:
+        """The input message, a sheet called ``sheet`` (« la feuille », or « l'onglet » in
+        the grid handed to a collectivité, whose « Lisez-moi » speaks of tabs)."""
         parts = []
         if self.refers_to:
             codes = "Des codes" if isinstance(self.kind, CodeList) else "Un code"
             several = ", séparés par « ; »" if isinstance(self.kind, CodeList) else ""
             parts.append(
-                f"{codes} de la feuille « {self.refers_to} »{several} : le menu propose ceux "
+                f"{codes} de {sheet} « {self.refers_to} »{several} : le menu propose ceux "
                 f"qui y sont saisis."
             )
         if self.help:

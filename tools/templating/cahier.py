@@ -66,7 +66,7 @@ def build_section_context(doc: DocumentObject, *, workshop_date: bool = True) ->
             ("Étape", "stage", False),
             ("Pilote", "pilot", True),
             ("{{ mission.elected_label }}", "elected_official", True),
-            ("Consultant", "consultant", True),
+            ("Dossier suivi par", "consultant", True),
             ("Date de début", "start_date", True),
             *([("Date de l'atelier", "workshop_date", True)] if workshop_date else []),
         ],

@@ -695,7 +695,7 @@ def build_cover(doc: DocumentObject) -> None:
     offer = para(doc, "{{ mission.offer }}", label="Offre : ")
     offer.paragraph_format.space_after = Pt(2)
     tag(doc, "if mission.consultant")
-    consultant = para(doc, "{{ mission.consultant }}", label="Consultant : ")
+    consultant = para(doc, "{{ mission.consultant }}", label="Dossier suivi par : ")
     consultant.paragraph_format.space_after = Pt(2)
     tag(doc, "endif")
     date = para(doc, "{{ doc.generated_on }}", label="Date : ")

@@ -63,7 +63,7 @@ def build_section_presentation(doc: DocumentObject) -> None:
             ("Niveau de participation", "participation_level", True),
             ("{{ mission.elected_label }}", "elected_official", True),
             ("Pilote", "pilot", True),
-            ("Consultant", "consultant", True),
+            ("Dossier suivi par", "consultant", True),
         ],
     )
     heading(doc, "Mode d'emploi", 2)

@@ -63,8 +63,8 @@ def build_section_kit(doc: DocumentObject) -> None:
     heading(doc, "Le kit R.O.I. citoyen", 1).paragraph_format.page_break_before = True
     para(
         doc,
-        "Ce kit sert à conduire l’atelier R.O.I. citoyen de la mission « {{ mission.title }} » "
-        "avec la collectivité « {{ mission.collectivite }} » : des participants de quatre "
+        "Ce kit sert à conduire l’atelier R.O.I. citoyen de la mission {{ mission.quoted_title }} "
+        "avec la collectivité {{ mission.quoted_collectivite }} : des participants de quatre "
         "publics notent les dispositifs de participation envisagés en se mettant à la place "
         "des habitants. À chaque fois, une seule question : les citoyens en retireront-ils "
         "assez, au regard de ce qu’on leur demande ?",
@@ -457,7 +457,7 @@ def build_section_after(doc: DocumentObject) -> None:
         ),
         (
             "Produire",
-            " : le classeur rempli est remis au consultant de {{ firm.name }}, qui vérifie les "
+            " : le classeur rempli est remis au cabinet {{ firm.name }}, qui vérifie les "
             "notes, classe les dispositifs et met à jour le cahier des charges de la mission "
             "avec le résultat.",
         ),
