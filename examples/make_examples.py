@@ -1007,10 +1007,10 @@ def build_saint_aubin(rng: random.Random) -> Workbook:
                 "(enveloppe de 420 000 € HT, subventionnée à 40 %) et souhaite que les habitants "
                 "participent au choix des usages avant que le maître d’œuvre ne dessine le "
                 "projet.",
-                "Une première réunion publique, en 2023, avait réuni 22 personnes — « toujours "
-                "les mêmes », selon la maire — et laissé un souvenir amer : les contributions "
-                "n’avaient fait l’objet d’aucun retour. La commune veut cette fois toucher "
-                "d’autres publics et rendre compte de ce qui sera retenu ou écarté.",
+                "Une première réunion publique, en 2023, avait réuni 22 personnes, pour "
+                "l’essentiel des habitués de la vie municipale, et ses contributions n’avaient "
+                "fait l’objet d’aucun retour. La commune veut cette fois toucher d’autres "
+                "publics et rendre compte de ce qui sera retenu ou écarté.",
             ),
             "Objectifs": para(
                 "• Définir avec les habitants les usages prioritaires de la place (marché, "
@@ -1749,7 +1749,8 @@ def build_val_de_brume(rng: random.Random) -> Workbook:
                     para(
                         "Mars 2026 : réunion d’information",
                         "Avril–juin 2026 : travaux",
-                        "Juillet 2026 : mise en service et bilan",
+                        "Juillet 2026 : mise en service",
+                        "Octobre 2026 : bilan de la zone 30, trois mois après la mise en service",
                     ),
                     None,
                 ),
@@ -1898,6 +1899,15 @@ def build_val_de_brume(rng: random.Random) -> Workbook:
 TROIS_VALLEES = "Communauté des Trois Vallées"
 
 
+def of_commune(name: str) -> str:
+    """« de Combe-Noire », « des Essarts-de-Vaux », « du Mesnil »: French contracts the
+    article of a commune's name with « de »."""
+    for article, contracted in (("Les ", "des "), ("Le ", "du ")):
+        if name.startswith(article):
+            return contracted + name.removeprefix(article)
+    return f"de {name}"
+
+
 def trois_vallees_stakeholders() -> list[tuple[Any, ...]]:
     d = "example.fr"
     communes = (
@@ -1940,7 +1950,7 @@ def trois_vallees_stakeholders() -> list[tuple[Any, ...]]:
     for commune, influence, interest in communes:
         rows.append(
             (
-                f"Maire de {commune}",
+                f"Maire {of_commune(commune)}",
                 "Élus",
                 "Commune membre ; veut que les hameaux ne soient pas oubliés.",
                 influence,
@@ -2104,13 +2114,14 @@ def trois_vallees_stakeholders() -> list[tuple[Any, ...]]:
             "la-roulotte@example.org",
         ),
         (
-            "Cabinet de conseil (mission en cours)",
+            "Loueur du camion des permanences itinérantes",
             "Prestataires",
-            "Conçoit la stratégie et anime les trois ateliers.",
+            "Livre et aménage le camion « La Com’com’ vient à vous » : trois mois de délai "
+            "après la commande.",
             2,
-            5,
-            "Co-construire",
-            "consultants@example.org",
+            3,
+            "Informer",
+            "flotte@example.org",
         ),
         (
             "Prestataire de la plateforme numérique actuelle",
@@ -2730,8 +2741,8 @@ def build_trois_vallees(rng: random.Random) -> Workbook:
                 ),
                 (
                     "Comité technique",
-                    "Corinne Lebastard, directions des solidarités, de la communication et du "
-                    "numérique, Inès Roussel",
+                    "Corinne Lebastard, services communication, jeunesse et sports, "
+                    "environnement et déchets, Inès Roussel",
                     "Mensuelle",
                     "Prépare les ateliers et les arbitrages, chiffre les dispositifs.",
                 ),
@@ -2752,7 +2763,7 @@ def build_trois_vallees(rng: random.Random) -> Workbook:
                     "à chaque maire.",
                 ),
                 (
-                    "Charge de travail des agents des MDS",
+                    "Charge de travail des agents communautaires et des secrétaires de mairie",
                     "Moyenne",
                     "Forte",
                     "Dispositifs chiffrés en heures d’agent avant le choix du comité de pilotage.",

@@ -23,7 +23,8 @@ from docx.document import Document as DocumentObject
 from pipeline import model as m
 from pipeline.analysis.overview import analyse
 from pipeline.build import CAHIER, build
-from pipeline.render.governance import PROPOSAL_TEXT, governance_context
+from pipeline.render.commitments import PROPOSED, STOPPED_INDICATORS, STOPPED_RISKS
+from pipeline.render.governance import PROPOSAL_TEXT, STOPPED_PROPOSAL_TEXT, governance_context
 from pipeline.render.people import person_key
 from pipeline.workbook.blank import blank_workbook
 from pipeline.workbook.reader import read_engagement
@@ -232,20 +233,56 @@ def test_urban_planning_recalls_the_code_de_l_urbanisme(workspace: Workspace) ->
     assert "Code de l’urbanisme" not in _headings(strategy)  # a participation strategy
 
 
-def test_sheets_or_proposals_the_document_calls_proposals(workspace: Workspace) -> None:
+def _without_commitment_sheets(source: Path, target: Path, stage: str) -> Path:
+    """``source`` at ``stage``, without « Gouvernance », « Risques », « Indicateurs »."""
+    book = openpyxl.load_workbook(source)
+    for name in ("Gouvernance", "Risques", "Indicateurs"):
+        del book[name]
+    book.save(target)
+    return set_mission_field(target, target, "Étape", stage)
+
+
+def test_sheets_or_proposals_the_document_calls_proposals(
+    workspace: Workspace, tmp_path: Path
+) -> None:
     typed, _ = _built(SAINT_AUBIN, workspace)
-    proposed, _ = _built(STOPPED, workspace)  # no « Gouvernance », « Risques », « Indicateurs »
+    cadrage = _without_commitment_sheets(SAINT_AUBIN, tmp_path / SAINT_AUBIN.name, "Cadrage")
+    proposed, _ = _built(cadrage, workspace)
     typed_text = plain("\n".join(p.text for p in typed.paragraphs))
-    proposed_text = plain("\n".join(p.text for p in proposed.paragraphs))
+    proposed_text = plain("\n".join(p.text for p in proposed.paragraphs)).replace("’", "'")
     assert "Proposition à adapter" not in typed_text
-    assert proposed_text.count("Proposition à adapter") == 2  # indicators and risks
-    assert plain(PROPOSAL_TEXT.replace("'", "’")) in proposed_text
+    assert proposed_text.count(PROPOSED) == 2  # indicators and risks, « lors du cadrage »
+    assert PROPOSAL_TEXT in proposed_text
     bodies = [r[0] for r in _rows(proposed) if r[0].startswith("Comité")]
     assert bodies == ["Comité de pilotage", "Comité technique"]
     # Typed bodies and risks come from the workbook, as typed.
     assert any(r[0] == "Rappel de la réunion houleuse de 2023" for r in _rows(typed))
     members = next(r[1] for r in _rows(typed) if r[0] == "Comité technique")
     assert "police municipale" in members
+
+
+def test_the_decision_note_is_worded_for_a_stopped_concertation(workspace: Workspace) -> None:
+    """Val-de-Brume stopped after its cadrage, before the workshop: its Note de décision
+    proposes nothing « lors du cadrage », and its plan is information only (no online
+    contribution, no FALC version, no exchanges at varied hours, no participant)."""
+    note, _ = _built(STOPPED, workspace)  # no « Gouvernance », « Risques », « Indicateurs »
+    text = plain("\n".join(p.text for p in note.paragraphs)).replace("’", "'")
+    rows = _rows(note)
+    assert "lors du cadrage" not in text and "Proposition à adapter" not in text
+    for said in (STOPPED_PROPOSAL_TEXT, STOPPED_INDICATORS, STOPPED_RISKS):
+        assert said in text, said
+    bodies = {r[0]: r[3] for r in rows if r[0].startswith("Comité")}
+    assert list(bodies) == ["Comité de pilotage", "Comité technique"]
+    assert "réunion d'information" in bodies["Comité technique"].replace("’", "'")
+    assert not any("contributions" in role or "propositions" in role for role in bodies.values())
+    tail = "\n".join(
+        _section(note, "Accessibilité de la démarche") + _section(note, "Cadre juridique")
+    )
+    for concertation in ("en ligne", "FALC", "alternent les horaires", "participants"):
+        assert concertation not in tail, concertation
+    assert "réponses sont publiées" in tail
+    indicators = [r for r in rows if r[0].startswith(("Restitution aux participants", "Bilan"))]
+    assert [r[0] for r in indicators] == ["Bilan de l’information présenté aux habitants"]
 
 
 def test_the_new_sheets_are_in_the_blank_workbooks_and_the_lisez_moi() -> None:

@@ -1,10 +1,13 @@
 """Nothing of the tool in a client document: every Word deliverable of every example opens
 on a filled table of contents (still a TOC field Word can update), names no sheet, command
-or placeholder, and names the configured firm, never « amoor » when the firm is another."""
+or placeholder, and names the configured firm, never « amoor » when the firm is another.
+The examples' own data reads as a collectivité's director general of services would
+publish it."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +25,16 @@ from tests.conftest import EXAMPLES, TEST_FIRM, TODAY
 
 FIRM = "Cabinet Lumen Conseil"
 FORBIDDEN = ("Mettre à jour les champs", "amoor build", "Notation ROI", "feuille", "amoor")
+# What is left for the consultant to fill or decide; « lors du cadrage » past the cadrage
+# (no example is at « Cadrage »).
+PLACEHOLDERS = (
+    "À fixer",
+    "à compléter",
+    "à préciser",
+    "à ajuster",
+    "à arrêter ensemble",
+    "lors du cadrage",
+)
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
@@ -64,6 +77,70 @@ def test_no_tool_word_reaches_the_client(documents: list[Path]) -> None:
             assert word.casefold() not in text.casefold(), (path.name, word)
         if not _is_invoice(path):
             assert FIRM in text, path.name
+
+
+def _plain(text: str) -> str:
+    """As a reader compares: no-break spaces as spaces, the typographic apostrophe as '."""
+    return unicodedata.normalize("NFKC", text).replace("\u2019", "'")
+
+
+def test_no_placeholder_reaches_the_client(documents: list[Path]) -> None:
+    """Kits and cahiers are documents the collectivité may publish (invoices say what the
+    buyer must still give, and are not checked here)."""
+    for path in documents:
+        if _is_invoice(path):
+            continue
+        text = _plain(_texts(path))
+        for placeholder in PLACEHOLDERS:
+            assert placeholder.casefold() not in text.casefold(), (path.name, placeholder)
+
+
+@pytest.fixture(scope="module")
+def published(documents: list[Path]) -> dict[Path, str]:
+    """The text of every document the collectivité may publish (not the invoices)."""
+    return {path: _plain(_texts(path)) for path in documents if not _is_invoice(path)}
+
+
+def test_no_candid_remark_about_a_person_is_published(published: dict[Path, str]) -> None:
+    """« 22 personnes — « toujours les mêmes », selon la maire » is the consultant's note."""
+    for path, text in published.items():
+        assert not re.search(r"», selon (le|la|les) ", text), path.name
+
+
+def test_commune_names_contract_their_article(published: dict[Path, str]) -> None:
+    """« Maire des Essarts-de-Vaux », never « Maire de Les Essarts-de-Vaux »."""
+    for path, text in published.items():
+        assert not re.search(r"\b(de|à) (Les|Le) [A-ZÉ]", text), path.name
+
+
+def test_the_firm_is_not_a_stakeholder_of_its_client(published: dict[Path, str]) -> None:
+    """The consultancy is the démarche's consultant, not a line of its client's register."""
+    for path, text in published.items():
+        assert "Cabinet de conseil" not in text, path.name
+
+
+def test_a_communaute_de_communes_has_no_departmental_services(
+    published: dict[Path, str],
+) -> None:
+    """Maisons départementales des solidarités belong to a département."""
+    epci = [path for path in published if path.parent.name.startswith("Communauté")]
+    assert epci
+    for path in epci:
+        text = published[path]
+        assert "MDS" not in text and "maisons départementales" not in text, path.name
+
+
+def test_a_calendar_line_dating_a_bilan_agrees_with_the_restitution(
+    published: dict[Path, str],
+) -> None:
+    """« Juillet 2026 : mise en service et bilan » contradicted a bilan dated 5 octobre."""
+    (note,) = [p for p in published if p.name.startswith("Note de décision")]
+    lines = [_plain(p.text) for p in docx.Document(str(note)).paragraphs]
+    restitution = next(line for line in lines if line.startswith("La collectivité « "))
+    months = [m for line in lines if (m := re.match(r"(\w+) (\d{4}) : .*\bbilan\b", line))]
+    assert months
+    for month in months:
+        assert f"{month[1].lower()} {month[2]}" in restitution, (month[0], restitution)
 
 
 def _paragraph_text(paragraph: etree._Element) -> str:

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,16 +20,25 @@ from pipeline.analysis.opinions import Verdict
 from pipeline.analysis.overview import analyse
 from pipeline.build import build
 from pipeline.render.communication import communication_context, communication_title
+from pipeline.render.communication_proposal import done_moments
 from pipeline.render.docx import render_docx
+from pipeline.render.kit_calendar import DATES_AGREED, HELD_TEXT
 from pipeline.workbook.reader import read_engagement
 from pipeline.workspace import Workspace
 from tests.conftest import DATA, EXAMPLES, TODAY
 from tests.libreoffice import docx_text_via_pdf, needs_libreoffice, squash
+from tests.samples import set_mission_field
 
 GOLDEN = DATA / "golden"
 TEMPLATE = Path(__file__).resolve().parents[1] / "templates_docx" / "kit_communication.docx"
 SAINT_AUBIN = next(p for p in EXAMPLES if "saint-aubin" in p.name)
+HAUTES_COMBES = next(p for p in EXAMPLES if "emergence" in p.name)
+TROIS_VALLEES = next(p for p in EXAMPLES if "strategie" in p.name)
 MOMENTS = [moment.value for moment in m.Moment]
+FRENCH_DATE = re.compile(
+    r"^(1er|\d{1,2}) (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
+    r"novembre|décembre) \d{4}$"
+)
 
 
 def _context(engagement: m.Engagement) -> dict[str, object]:
@@ -104,13 +114,16 @@ def test_without_a_communication_sheet_the_kit_is_complete(path: Path) -> None:
     engagement = replace(read_engagement(path), communication=())
     context = _context(engagement)
     assert context["derived"] is True
-    assert "proposition à compléter" in context["source_note"]  # type: ignore[operator]
-    assert "Calendrier proposé, à compléter" in context["calendar_note"]  # type: ignore[operator]
+    assert "établis à partir des parties prenantes" in context["source_note"]  # type: ignore[operator]
     calendar = context["calendar"]
     assert [c["moment"] for c in calendar] == MOMENTS  # type: ignore[union-attr]
+    held = {moment.value for moment in done_moments(engagement.mission)}
     for group in calendar:  # type: ignore[union-attr]
-        assert group["actions"] and not group["empty_text"], group["moment"]
-        assert group["when"] != "Dates à fixer"
+        if group["moment"] in held:  # behind the mission's stage: nothing left to do
+            assert group["done_text"] == HELD_TEXT and not group["actions"], group["moment"]
+        else:
+            assert group["actions"] and not group["empty_text"], group["moment"]
+        assert group["when"]
     assert context["channels"]
     external = context["external"]
     assert external["key_message"].startswith(engagement.mission.title)  # type: ignore[index]
@@ -137,7 +150,8 @@ def test_a_stopped_concertation_proposes_an_information_plan_without_workshop() 
 
 def test_the_proposed_plan_draws_on_each_offer() -> None:
     by_offer = {read_engagement(p).offer: read_engagement(p) for p in EXAMPLES}
-    strategy = by_offer[m.Offer.STRATEGIE]
+    held = by_offer[m.Offer.STRATEGIE]  # its workshops held: its sessions are over
+    strategy = replace(held, mission=replace(held.mission, stage=m.Stage.CADRAGE))
     opinions = analyse(strategy).opinions
     assert opinions is not None
     strong = [d.name for d in opinions if d.verdict is Verdict.LIGNE_DE_FORCE]
@@ -172,8 +186,10 @@ def test_a_workbook_without_the_sheet_builds_a_complete_kit(
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     for moment in MOMENTS:
         assert moment in headings
-    assert any(t.startswith("Calendrier proposé, à compléter") for t in paragraphs)
-    assert not any("Aucune action" in t for t in paragraphs)
+    # « Atelier réalisé »: the plan prepares the restitution, the rest is said to be over.
+    assert any(_plain(t).startswith("À l'étape « Atelier réalisé »") for t in paragraphs)
+    assert sum(_plain(t) == HELD_TEXT for t in paragraphs) == 3
+    assert not any("Aucune action" in t or "à compléter" in t for t in paragraphs)
     _assert_no_empty_table_or_heading(document)
 
 
@@ -240,7 +256,7 @@ def test_kit_opened_by_libreoffice_shows_the_plan(
             assert squash(a.message) in flat, a.message
         key = next(a.message for a in sheet if a.moment is m.Moment.ANNONCE)
     else:
-        assert "Calendrier proposé, à compléter" in text
+        assert squash("Le calendrier présente les actions du plan par temps fort") in flat
         key = _context(engagement)["external"]["key_message"]  # type: ignore[index]
         assert key.startswith(mission.title)
     assert squash(key) in flat
@@ -250,3 +266,113 @@ def test_kit_opened_by_libreoffice_shows_the_plan(
         # A stopped concertation: an information plan, no workshop anywhere.
         mentions = re.findall(r"\S+\s+\S*atelier\S*", text, re.IGNORECASE)
         assert mentions and all(re.match(r"(avant|aucun)\s", x, re.I) for x in mentions), mentions
+
+
+def _built_kit(path: Path, workspace: Workspace) -> docx.document.Document:
+    result = build(path, workspace, today=TODAY)
+    assert result.commit is not None
+    return docx.Document(str(_kit(result.commit.written, result.engagement.mission)))
+
+
+def _plain(text: str) -> str:
+    """As a reader compares: no-break spaces as spaces, the typographic apostrophe as '."""
+    return unicodedata.normalize("NFKC", text).replace("\u2019", "'")
+
+
+def _calendar_sections(document: docx.document.Document) -> dict[str, list[str]]:
+    """Under « Calendrier par temps fort », each temps fort's paragraphs and table rows
+    (cells joined by « | »), in the document's order."""
+    sections: dict[str, list[str]] = {}
+    inside, current = False, ""
+    for element in document.element.body.iterchildren():
+        if element.tag.endswith("}tbl"):
+            if inside and current:
+                table = docx.table.Table(element, document)
+                sections[current] += [
+                    " | ".join(_plain(c.text) for c in r.cells) for r in table.rows
+                ]
+            continue
+        if not element.tag.endswith("}p"):
+            continue
+        paragraph = docx.text.paragraph.Paragraph(element, document)
+        style = paragraph.style.name if paragraph.style is not None else ""
+        if style == "Heading 1":
+            inside = paragraph.text == "Calendrier par temps fort"
+        elif inside and style == "Heading 2":
+            current = paragraph.text
+            sections[current] = []
+        elif inside and current and paragraph.text.strip():
+            sections[current].append(_plain(paragraph.text))
+    return sections
+
+
+def _all_text(document: docx.document.Document) -> str:
+    cells = (c.text for t in document.tables for row in t.rows for c in row.cells)
+    return _plain("\n".join([*(p.text for p in document.paragraphs), *cells]))
+
+
+def test_a_finished_mission_s_kit_invites_nobody_to_what_is_over(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """The Hautes-Combes mission is « Terminée »: its tests took place, its kit prepares
+    the restitution and invites nobody to test ideas already tested. The same workbook
+    at « Cadrage » still invites to the tests."""
+    finished = _built_kit(HAUTES_COMBES, workspace)
+    text = _all_text(finished)
+    assert "Testez avec nous" not in text
+    assert (
+        "À l'étape « Terminée » de la démarche, l'annonce, la mobilisation et les tests des "
+        "scénarios ont eu lieu : le plan ci-après prépare la restitution." in text
+    )
+    sections = _calendar_sections(finished)
+    assert list(sections) == MOMENTS
+    for moment in ("Annonce", "Mobilisation", "Pendant"):
+        assert sections[moment][-1] == HELD_TEXT, sections[moment]
+    restitution = "\n".join(sections["Restitution"])
+    assert "Ce qui a été retenu, ce qui a été écarté, et pourquoi." in restitution
+    # The stakeholders told at the announcement hear of the results too.
+    for quadrant in ("Acteurs clés", "À satisfaire", "À informer"):
+        assert f"{quadrant} (" in restitution, quadrant
+
+    before = set_mission_field(HAUTES_COMBES, tmp_path / HAUTES_COMBES.name, "Étape", "Cadrage")
+    text = _all_text(_built_kit(before, workspace))
+    assert "Testez avec nous de nouvelles idées" in text
+    assert "ont eu lieu" not in text and HELD_TEXT not in text
+
+
+@pytest.mark.parametrize("path", [HAUTES_COMBES, TROIS_VALLEES], ids=lambda p: p.stem)
+def test_the_kit_dates_what_the_workbook_dates_and_leaves_no_date_to_fix(
+    path: Path, workspace: Workspace
+) -> None:
+    """A proposed plan (no « Communication » sheet) reaches the client: no « À fixer »
+    cell, no place « à préciser », no « proposition à compléter ». A temps fort's table
+    has a date column when the workbook dates it, each cell a date; otherwise no date
+    column and one sentence that its dates will be agreed with the collectivité."""
+    document = _built_kit(path, workspace)
+    text = _all_text(document)
+    for placeholder in ("À fixer", "à fixer", "à compléter", "à préciser", "à ajuster"):
+        assert placeholder not in text, placeholder
+    for moment, lines in _calendar_sections(document).items():
+        rows = [line for line in lines if " | " in line]
+        if not rows:
+            continue
+        header = rows[0].split(" | ")
+        if header[0] == "Date":
+            assert all(FRENCH_DATE.match(row.split(" | ")[0]) for row in rows[1:]), moment
+        else:
+            assert header[0] == "Cible" and DATES_AGREED in lines, moment
+
+
+def test_the_strategy_s_restitution_is_dated_from_its_last_workshop(workspace: Workspace) -> None:
+    """The Trois Vallées restitution is due two months after its last workshop, the
+    kit R.O.I. citoyen's (24 mars 2026): « au plus tard le 24 mai 2026 », as the cahier
+    commits, not « dans les deux mois qui suivent le dernier atelier (28 février 2026) »."""
+    engagement = read_engagement(TROIS_VALLEES)
+    assert engagement.mission.workshop_date is not None
+    document = _built_kit(TROIS_VALLEES, workspace)
+    text = _all_text(document)
+    assert "(28 février 2026) :" not in text
+    restitution = _calendar_sections(document)["Restitution"]
+    assert restitution[0] == "Quand : La stratégie retenue, présentée au plus tard le 24 mai 2026"
+    assert all(row.startswith("24 mai 2026 | ") for row in restitution[2:] if " | " in row)
+    assert "puis l'atelier R.O.I. citoyen du 24 mars 2026" in text

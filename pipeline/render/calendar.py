@@ -92,6 +92,11 @@ def milestones(engagement: m.Engagement) -> list[Milestone]:
             steps.append(
                 Milestone(report, "Compte rendu de l'atelier remis à la collectivité", True)
             )
+    if mission.workshop_date and engagement.offer is m.Offer.STRATEGIE:
+        # The kit R.O.I. citoyen's workshop: the restitution is dated from it too.
+        steps.append(
+            Milestone(mission.workshop_date, "Atelier R.O.I. citoyen : notation des dispositifs")
+        )
     for w in engagement.workshops:
         if w.date:
             place = f", {w.place}" if w.place else ""

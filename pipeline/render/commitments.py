@@ -4,7 +4,12 @@ How the deliverables are accepted, how the démarche is evaluated (« Indicateur
 proposed indicators the document calls proposals), its risks (« Risques », or
 proposed ones), the legal frame (RGPD, the code de l'urbanisme when the project is
 an urban-planning one, the participation charter), accessibility, the dated
-commitment to report back to the participants, and the validation block. Pure.
+commitment to report back to the participants, and the validation block.
+
+Each is worded for the mission's stage: a proposal is validated « lors du cadrage »
+only while the cadrage is under way; a concertation stopped before its workshop has
+a Note de décision about an information plan, with no contribution, no registration,
+no participant to report back to: its texts say so. Pure.
 """
 
 from __future__ import annotations
@@ -22,6 +27,15 @@ PROPOSED = (
     "Proposition à adapter : la collectivité complète ou modifie cette liste lors du "
     "cadrage, et le comité de pilotage la valide."
 )
+LATER_PROPOSED = (
+    "Proposition à adapter : la collectivité complète ou modifie cette liste, et le comité "
+    "de pilotage la valide."
+)
+STOPPED_INDICATORS = (
+    "Le plan d'information est évalué selon les indicateurs ci-dessous ; le comité de "
+    "pilotage peut les compléter."
+)
+STOPPED_RISKS = "Le comité de pilotage suit les risques du plan d'information et leurs mesures."
 
 # Words of a project that changes the living environment: the code de l'urbanisme's
 # concertation (L. 103-2) may apply, and the cahier recalls it. Matched as words, on
@@ -48,7 +62,9 @@ def commitments_context(engagement: m.Engagement, firm_name: str) -> Context:
             for i in engagement.indicators
         ]
         or _default_indicators(engagement, restitution),
-        "indicators_proposed": PROPOSED if not engagement.indicators else "",
+        "indicators_proposed": ""
+        if engagement.indicators
+        else (STOPPED_INDICATORS if stopped else _proposed(mission.stage)),
         "risks": [
             {
                 "risk": r.risk,
@@ -59,12 +75,18 @@ def commitments_context(engagement: m.Engagement, firm_name: str) -> Context:
             for r in engagement.risks
         ]
         or _default_risks(stopped),
-        "risks_proposed": PROPOSED if not engagement.risks else "",
-        "legal": _legal(engagement, firm_name),
-        "accessibility": _accessibility(engagement),
+        "risks_proposed": ""
+        if engagement.risks
+        else (STOPPED_RISKS if stopped else _proposed(mission.stage)),
+        "legal": _legal(engagement, firm_name, stopped),
+        "accessibility": _accessibility(engagement, stopped),
         "restitution": _restitution(mission, restitution, stopped),
         "validation": validation_rows(mission, firm_name),
     }
+
+
+def _proposed(stage: m.Stage) -> str:
+    return PROPOSED if stage is m.Stage.CADRAGE else LATER_PROPOSED
 
 
 def _acceptance(firm_name: str, instalments: bool) -> list[str]:
@@ -93,6 +115,12 @@ def _default_indicators(engagement: m.Engagement, restitution: date | None) -> l
         "measure": "Date de la restitution publique et de l'envoi du compte rendu",
     }
     if engagement.mission.stage is m.Stage.ARRETEE:
+        # No participant to report back to: the information's own record, published.
+        back = {
+            "name": "Bilan de l'information présenté aux habitants",
+            "target": f"Présenté {by}",
+            "measure": "Date de publication du bilan",
+        }
         return [
             {
                 "name": "Foyers destinataires de l'information",
@@ -179,24 +207,41 @@ def _default_risks(stopped: bool) -> list[Context]:
     ]
 
 
-def _legal(engagement: m.Engagement, firm_name: str) -> list[Context]:
+def _legal(engagement: m.Engagement, firm_name: str, stopped: bool) -> list[Context]:
     mission = engagement.mission
+    # A stopped concertation informs: people ask questions, nobody registers or contributes.
+    whose, what, purpose, end = (
+        (
+            "habitants qui posent une question",
+            "noms, coordonnées, questions",
+            "à la seule réponse aux questions et au bilan de l'information",
+            "le bilan",
+        )
+        if stopped
+        else (
+            "participants",
+            "noms, coordonnées, émargements, contributions",
+            "à la seule organisation de la démarche et à sa restitution",
+            "la restitution",
+        )
+    )
+    collected = "qui recueille des coordonnées" if stopped else "d'inscription"
+    meeting = "réunion d'information et à chaque permanence" if stopped else "temps d'échange"
     frame = [
         {
             "title": "Données personnelles (RGPD)",
-            "text": f"La collectivité est responsable du traitement des données des "
-            f"participants (noms, coordonnées, émargements, contributions) ; {firm_name} les "
-            "traite pour son compte, comme sous-traitant (article 28 du RGPD). Elles servent "
-            "à la seule organisation de la démarche et à sa restitution, sont conservées un "
-            "an après la restitution puis détruites ; chacun peut y accéder, les faire "
+            "text": f"La collectivité est responsable du traitement des données des {whose} "
+            f"({what}) ; {firm_name} les traite pour son compte, comme sous-traitant (article "
+            f"28 du RGPD). Elles servent {purpose}, sont conservées un an après {end} puis "
+            "détruites ; chacun peut y accéder, les faire "
             "rectifier ou effacer auprès du délégué à la protection des données de la "
-            "collectivité. Une mention d'information figure sur chaque support d'inscription.",
+            f"collectivité. Une mention d'information figure sur chaque support {collected}.",
         },
         {
             "title": "Droit à l'image",
             "text": "Photographies et vidéos ne sont prises qu'avec l'accord écrit des "
             "personnes reconnaissables (des parents pour les mineurs) ; un espace sans prise "
-            "de vue est prévu et signalé à chaque temps d'échange.",
+            f"de vue est prévu et signalé à chaque {meeting}.",
         },
     ]
     if URBAN.search(_unaccented(f"{mission.title}\n{mission.context}\n{mission.stakes}")):
@@ -213,10 +258,15 @@ def _legal(engagement: m.Engagement, firm_name: str) -> list[Context]:
             }
         )
     contract = [p for p in engagement.parameters if p.rubrique is m.Rubrique.CONTRAT]
+    shown = (
+        "affiché à la réunion d'information et aux permanences, et publié avec les réponses "
+        "aux questions reçues"
+        if stopped
+        else "affiché à chaque temps d'échange et remis aux participants"
+    )
     charter = (
         f"Le contrat entre l'acteur public et les citoyens ({quoted(contract[0].label)}) vaut "
-        "charte de participation : il est affiché à chaque temps d'échange et remis aux "
-        "participants."
+        f"charte de participation : il est {shown}."
         if contract
         else "Une charte de participation, arrêtée par le comité de pilotage, dit ce qui est "
         "soumis au débat et ce qui ne l'est pas, qui décide et quand ; elle est affichée à "
@@ -226,14 +276,25 @@ def _legal(engagement: m.Engagement, firm_name: str) -> list[Context]:
     return frame
 
 
-def _accessibility(engagement: m.Engagement) -> list[str]:
+def _accessibility(engagement: m.Engagement, stopped: bool) -> list[str]:
     places = [p.label for p in engagement.parameters if p.rubrique is m.Rubrique.LIEU]
+    meeting = "temps d'information" if stopped else "temps d'échange"
     where = (
         f"Les lieux retenus ({', '.join(places)}) sont vérifiés accessibles aux personnes à "
-        "mobilité réduite avant chaque temps d'échange."
+        f"mobilité réduite avant chaque {meeting}."
         if places
         else "Les lieux sont accessibles aux personnes à mobilité réduite."
     )
+    if stopped:  # an information plan: questions asked, answers published
+        return [
+            where,
+            "Qui ne peut se rendre à la réunion d'information ou aux permanences pose ses "
+            "questions par écrit ou par téléphone ; les réponses sont publiées.",
+            "Les supports d'information sont écrits en langage clair, en gros caractères sur "
+            "demande.",
+            "Une boucle magnétique ou un interprète en langue des signes est prévu à la "
+            "réunion d'information, sur demande faite à l'avance.",
+        ]
     return [
         where,
         "Les temps d'échange alternent les horaires (soirée, samedi) ; une contribution "

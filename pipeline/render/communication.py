@@ -6,9 +6,11 @@ Two parts: **interne** (élus and services: why, who does what, when) and
 not, how to take part, when, where, what they get back). Targets are the
 stakeholders by category, treated according to their quadrant; channels,
 supports and the calendar by temps fort come from the « Communication » sheet.
-Without that sheet, a plan is proposed (``communication_proposal``) and the
-document says it is a proposal to complete. A concertation stopped before its
-workshop gets a kit about its information plan, with no workshop in it.
+Without that sheet, a plan is built from the rest of the workbook
+(``communication_proposal``), following the mission's stage. Either way the kit is a
+document the collectivité may publish: no placeholder, no date « à fixer »
+(``kit_calendar``). A concertation stopped before its workshop gets a kit about its
+information plan, with no workshop in it.
 
 Pure: the engagement and its analysis in, pre-formatted French strings out.
 """
@@ -23,8 +25,15 @@ from pipeline.analysis.overview import Analysis
 from pipeline.formats import enumeration, long_date, number, plural, quoted
 from pipeline.render.agreement import consultant_label, elected_label
 from pipeline.render.communication_proposal import TO_APPOINT, Proposal, propose
-from pipeline.render.context import action, blocks, by_moment, frame, parameter_groups
+from pipeline.render.context import blocks, by_moment, frame, parameter_groups
 from pipeline.render.docx import Context
+from pipeline.render.kit_calendar import (
+    calendar_groups,
+    calendar_note,
+    internal_calendar,
+    moment_when,
+    when_list,
+)
 from pipeline.render.participation import (
     Facts,
     commitment,
@@ -65,31 +74,6 @@ TREATMENTS: dict[m.Quadrant, str] = {
     ),
 }
 
-# What élus and services do at each temps fort, whatever the plan.
-INTERNAL_DUTIES: dict[m.Moment, str] = {
-    m.Moment.ANNONCE: (
-        "Présenter la démarche en bureau et en réunion de services avant l'annonce publique ; "
-        "remettre aux agents d'accueil une fiche questions-réponses (ce qui est en débat, les "
-        "dates, à qui s'adresser)."
-    ),
-    m.Moment.MOBILISATION: (
-        "Relayer l'invitation dans les réseaux de chacun (associations, écoles, commerces) ; "
-        "chaque élu invite dans son secteur ; les services préparent les lieux et le matériel."
-    ),
-    m.Moment.PENDANT: (
-        "Les élus écoutent et répondent aux questions de fait, sans défendre un projet déjà "
-        "arrêté ; les services installent et accueillent ; un agent note les questions restées "
-        "sans réponse."
-    ),
-    m.Moment.RESTITUTION: (
-        "Arrêter en bureau ce qui est retenu ou écarté, et pourquoi ; en informer les agents "
-        "avant les habitants ; répondre aux questions restées ouvertes."
-    ),
-}
-STOPPED_PENDANT_DUTY = (
-    "Un élu et un agent du service concerné tiennent la réunion d'information et les "
-    "permanences ; les questions reçues et leurs réponses sont publiées."
-)
 STOPPED_TEXT = (
     "La démarche de concertation a été arrêtée avant l'atelier R.O.I. citoyen, d'un commun "
     "accord entre la collectivité et {}. Ce kit porte sur le plan d'information des habitants "
@@ -120,7 +104,8 @@ def communication_context(
     proposal = propose(engagement, facts, firm_name)
     derived = not engagement.communication
     actions = proposal.actions if derived else engagement.communication
-    when = proposal.timing if derived else {mo: _dates(actions, mo) for mo in m.Moment}
+    when = proposal.timing if derived else {mo: moment_when(actions, mo) for mo in m.Moment}
+    done = proposal.done if derived else frozenset()  # a typed plan is the consultant's
     return {
         **frame(mission, firm_name, title, today),
         "stopped": stopped,
@@ -128,6 +113,7 @@ def communication_context(
         "derived": derived,
         "intro": _intro(mission, title, stopped),
         "source_note": _source_note(engagement, proposal, derived),
+        "stage_note": proposal.stage_note if derived else "",
         "internal": {
             "why": WHY_INTERNAL,
             "why_blocks": blocks(mission.objectives or mission.context),
@@ -135,24 +121,15 @@ def communication_context(
             "la collectivité avant toute communication.",
             "roles": _roles(engagement, actions, stopped),
             "targets": _targets(engagement.stakeholders, INTERNAL),
-            "calendar": [
-                {
-                    "moment": mo.value,
-                    "when": when[mo],
-                    "duty": STOPPED_PENDANT_DUTY
-                    if stopped and mo is m.Moment.PENDANT
-                    else INTERNAL_DUTIES[mo],
-                }
-                for mo in m.Moment
-            ],
+            "calendar": internal_calendar(when, stopped, done),
         },
-        "external": _external(engagement, facts, actions, when, proposal),
+        "external": _external(engagement, facts, actions, when_list(when, done), proposal),
         "channels": _channels(actions),
         "channel_parameters": parameter_groups(
             engagement.parameters, {m.Rubrique.COMMUNICATION: "Communication"}
         ),
-        "calendar": _calendar(actions, when, derived),
-        "calendar_note": _calendar_note(derived),
+        "calendar": calendar_groups(actions, when, derived, done),
+        "calendar_note": calendar_note(derived),
     }
 
 
@@ -171,9 +148,8 @@ def _intro(mission: m.Mission, title: str, stopped: bool) -> str:
 def _source_note(engagement: m.Engagement, proposal: Proposal, derived: bool) -> str:
     if derived:
         return (
-            "Le plan, les canaux et le calendrier ci-après sont une proposition à compléter, "
-            f"établie à partir {proposal.basis} : dates, responsables et supports sont à "
-            "arrêter ensemble avant toute diffusion."
+            f"Le plan, les canaux et le calendrier ci-après sont établis à partir "
+            f"{proposal.basis} ; la collectivité les valide avant toute diffusion."
         )
     count = plural(len(engagement.communication), "action")
     return (
@@ -181,15 +157,6 @@ def _source_note(engagement: m.Engagement, proposal: Proposal, derived: bool) ->
         "cibles viennent aussi du registre des parties prenantes, traitées selon leur place "
         "dans la grille pouvoir / intérêt."
     )
-
-
-def _dates(actions: Sequence[m.CommunicationAction], moment: m.Moment) -> str:
-    days = sorted(a.date for a in actions if a.moment is moment and a.date)
-    if not days:
-        return "Dates à fixer"
-    if days[0] == days[-1]:
-        return f"Le {long_date(days[0])}"
-    return f"Du {long_date(days[0])} au {long_date(days[-1])}"
 
 
 def _roles(
@@ -236,7 +203,7 @@ def _roles(
             index.add(owner, found)
         what = a.support or a.channel or a.message
         when = f" ({long_date(a.date)})" if a.date else ""
-        moment = a.moment.value if a.moment else "Temps fort à préciser"
+        moment = a.moment.value if a.moment else "Hors temps fort"
         found[2].append(f"{moment}{when} : {what}")
     return [{"who": w, "role": r, "tasks": "\n".join(t)} for w, r, t in people]
 
@@ -286,7 +253,7 @@ def _external(
     engagement: m.Engagement,
     facts: Facts,
     actions: Sequence[m.CommunicationAction],
-    when: dict[m.Moment, str],
+    when: list[Context],
     proposal: Proposal,
 ) -> Context:
     announced = next(
@@ -299,8 +266,7 @@ def _external(
         "key_message_note": "Le message de l'annonce, tel que le plan de communication le "
         "prévoit : il ouvre chaque support, les autres messages le déclinent."
         if from_sheet
-        else "Message proposé à partir de l'intitulé de la démarche et de son niveau de "
-        "participation : à ajuster avec la collectivité, puis à reprendre sur chaque support.",
+        else "Le message clé ouvre chaque support ; les autres messages le déclinent.",
         "stakes_missing": "Ce qui est soumis au débat et ce qui ne l'est pas reste à écrire "
         "ensemble, avant toute diffusion.",
         "how_heading": "Comment s'informer et poser ses questions"
@@ -308,14 +274,13 @@ def _external(
         else "Comment participer",
         "how": participation(engagement, facts),
         "how_missing": "Les modalités de participation restent à préciser avec la collectivité.",
-        "when": [{"moment": mo.value, "when": when[mo]} for mo in m.Moment],
+        "when": when,
         "calendar_parameters": [
             item(p.label, detail=p.detail)
             for p in engagement.parameters
             if p.rubrique is m.Rubrique.CALENDRIER
         ],
-        "places": places(engagement),
-        "places_missing": "Les lieux restent à préciser avec la collectivité.",
+        "places": places(engagement),  # none known: the kit says nothing of them
         "returns_intro": commitment(facts),
         "returns": returns(engagement, actions),
         "targets": _targets(engagement.stakeholders, EXTERNAL),
@@ -328,7 +293,7 @@ def _plan_targets(actions: Sequence[m.CommunicationAction]) -> list[Context]:
     targets: dict[str, list[str]] = {}
     for a in by_moment(actions):
         moments = targets.setdefault(a.target, [])
-        label = a.moment.value if a.moment else "temps fort à préciser"
+        label = a.moment.value if a.moment else "hors temps fort"
         if label not in moments:
             moments.append(label)
     return [{"target": t, "moments": enumeration(mo)} for t, mo in targets.items()]
@@ -347,57 +312,10 @@ def _channels(actions: Sequence[m.CommunicationAction]) -> list[Context]:
             moments.append(a.moment.value)
     return [
         {
-            "channel": channel or "À préciser",
-            "support": support or "À préciser",
+            "channel": channel or "—",
+            "support": support or "—",
             "targets": enumeration(targets),
-            "moments": enumeration(moments) or "À préciser",
+            "moments": enumeration(moments) or "—",
         }
         for (channel, support), (targets, moments) in rows.items()
     ]
-
-
-def _calendar(
-    actions: Sequence[m.CommunicationAction], when: dict[m.Moment, str], derived: bool
-) -> list[Context]:
-    ordered = by_moment(actions)
-    groups: list[tuple[str, str, list[m.CommunicationAction]]] = [
-        (mo.value, when[mo], [a for a in ordered if a.moment is mo]) for mo in m.Moment
-    ]
-    loose = [a for a in ordered if a.moment is None]
-    if loose:
-        groups.append(("Temps fort à préciser", "Dates à fixer", loose))
-    missing = (
-        "Aucune action n'est proposée à ce temps fort : à compléter."
-        if derived
-        else "Aucune action n'est prévue à ce temps fort dans le plan de communication : "
-        "à compléter."
-    )
-    return [
-        {
-            "moment": moment,
-            "when": period,
-            "actions": [_row(a) for a in members],
-            "empty_text": "" if members else missing,
-        }
-        for moment, period, members in groups
-    ]
-
-
-def _row(a: m.CommunicationAction) -> Context:
-    row = action(a)
-    return {
-        **row,
-        "date": row["date"] or "À fixer",
-        "message": row["message"] or "À rédiger",
-        "channel": row["channel"] or "À préciser",
-        "owner": row["owner"] or TO_APPOINT,
-    }
-
-
-def _calendar_note(derived: bool) -> str:
-    if derived:
-        return (
-            "Calendrier proposé, à compléter : les temps forts et leurs moments découlent de la "
-            "démarche ; les dates, les supports et les responsables sont à arrêter ensemble."
-        )
-    return "Le calendrier reprend le plan de communication, par temps fort puis par date."

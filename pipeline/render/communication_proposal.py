@@ -7,7 +7,11 @@ the retained scenario (Concertation), the workshops and the dispositifs that
 are lignes de force (Stratégie), the tested scenarios and the leads
 (Émergence), gathered in ``participation.Facts``. Dates are the workbook's own
 (the workshop days, and each temps fort's day from its calendar: ``calendar.moment_days``);
-the others are « À fixer » and the timing of each temps fort is said in words.
+where it gives none, the timing of the temps fort is said in words and no date is made up.
+
+The plan follows the mission's « Étape »: once the workshop (the workshops, the tests)
+has taken place, its announcement, mobilisation and sessions are behind it, and the plan
+prepares the restitution only; nobody is invited to what is over.
 
 Pure; every text is French, ready for the document.
 """
@@ -15,12 +19,13 @@ Pure; every text is French, ready for the document.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from pipeline import model as m
 from pipeline.analysis.stakeholders import group_by_quadrant
 from pipeline.formats import enumeration, long_date, plural
 from pipeline.render.agreement import elected_label
-from pipeline.render.calendar import moment_days
+from pipeline.render.calendar import moment_days, restitution_date
 from pipeline.render.participation import Facts
 from pipeline.workbook.kinds import fold
 
@@ -59,6 +64,15 @@ REPORT = (
     "Courrier ou e-mail",
     "Compte rendu",
 )
+RESULTS_LETTER = (
+    "Les résultats de la démarche et les suites que la collectivité leur donne.",
+    "Courrier",
+)
+RESULTS_INVITATION = (
+    "Vous êtes invités à la restitution publique : ce qui a été retenu, et pourquoi.",
+    "Invitation personnelle et relais de proximité",
+    "Invitation à la restitution",
+)
 GENERAL_CHANNEL = "Journal, site internet et affichage"
 
 KEY_MESSAGES: dict[m.ParticipationLevel, str] = {
@@ -68,6 +82,20 @@ KEY_MESSAGES: dict[m.ParticipationLevel, str] = {
     m.ParticipationLevel.CO_CONSTRUIRE: "{} : construisons ensemble les solutions.",
     m.ParticipationLevel.CO_DECIDER: "{} : vous décidez avec nous.",
 }
+# The key message once the workshop is over: what came out of it.
+RESULT_MESSAGES: dict[m.Offer, str] = {
+    m.Offer.CONCERTATION: "{} : ce qui a été retenu, ce qui a été écarté, et pourquoi.",
+    m.Offer.STRATEGIE: "{} : ce que votre parole a changé.",
+    m.Offer.EMERGENCE: "{} : ce que vos réactions ont changé.",
+}
+# What « Pendant » is, for each offer: what a stage puts behind the démarche.
+SESSIONS: dict[m.Offer, str] = {
+    m.Offer.CONCERTATION: "l'atelier",
+    m.Offer.STRATEGIE: "les ateliers",
+    m.Offer.EMERGENCE: "les tests des scénarios",
+}
+# Stages whose workshop has taken place: the temps forts before the restitution are done.
+HELD = (m.Stage.ATELIER_REALISE, m.Stage.TERMINEE)
 
 
 @dataclass(frozen=True)
@@ -76,19 +104,43 @@ class Proposal:
     actions: tuple[m.CommunicationAction, ...]
     timing: dict[m.Moment, str]  # when each temps fort takes place, in words
     basis: str  # « à partir <basis> »
+    done: frozenset[m.Moment]  # the temps forts the mission's stage has put behind it
+    stage_note: str  # what the stage means for the plan, or ""
+
+
+def done_moments(mission: m.Mission) -> frozenset[m.Moment]:
+    """The temps forts behind a mission whose workshop has taken place (« Atelier
+    réalisé », « Terminée »): its announcement, its mobilisation and the sessions. Only
+    the restitution is left to prepare. A stopped concertation has its own plan."""
+    if mission.stage in HELD:
+        return frozenset({ANNONCE, MOBILISATION, PENDANT})
+    return frozenset()
 
 
 def propose(engagement: m.Engagement, facts: Facts, firm_name: str) -> Proposal:
     """The plan a workbook without a « Communication » sheet gets."""
     mission = facts.mission
+    done = done_moments(mission)
     level = m.ParticipationLevel.INFORMER if facts.stopped else mission.participation_level
     template = KEY_MESSAGES[level] if level else "{} : informez-vous et participez."
+    if ANNONCE in done:
+        template = RESULT_MESSAGES[mission.offer]
     key_message = template.format(mission.title)
+    plan = _actions(engagement, facts, key_message, firm_name)
     return Proposal(
         key_message=key_message,
-        actions=_dated(_actions(engagement, facts, key_message, firm_name), engagement),
-        timing=_timing(facts),
+        actions=_dated(tuple(a for a in plan if a.moment not in done), engagement),
+        timing=_timing(facts, restitution_date(engagement)),
         basis=_basis(facts),
+        done=done,
+        stage_note=_stage_note(mission) if done else "",
+    )
+
+
+def _stage_note(mission: m.Mission) -> str:
+    return (
+        f"À l'étape « {mission.stage.value} » de la démarche, l'annonce, la mobilisation et "
+        f"{SESSIONS[mission.offer]} ont eu lieu : le plan ci-après prépare la restitution."
     )
 
 
@@ -161,8 +213,8 @@ def _actions(
             owner=comm,
         )
     )
+    letter = f"Lettre de l'{elected_label(engagement.mission.elected_official).lower()}"
     if satisfy:
-        letter = f"Lettre de l'{elected_label(engagement.mission.elected_official).lower()}"
         plan.append(act(who(satisfy), *OFFICIAL, letter, ANNONCE, owner=elected))
     if inform:
         invitation = (_invitation(facts), "Invitation personnelle et relais de proximité")
@@ -183,6 +235,12 @@ def _actions(
     if key:
         plan.append(act(who(key), *PREVIEW, RESTITUTION, owner=elected))
     if not facts.stopped:
+        # « À satisfaire » are told officially at the announcement and the restitution,
+        # « À informer » at each temps fort: both hear of the results too.
+        if satisfy:
+            plan.append(act(who(satisfy), *RESULTS_LETTER, letter, RESTITUTION, owner=elected))
+        if inform:
+            plan.append(act(who(inform), *RESULTS_INVITATION, RESTITUTION, owner=comm))
         plan.append(act("Participants", *REPORT, RESTITUTION, owner=elected))
     plan.append(
         act(
@@ -269,8 +327,11 @@ def _outcome(facts: Facts) -> str:
     return "Le résultat de la concertation : ce que la collectivité décide, et pourquoi."
 
 
-def _timing(facts: Facts) -> dict[m.Moment, str]:
+def _timing(facts: Facts, restitution: date | None) -> dict[m.Moment, str]:
+    """When each temps fort takes place, in words; the restitution on the day the cahier
+    commits to, when the workbook's dates give one."""
     mission = facts.mission
+    by = f"au plus tard le {long_date(restitution)}" if restitution else ""
     if facts.stopped:
         texts = (
             "Dès la décision, avant toute mise en œuvre",
@@ -281,15 +342,18 @@ def _timing(facts: Facts) -> dict[m.Moment, str]:
     elif facts.offer is m.Offer.STRATEGIE:
         dated = [w.date for w in facts.workshops if w.date]
         first = f" ({long_date(dated[0])})" if dated else ""
-        last = f" ({long_date(dated[-1])})" if dated else ""
         sessions = enumeration(
             f"{long_date(w.date)} ({w.public.value})" for w in facts.workshops if w.date
         )
+        if sessions and mission.workshop_date:  # the kit R.O.I. citoyen's workshop
+            sessions += f", puis l'atelier R.O.I. citoyen du {long_date(mission.workshop_date)}"
         texts = (
             f"Avant le premier atelier{first}",
             "Dans les trois semaines qui précèdent les ateliers",
-            f"Les ateliers : {sessions}" if sessions else "Les ateliers (dates à fixer)",
-            f"Dans les deux mois qui suivent le dernier atelier{last} : la stratégie retenue",
+            f"Les ateliers : {sessions}" if sessions else "Les ateliers",
+            f"La stratégie retenue, présentée {by}"
+            if by
+            else "Dans les deux mois qui suivent le dernier atelier : la stratégie retenue",
         )
     elif facts.offer is m.Offer.EMERGENCE:
         start = f" ({long_date(mission.start_date)})" if mission.start_date else ""
@@ -298,7 +362,10 @@ def _timing(facts: Facts) -> dict[m.Moment, str]:
             f"Au lancement de la démarche{start}",
             "Dans les deux semaines qui précèdent les tests des scénarios",
             f"Les tests des scénarios{targets}",
-            "À la remise du rapport « Pistes créatives » : les pistes et leurs prochaines étapes",
+            f"Les pistes et leurs prochaines étapes, présentées {by}"
+            if by
+            else "À la remise du rapport « Pistes créatives » : les pistes et leurs prochaines "
+            "étapes",
         )
     else:
         day = mission.workshop_date
@@ -309,7 +376,9 @@ def _timing(facts: Facts) -> dict[m.Moment, str]:
             f"Quatre à six semaines avant {event}",
             f"Dans les trois semaines qui précèdent {event}",
             f"{event[0].upper()}{event[1:]}{span}",
-            "Dans les deux mois qui suivent le dernier temps d'échange",
+            f"{by[0].upper()}{by[1:]}"
+            if by
+            else "Dans les deux mois qui suivent le dernier temps d'échange",
         )
     return dict(zip(m.Moment, texts, strict=True))
 

@@ -3,7 +3,9 @@
 A director looks for two things: the bodies that decide (a comité de pilotage, a
 comité technique: who, how often, what they decide), typed in the « Gouvernance »
 sheet or else proposed from the Pilote, the Élu référent and the Services, and
-said to be a proposal; and each person named once. Pure.
+said to be a proposal (worded for the mission's stage: to validate at the cadrage
+while it runs; for a stopped concertation, bodies that follow its information plan);
+and each person named once. Pure.
 """
 
 from __future__ import annotations
@@ -29,7 +31,30 @@ PROPOSAL_TEXT = (
     "Les instances ci-dessous sont proposées pour piloter la démarche : leur composition, "
     "leur rythme et leur rôle sont à valider par la collectivité lors du cadrage."
 )
+# Past the cadrage, the collectivité still validates them, at no cadrage.
+LATER_PROPOSAL_TEXT = (
+    "Les instances ci-dessous sont proposées pour piloter la démarche : leur composition, "
+    "leur rythme et leur rôle sont à valider par la collectivité."
+)
+STOPPED_PROPOSAL_TEXT = (
+    "Le plan d'information qui remplace la concertation est suivi par les instances "
+    "ci-dessous ; la collectivité peut en adapter la composition et le rythme."
+)
 BODIES_TEXT = "La démarche est pilotée par les instances suivantes."
+# (comité de pilotage, comité technique): what each decides, for a démarche and for the
+# information plan of a stopped concertation (no contribution, no proposal to study).
+ROLES = (
+    "Valide le calendrier, les supports et les livrables ; arbitre ; décide de la suite "
+    "donnée aux contributions et en rend compte aux élus.",
+    "Prépare les temps d'échange, vérifie la faisabilité des propositions, instruit les "
+    "décisions du comité de pilotage.",
+)
+STOPPED_ROLES = (
+    "Valide les supports et le calendrier de l'information ; arrête les réponses aux "
+    "questions reçues et le bilan de l'information, et en rend compte aux élus.",
+    "Prépare la réunion d'information et les permanences, rassemble les questions reçues et "
+    "leurs réponses, instruit les décisions du comité de pilotage.",
+)
 
 
 def governance_context(engagement: m.Engagement, firm_name: str) -> Context:
@@ -38,9 +63,16 @@ def governance_context(engagement: m.Engagement, firm_name: str) -> Context:
     return {
         "bodies": [_body(b) for b in typed] if typed else _proposed(engagement, firm_name),
         "proposed": not typed,
-        "bodies_text": BODIES_TEXT if typed else PROPOSAL_TEXT,
+        "bodies_text": BODIES_TEXT if typed else proposal_text(engagement.mission.stage),
         "groups": people(engagement, firm_name),
     }
+
+
+def proposal_text(stage: m.Stage) -> str:
+    """What the proposed bodies are, said for the mission's stage."""
+    if stage is m.Stage.ARRETEE:
+        return STOPPED_PROPOSAL_TEXT
+    return PROPOSAL_TEXT if stage is m.Stage.CADRAGE else LATER_PROPOSAL_TEXT
 
 
 def people(engagement: m.Engagement, firm_name: str) -> list[Context]:
@@ -142,19 +174,18 @@ def _proposed(engagement: m.Engagement, firm_name: str) -> list[Context]:
         index.add_principal(mission.pilot, mission.pilot)
     technical = [mission.pilot] if mission.pilot else []
     technical += [name for name in services if index.find(name) is None]
+    steering_role, technical_role = STOPPED_ROLES if mission.stage is m.Stage.ARRETEE else ROLES
     return [
         {
             "name": "Comité de pilotage",
             "members": semicolons([*steering, firm]),
             "frequency": "Mensuelle, et avant chaque temps fort",
-            "role": "Valide le calendrier, les supports et les livrables ; arbitre ; décide "
-            "de la suite donnée aux contributions et en rend compte aux élus.",
+            "role": steering_role,
         },
         {
             "name": "Comité technique",
             "members": semicolons([*technical, firm]),
             "frequency": "Toutes les deux semaines",
-            "role": "Prépare les temps d'échange, vérifie la faisabilité des propositions, "
-            "instruit les décisions du comité de pilotage.",
+            "role": technical_role,
         },
     ]

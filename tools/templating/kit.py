@@ -45,10 +45,9 @@ def build_notice_and_toc(doc: DocumentObject) -> None:
 def build_section_presentation(doc: DocumentObject) -> None:
     heading(doc, "Présentation", 1).paragraph_format.page_break_before = True
     para(doc, "{{ intro }}")
-    tag(doc, "if derived")
-    para(doc, "{{ source_note }}", HIGHLIGHT_STYLE).paragraph_format.space_after = Pt(12)
-    tag(doc, "else")
     para(doc, "{{ source_note }}")
+    tag(doc, "if stage_note")
+    para(doc, "{{ stage_note }}", HIGHLIGHT_STYLE).paragraph_format.space_after = Pt(12)
     tag(doc, "endif")
     keep(para(doc, "La démarche en bref", "Caption"))
 
@@ -227,8 +226,6 @@ def build_section_external(doc: DocumentObject) -> None:
     tag(doc, "if external.places")
     keep(para(doc, "Les lieux :"))
     _entries(doc, "external.places")
-    tag(doc, "else")
-    para(doc, "{{ external.places_missing }}")
     tag(doc, "endif")
 
     heading(doc, "Ce que les habitants recevront en retour", 2)
@@ -294,41 +291,25 @@ def build_section_channels(doc: DocumentObject) -> None:
 
 def build_section_calendar(doc: DocumentObject) -> None:
     heading(doc, "Calendrier par temps fort", 1)
-    tag(doc, "if derived")
-    keep(para(doc, "{{ calendar_note }}", HIGHLIGHT_STYLE)).paragraph_format.space_after = Pt(12)
-    tag(doc, "else")
     keep(para(doc, "{{ calendar_note }}"))
-    tag(doc, "endif")
     tag(doc, "for c in calendar")
     heading(doc, "{{ c.moment }}", 2)
+    tag(doc, "if c.when")
     keep(para(doc, "{{ c.when }}", label="Quand : "))
-    tag(doc, "if c.actions")
-    add_table(
-        doc,
-        [
-            ("Date", 2.3),
-            ("Cible", 3.1),
-            ("Message", 5.3),
-            ("Canal et support", 3.5),
-            ("Responsable", 2.8),
-        ],
-        [
-            Row(
-                [
-                    "{{ a.date }}",
-                    "{{ a.target }}",
-                    "{{ a.message|multiline }}",
-                    "{{ a.channel }}",
-                    "{{ a.owner }}",
-                ],
-                loop="a in c.actions",
-            )
-        ],
-        align=[CENTER, None, None, None, None],
-        cell_margin=0.1,
-    )
+    tag(doc, "endif")
+    tag(doc, "if c.done_text")
+    para(doc, "{{ c.done_text }}")
+    tag(doc, "else")
+    tag(doc, "if c.actions and c.dated")
+    _actions_table(doc, dated=True)
+    tag(doc, "elif c.actions")
+    _actions_table(doc, dated=False)
+    tag(doc, "if c.agreed_text")
+    para(doc, "{{ c.agreed_text }}")
+    tag(doc, "endif")
     tag(doc, "else")
     para(doc, "{{ c.empty_text }}")
+    tag(doc, "endif")
     tag(doc, "endif")
     tag(doc, "endfor")
     # A document body must end with a paragraph, not a table: a tiny one, so that a table
@@ -337,6 +318,22 @@ def build_section_calendar(doc: DocumentObject) -> None:
     end.space_before = end.space_after = Pt(0)
     end.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     end.line_spacing = Pt(1)
+
+
+def _actions_table(doc: DocumentObject, dated: bool) -> None:
+    """A temps fort's actions; the date column only when the workbook dates them (the
+    timing is then said above the table, in words)."""
+    columns = [("Cible", 3.1), ("Message", 5.3), ("Canal et support", 3.5), ("Responsable", 2.8)]
+    cells = ["{{ a.target }}", "{{ a.message|multiline }}", "{{ a.channel }}", "{{ a.owner }}"]
+    if not dated:  # the date's width goes to the message
+        columns[1] = ("Message", 7.6)
+    add_table(
+        doc,
+        [("Date", 2.3), *columns] if dated else columns,
+        [Row(["{{ a.date }}", *cells] if dated else cells, loop="a in c.actions")],
+        align=[CENTER, None, None, None, None] if dated else None,
+        cell_margin=0.1,
+    )
 
 
 def build_kit_communication() -> DocumentObject:
