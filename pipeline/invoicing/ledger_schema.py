@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import time
 
 from pipeline.errors import AmoorError
 from pipeline.invoicing.payments import PAYMENTS_MIGRATION
+from pipeline.sqlite_schema import ensure_wal, migrate, user_version
 
 log = logging.getLogger(__name__)
 
@@ -85,50 +85,15 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def ensure_schema(db: sqlite3.Connection, timeout: float) -> None:
     if user_version(db) != SCHEMA_VERSION:
-        migrate(db)
+        migrate(db, MIGRATIONS, _newer)
     ensure_wal(db, timeout)
 
 
-def migrate(db: sqlite3.Connection) -> None:
-    db.execute("BEGIN IMMEDIATE")  # two first uses at once: one creates, the other waits
-    try:
-        version = user_version(db)
-        if version > SCHEMA_VERSION:
-            raise LedgerError(
-                f"Le registre des factures a été créé par une version plus récente d'amoor "
-                f"(schéma {version}, celle-ci connaît le schéma {SCHEMA_VERSION}). "
-                f"Mettez amoor à jour."
-            )
-        for statements in MIGRATIONS[version:]:
-            for statement in statements:
-                db.execute(statement)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    except BaseException:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
-def ensure_wal(db: sqlite3.Connection, timeout: float) -> None:
-    """WAL: readers (the listing) never block an allocation; the mode is kept in the file.
-
-    Switching needs every other connection gone, and SQLite reports a busy
-    database at once for it, without waiting: so wait here, within ``timeout``.
-    """
-    deadline = time.monotonic() + timeout
-    while db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        try:
-            db.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.02)
-
-
-def user_version(db: sqlite3.Connection) -> int:
-    version: int = db.execute("PRAGMA user_version").fetchone()[0]
-    return version
+def _newer(found: int, known: int) -> LedgerError:
+    return LedgerError(
+        f"Le registre des factures a été créé par une version plus récente d'amoor "
+        f"(schéma {found}, celle-ci connaît le schéma {known}). Mettez amoor à jour."
+    )
 
 
 # -- allocation ---------------------------------------------------------------

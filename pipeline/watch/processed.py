@@ -24,28 +24,43 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.errors import AmoorError
+from pipeline.sqlite_schema import ensure_wal, migrate, user_version
 from pipeline.workspace import Workspace
 
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS contents (
+# user_version N is reached by running MIGRATIONS[N - 1]; append, never edit
+# (sqlite_schema.py). The first one creates the tables « IF NOT EXISTS »: a depot
+# made before the schema was versioned holds them already, at user_version 0.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE IF NOT EXISTS contents (
         sha256 TEXT PRIMARY KEY,
         name TEXT NOT NULL,
         reference TEXT NOT NULL,
         folder TEXT NOT NULL,
         at TEXT NOT NULL
     )""",
-    """CREATE TABLE IF NOT EXISTS journal (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        at TEXT NOT NULL,
-        name TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        line TEXT NOT NULL
-    )""",
+        """CREATE TABLE IF NOT EXISTS journal (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            line TEXT NOT NULL
+        )""",
+    ),
 )
+SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class DepotError(AmoorError):
     """The drop folder's memory cannot be read or written."""
+
+
+def _newer(found: int, known: int) -> DepotError:
+    return DepotError(
+        f"La mémoire du dossier de dépôt a été créée par une version "
+        f"plus récente d'amoor (schéma {found}, celle-ci connaît le schéma {known}). "
+        f"Mettez amoor à jour."
+    )
 
 
 @dataclass(frozen=True)
@@ -131,10 +146,10 @@ class Depot:
                 sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
             ) as db:
                 db.row_factory = sqlite3.Row
-                db.execute("PRAGMA journal_mode = WAL")
+                if user_version(db) != SCHEMA_VERSION:
+                    migrate(db, MIGRATIONS, _newer)
+                ensure_wal(db, self.timeout)
                 db.execute("PRAGMA synchronous = FULL")  # a recorded content survives a power cut
-                for statement in _SCHEMA:
-                    db.execute(statement)
                 yield db
         except (sqlite3.Error, OSError) as exc:
             raise DepotError(
