@@ -2,8 +2,8 @@
 
 In the Word files (fast, always): a table's header row and first rows keep with the next
 (an invoice's header row only), so do the rows before its last and the row before a
-total, and its last row when a note follows it (the note keeps with nothing after it);
-a figure's caption keeps with its picture only.
+total; its last row keeps with the next only when a note follows it (the note keeps with
+nothing after it); a figure's caption keeps with its picture only.
 Through LibreOffice (once per example, all its documents in one conversion): no page
 opens on a « Sous-total » or « Total » row with no row of its table above it, no table
 starts at the foot of a page with its caption or header and fewer than three of its
@@ -113,6 +113,24 @@ def test_a_note_under_a_table_keeps_with_its_last_row_only(deliverables: Path) -
             notes += 1
     cahiers = [p for p in _documents(deliverables) if p.name.startswith("Cahier")]
     assert notes or not cahiers
+
+
+def test_a_table_kept_with_what_follows_ends_the_chain_there(deliverables: Path) -> None:
+    """A table's last row keeps with the next only when that paragraph keeps with
+    nothing (a note, a blank setting the table off): a table of one or two rows kept
+    with the next heading chained a Kit's whole calendar into one block, which left
+    most of a page empty before it."""
+    for path in [p for p in _documents(deliverables) if not p.name.startswith("Facture")]:
+        document = open_docx(BytesIO(path.read_bytes()))
+        for table in document.tables:
+            last = table.rows[-1]
+            after = table._tbl.getnext()
+            if not row_kept(last) or after is None or after.tag != qn("w:p"):
+                continue
+            paragraph = next(p for p in document.paragraphs if p._p is after)
+            assert not kept(paragraph), (
+                f"{path.name} : la ligne « {last.cells[0].text} » et « {paragraph.text} »"
+            )
 
 
 def test_a_caption_below_a_picture_keeps_with_the_picture_only(deliverables: Path) -> None:

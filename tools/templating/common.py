@@ -535,18 +535,26 @@ KEPT_ROWS = 2  # body rows kept with the next: a table starts and ends with thre
 
 
 def _kept_iterations(following: Row | None, *, whole: bool = False, note: bool = False) -> str:
-    """The Jinja condition of a loop's rows kept with the next: the first ones; the
-    ones before the last, when the loop ends the table or its group (a total follows);
-    and the last when a total follows (when that total is shown), or when the loop
-    ends a table with a ``note`` under it. ``whole``: every row but the last."""
-    if note and following is None:
-        return "true" if whole else f"loop.index <= {KEPT_ROWS} or loop.revindex <= {KEPT_ROWS + 1}"
-    condition = "not loop.last" if whole else f"loop.index <= {KEPT_ROWS}"
-    if not whole and (following is None or following.total):
-        condition += f" or 1 < loop.revindex <= {KEPT_ROWS + 1}"
-    if following is not None and following.total:
+    """The Jinja condition of a loop's rows kept with the next: the first ones and, when
+    the loop ends the table or its group, the ones before the last (``whole``: every
+    one). The last row of a table keeps with what follows only when that is a total
+    (when shown) or a ``note``: kept with the next heading, a table of one or two rows
+    chained a whole section of short tables into one block (a Kit's calendar)."""
+    if following is not None and not following.total:
+        return f"loop.index <= {KEPT_ROWS}"  # the table goes on after the loop
+    if whole:
+        condition = "not loop.last"
+        if note and following is None:
+            return "true"
+    else:
+        condition = (
+            f"not loop.last and (loop.index <= {KEPT_ROWS} or loop.revindex <= {KEPT_ROWS + 1})"
+        )
+    if following is not None:  # a total
         last = f"loop.last and ({following.guard})" if following.guard else "loop.last"
         condition += f" or {last}"
+    elif note:
+        condition += " or loop.last"
     return condition
 
 
@@ -601,9 +609,9 @@ def add_table(
     the first body rows, and the row before a total, keep with the next (see
     :class:`Row`); without it, only the header row keeps with the first body row.
     ``whole``: every body row keeps with the next, the last aside: for a table short
-    by nature (a count per category of a fixed list, one line each), which a page
-    break would split into two stubs of a few lines. ``note``: a note on the table
-    follows it (:func:`table_note`): the last row keeps with it too."""
+    by nature (a count per category of a fixed list, one line each; the four publics
+    of an R.O.I. workshop), which a page break would split into two stubs. ``note``: a
+    note on the table follows it (:func:`table_note`): the last row keeps with it too."""
     widths = [Cm(width) for _, width in columns]
     table = doc.add_table(rows=1 if header else 0, cols=len(columns))
     table.style = doc.styles[TABLE_STYLE]
@@ -661,12 +669,14 @@ def add_table(
             tag_row(table, "endif")
             tag_row(table, "endfor")
         else:
+            # The first rows and the rows before the last (none left out by a guard),
+            # the last one only with a note after it, as a loop's (_kept_iterations).
+            ending = following is None
             first = index < KEPT_ROWS and all(r.loop is None for r in rows[:index])
-            # Before the last rows of a table of fixed rows (none left out by a guard).
             after = rows[index + 1 :]
             last = 0 < len(after) <= KEPT_ROWS and all(not (r.loop or r.guard) for r in after)
-            noted = note and following is None
-            kept = keep_rows and (first or last or _ends_group(following) or whole or noted)
+            inside = (first or last or whole) and not ending
+            kept = keep_rows and (inside or _ends_group(following) or (note and ending))
             _body_row(table, spec, alignments, kept=kept)
         if spec.guard:
             tag_row(table, "endif")
