@@ -1,4 +1,5 @@
-"""Charts in the documents' font, and the grouped bar charts' titles clear of their bars."""
+"""Charts in the documents' font, and the grouped bar charts' titles clear of their bars
+and of the 50 % line."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 import pytest
 from matplotlib import font_manager, rcParams
 from matplotlib.patches import Rectangle
+from matplotlib.path import Path as Polyline
 from matplotlib.text import Text
 
 from pipeline import model as m
@@ -112,3 +114,48 @@ def test_group_titles_sit_above_their_bars_not_on_them(drawn: list[Any], draw: A
         assert below
         gap_points = (box.y0 - max(bar.y1 for bar in below)) * 72 / figure.dpi
         assert 1 <= gap_points <= 6, (title.get_text(), gap_points)
+
+
+def _lines(ax: Any) -> list[Any]:
+    """Every line drawn in ``ax`` (the 50 % line, a ``Line2D`` or a ``LineCollection``),
+    each as its vertices in display coordinates."""
+    drawn = [line.get_transform().transform(line.get_xydata()) for line in ax.lines]
+    for collection in ax.collections:
+        transform = collection.get_transform()
+        drawn += [transform.transform(path.vertices) for path in collection.get_paths()]
+    return drawn
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [lambda: charts.opinions_chart(OPINIONS), lambda: charts.reactions_chart(REACTIONS)],
+    ids=["avis", "réactions"],
+)
+def test_no_line_crosses_a_group_title(drawn: list[Any], draw: Any) -> None:
+    draw()
+    figure = drawn[0]
+    renderer = figure.canvas.get_renderer()
+    ax = figure.axes[0]
+    titles = [t for t in ax.texts if t.get_fontweight() == "bold" and t.get_text()[:1] in "DS"]
+    assert len(titles) == 2
+    for title in titles:
+        box = title.get_window_extent(renderer)
+        for vertices in _lines(ax):
+            assert not Polyline(vertices).intersects_bbox(box, filled=False), title.get_text()
+
+
+def test_the_50_percent_line_runs_over_every_group_of_bars(drawn: list[Any]) -> None:
+    """Kept clear of the titles, the line still marks the half of each group's bars."""
+    charts.opinions_chart(OPINIONS)
+    figure = drawn[0]
+    renderer = figure.canvas.get_renderer()
+    ax = figure.axes[0]
+    lines = _lines(ax)
+    bars = [p.get_window_extent(renderer) for p in ax.patches if isinstance(p, Rectangle)]
+    middle = ax.transData.transform((50, 0))[0]
+    for bar in bars:
+        centre = (bar.y0 + bar.y1) / 2
+        assert any(
+            min(v[:, 0]) <= middle <= max(v[:, 0]) and min(v[:, 1]) <= centre <= max(v[:, 1])
+            for v in lines
+        )

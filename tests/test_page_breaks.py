@@ -95,6 +95,28 @@ def test_a_tall_row_frees_the_heading_row_and_the_paragraph_kept_with_its_table(
         assert all(_kept(p, "w:keepNext") for p in row.iter(qn("w:p")))
 
 
+def test_the_rows_kept_with_a_tall_last_row_are_freed() -> None:
+    """A table's last rows keep together (templating: no row alone at the top of a
+    page): before a tall last row, they and the rows leading to them keep with nothing."""
+    document = docx.Document()
+    table = document.add_table(rows=6, cols=2)
+    kept = (0, 1, 2, 3, 4)  # the header row, the first rows, the rows before the last
+    for index, row in enumerate(table.rows):
+        _cannot_split(row)
+        for cell in row.cells:
+            cell.text = "court"
+            cell.paragraphs[0].paragraph_format.keep_with_next = index in kept
+    table.rows[-1].cells[1].text = _long(10_000)
+    document.add_paragraph("Note sous le tableau")
+    out = io.BytesIO()
+    document.save(out)
+    body = _body(breakable(out.getvalue(), LONG_CONTEXT))
+    rows = body.find(qn("w:tbl")).findall(qn("w:tr"))
+    for row in rows[:-1]:
+        assert not any(_kept(p, "w:keepNext") for p in row.iter(qn("w:p"))), _text(row)
+    assert rows[-1].find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None
+
+
 def test_a_long_word_in_a_cell_is_cut_into_paragraphs_in_order() -> None:
     word = _long(5 * CELL_PARAGRAPH + 7)
     body = _body(breakable(_heading_and_table(word), LONG_CONTEXT))

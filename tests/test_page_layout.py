@@ -1,23 +1,22 @@
 """Page layout of the examples' deliverables: tables and pictures where a reader expects them.
 
 In the Word files (fast, always): a table's header row and first rows keep with the next
-(an invoice's header row only), so does the row before a total, and a figure's caption
-keeps with its picture only.
+(an invoice's header row only), so do the rows before its last and the row before a
+total; its last row keeps with the next only when a note follows it (the note keeps with
+nothing after it); a figure's caption keeps with its picture only.
 Through LibreOffice (once per example, all its documents in one conversion): no page
-opens on a « Sous-total » or « Total » row with no row of its table above it, and no
-table starts at the foot of a page with its caption or header and fewer than three of
-its rows.
+opens on a « Sous-total » or « Total » row with no row of its table above it, no table
+starts at the foot of a page with its caption or header and fewer than three of its
+rows, nor runs on to a page with fewer than three; a heading a few paragraphs above a
+table is on the page the table starts on; a note under a table is on the page the table
+ends on; the stakeholder map is on the page of the sentence that introduces it.
 """
 
 from __future__ import annotations
 
 import itertools
-import subprocess
-from collections.abc import Iterator
-from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import Any
 
 import pytest
 from docx import Document as open_docx
@@ -27,10 +26,23 @@ from pipeline.build import build
 from pipeline.config import set_seller
 from pipeline.workspace import Workspace, init_workspace
 from tests.conftest import EXAMPLES, TEST_FIRM, TODAY
-from tests.libreoffice import PDFTOTEXT, SOFFICE, needs_libreoffice, squash
+from tests.laid_out import (
+    LaidOut,
+    is_header,
+    kept,
+    lay_out,
+    located,
+    note_under,
+    row_kept,
+    row_pages,
+    text_of,
+)
+from tests.libreoffice import needs_libreoffice, squash
 
 TOTALS = ("Sous-total", "Total")
-KEPT_ROWS = 3  # a table starts with its header row and three rows at least
+KEPT_ROWS = 3  # a table starts with its header row and three rows at least, and ends so
+MAP_CAPTION = "Carte pouvoir / intérêt des parties prenantes"
+MAP_INTRODUCTION = "Chaque numéro de la carte renvoie au registre"
 
 
 @pytest.fixture(scope="module", params=EXAMPLES, ids=lambda p: p.stem)
@@ -50,28 +62,6 @@ def _documents(folder: Path) -> list[Path]:
     return documents
 
 
-def _kept(paragraph: Any) -> bool:
-    """Whether a paragraph keeps with the next: its own setting, or else its style's."""
-    own = paragraph.paragraph_format.keep_with_next
-    return bool(own) if own is not None else _style_keeps(paragraph.style)
-
-
-def _style_keeps(style: Any) -> bool:
-    while style is not None:
-        if style.paragraph_format.keep_with_next is not None:
-            return bool(style.paragraph_format.keep_with_next)
-        style = style.base_style
-    return False
-
-
-def _row_kept(row: Any) -> bool:
-    return all(_kept(p) for cell in row.cells for p in cell.paragraphs)
-
-
-def _is_header(row: Any) -> bool:
-    return row._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
-
-
 def test_rows_keep_with_the_next_where_a_page_break_would_leave_them_alone(
     deliverables: Path,
 ) -> None:
@@ -81,17 +71,20 @@ def test_rows_keep_with_the_next_where_a_page_break_would_leave_them_alone(
     for path in [p for p in _documents(deliverables) if not p.name.startswith("Facture")]:
         for table in open_docx(BytesIO(path.read_bytes())).tables:
             rows = list(table.rows)
-            if not rows or not _is_header(rows[0]):
+            if not rows or not is_header(rows[0]):
                 continue
             body = rows[1:]
             where = f"{path.name}, tableau « {rows[0].cells[0].text} »"
-            assert _row_kept(rows[0]), where
+            assert row_kept(rows[0]), where
             # The header and the first rows stay together: three rows at least, or all.
             for row in body[: min(KEPT_ROWS, len(body)) - 1]:
-                assert _row_kept(row), f"{where}, ligne « {row.cells[0].text} »"
+                assert row_kept(row), f"{where}, ligne « {row.cells[0].text} »"
+            # And end together: no row alone at the top of a page.
+            for row in body[-KEPT_ROWS:-1]:
+                assert row_kept(row), f"{where}, ligne « {row.cells[0].text} » (fin)"
             for before, row in itertools.pairwise(body):
                 if row.cells[0].text.startswith(TOTALS):
-                    assert _row_kept(before), f"{where} : la ligne avant « {row.cells[0].text} »"
+                    assert row_kept(before), f"{where} : la ligne avant « {row.cells[0].text} »"
                     checked += 1
     assert checked or "Sous-total" not in _all_text(deliverables)
 
@@ -106,124 +99,66 @@ def _all_text(folder: Path) -> str:
     )
 
 
+def test_a_note_under_a_table_keeps_with_its_last_row_only(deliverables: Path) -> None:
+    notes = 0
+    for path in _documents(deliverables):
+        document = open_docx(BytesIO(path.read_bytes()))
+        for table in document.tables:
+            note = note_under(table._tbl)
+            if note is None:
+                continue
+            where = f"{path.name} : la note « {text_of(note)[:40]} »"
+            assert row_kept(table.rows[-1]), where
+            paragraph = next(p for p in document.paragraphs if p._p is note)
+            assert not kept(paragraph), where
+            notes += 1
+    cahiers = [p for p in _documents(deliverables) if p.name.startswith("Cahier")]
+    assert notes or not cahiers
+
+
+def test_a_table_kept_with_what_follows_ends_the_chain_there(deliverables: Path) -> None:
+    """A table's last row keeps with the next only when that paragraph keeps with
+    nothing (a note, a blank setting the table off): a table of one or two rows kept
+    with the next heading chained a Kit's whole calendar into one block, which left
+    most of a page empty before it."""
+    for path in [p for p in _documents(deliverables) if not p.name.startswith("Facture")]:
+        document = open_docx(BytesIO(path.read_bytes()))
+        for table in document.tables:
+            last = table.rows[-1]
+            after = table._tbl.getnext()
+            if not row_kept(last) or after is None or after.tag != qn("w:p"):
+                continue
+            paragraph = next(p for p in document.paragraphs if p._p is after)
+            assert not kept(paragraph), (
+                f"{path.name} : la ligne « {last.cells[0].text} » et « {paragraph.text} »"
+            )
+
+
 def test_a_caption_below_a_picture_keeps_with_the_picture_only(deliverables: Path) -> None:
     for path in _documents(deliverables):
         paragraphs = open_docx(BytesIO(path.read_bytes())).paragraphs
         for before, paragraph in itertools.pairwise(paragraphs):
             if paragraph.style.name == "Caption" and before._p.findall(f".//{qn('w:drawing')}"):
-                assert _kept(before), f"{path.name} : l'image avant « {paragraph.text} »"
-                assert not _kept(paragraph), f"{path.name} : « {paragraph.text} »"
+                assert kept(before), f"{path.name} : l'image avant « {paragraph.text} »"
+                assert not kept(paragraph), f"{path.name} : « {paragraph.text} »"
 
 
 # --------------------------------------------------------------------------- LibreOffice
-@dataclass(frozen=True)
-class Table:
-    """What a table's lines begin with, squashed: its header row, and each body row
-    (its first cell), in order; and the caption above it, if any."""
-
-    header: str
-    rows: tuple[str, ...]
-    caption: str | None
-
-
-def _tables(docx: Path) -> Iterator[Table]:
-    document = open_docx(BytesIO(docx.read_bytes()))
-    body = document.element.body
-    previous: Any = None
-    for element in body.iterchildren():
-        if element.tag == qn("w:tbl"):
-            table = next(t for t in document.tables if t._tbl is element)
-            rows = list(table.rows)
-            if rows and _is_header(rows[0]) and len(rows) > 1:
-                caption = None
-                if previous is not None and previous.tag == qn("w:p"):
-                    style = previous.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-                    if style is not None and style.get(qn("w:val")) == "Caption":
-                        text = "".join(t.text or "" for t in previous.iter(qn("w:t")))
-                        caption = squash(text)[:30]
-                cells = [c.text for c in rows[0].cells]
-                yield Table(
-                    header=_key(cells[0] + cells[1] if len(cells) > 1 else cells[0]),
-                    rows=tuple(_key(r.cells[0].text) for r in rows[1:]),
-                    caption=caption,
-                )
-        previous = element
-
-
-def _key(text: str) -> str:
-    """The start of a line of a table or caption, as pdftotext -layout shows it: the
-    first line of the first cell runs on with the other cells, so a few characters."""
-    return squash(text.split("\n")[0])[:8]
-
-
-def _convert(documents: list[Path], outdir: Path, profile: Path) -> list[Path]:
-    """All ``documents`` to PDF in one LibreOffice run."""
-    assert SOFFICE is not None
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(outdir),
-            *map(str, documents),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    pdfs = [outdir / f"{d.stem}.pdf" for d in documents]
-    assert all(p.is_file() for p in pdfs)
-    return pdfs
-
-
-def _pages(pdf: Path) -> list[list[str]]:
-    """Each page's lines, squashed, without the running header and footer."""
-    assert PDFTOTEXT is not None
-    text = subprocess.run(
-        [PDFTOTEXT, "-layout", "-enc", "UTF-8", str(pdf), "-"],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    ).stdout.decode("utf-8")
-    pages = []
-    for page in text.split("\f"):
-        lines = [squash(line) for line in page.splitlines() if line.strip()]
-        pages.append(lines[1:-1])
-    return pages
-
-
-def _starts(pages: list[list[str]], table: Table, after: tuple[int, int]) -> tuple[int, int] | None:
-    """The first (page, line) past ``after`` where ``table``'s header line is followed by
-    its first row (a header cell may wrap on one more line), or ends its page: not the
-    header of the table before, repeated on a page it runs on to."""
-    for number in range(after[0], len(pages)):
-        lines = pages[number]
-        start = after[1] + 1 if number == after[0] else 0
-        for index in range(start, len(lines)):
-            if not lines[index].startswith(table.header):
-                continue
-            if table.caption is not None and lines[index].startswith(table.caption):
-                continue  # the caption « Instances de la démarche » of the header « Instance »
-            next_lines = lines[index + 1 : index + 3]
-            if not next_lines or any(line.startswith(table.rows[0]) for line in next_lines):
-                return number, index
-    return None
+@pytest.fixture(scope="module")
+def laid_out(
+    deliverables: Path, lo_profile: Path, tmp_path_factory: pytest.TempPathFactory
+) -> list[LaidOut]:
+    """The example's documents, laid out by LibreOffice once for the tests below."""
+    return lay_out(_documents(deliverables), tmp_path_factory.mktemp("pdf"), lo_profile)
 
 
 @pytest.mark.libreoffice
 @needs_libreoffice
 def test_no_lone_total_and_no_table_starting_at_the_foot_of_a_page(
-    deliverables: Path, lo_profile: Path, tmp_path: Path
+    laid_out: list[LaidOut],
 ) -> None:
-    documents = _documents(deliverables)
-    pdfs = _convert(documents, tmp_path, lo_profile)
-    for docx, pdf in zip(documents, pdfs, strict=True):
-        pages = _pages(pdf)
-        tables = list(_tables(docx))
+    for document in laid_out:
+        name, pages, tables = document.docx.name, document.pages, document.tables
         for number, lines in enumerate(pages, start=1):
             total = next((i for i, line in enumerate(lines) if line.startswith(TOTALS)), None)
             if total is None:
@@ -231,27 +166,80 @@ def test_no_lone_total_and_no_table_starting_at_the_foot_of_a_page(
             above = lines[:total]
             headers = [t.header for t in tables]
             rows_above = [line for line in above if not any(line.startswith(h) for h in headers)]
-            assert rows_above, f"{docx.name}, page {number} : « {lines[total]} » seule en haut"
-        cursor = (0, -1)
-        for table in tables:
-            start = _starts(pages, table, cursor)
-            assert start is not None, f"{docx.name} : tableau « {table.header} » introuvable"
-            cursor = start
-            page, index = start
+            assert rows_above, f"{name}, page {number} : « {lines[total]} » seule en haut"
+        for table, (page, index) in located(document):
             if table.caption is not None:
                 before = pages[page][:index]
                 assert any(line.startswith(table.caption) for line in before), (
-                    f"{docx.name}, page {page + 1} : la légende « {table.caption} » "
+                    f"{name}, page {page + 1} : la légende « {table.caption} » "
                     "n'est pas sur la page où commence son tableau"
                 )
             found = 0
             following = iter(pages[page][index + 1 :])
             for row in table.rows[:KEPT_ROWS]:
-                if any(line.startswith(row) for line in following):
+                if any(line.startswith(row[:8]) for line in following):
                     found += 1
                 else:
                     break
             assert found >= min(KEPT_ROWS, len(table.rows)), (
-                f"{docx.name}, page {page + 1} : le tableau « {table.header} » commence "
+                f"{name}, page {page + 1} : le tableau « {table.header} » commence "
                 f"avec {found} ligne(s) en bas de page"
+            )
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_no_table_runs_on_to_a_page_with_fewer_than_three_rows(
+    laid_out: list[LaidOut],
+) -> None:
+    for document in laid_out:
+        for table, start in located(document):
+            pages = row_pages(document.pages, table, start)
+            for page in sorted(set(pages))[1:]:
+                count = pages.count(page)
+                assert count >= min(KEPT_ROWS, len(table.rows)), (
+                    f"{document.docx.name}, page {page + 1} : le tableau « {table.header} » "
+                    f"s'y poursuit avec {count} ligne(s) seulement"
+                )
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_a_heading_and_a_note_are_on_the_pages_of_their_table(laid_out: list[LaidOut]) -> None:
+    """The heading a few paragraphs above a table (a Kit's « Habitants » and its list of
+    treatments) is on the page the table starts on; the note under a table (the
+    R.O.I. ranking's « Équilibré : … ») is on the page its last row is."""
+    for document in laid_out:
+        name = document.docx.name
+        for table, start in located(document):
+            page = start[0]
+            if table.heading is not None:
+                assert any(table.heading in line for line in document.pages[page]), (
+                    f"{name}, page {page + 1} : le titre « {table.heading} » n'est pas sur "
+                    f"la page où commence le tableau « {table.caption} »"
+                )
+            if table.note is not None:
+                last = row_pages(document.pages, table, start)[-1]
+                assert any(line.startswith(table.note) for line in document.pages[last]), (
+                    f"{name}, page {last + 1} : la note « {table.note} » n'est pas sur la "
+                    f"page où finit le tableau « {table.header} »"
+                )
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_the_stakeholder_map_is_on_the_page_that_introduces_it(laid_out: list[LaidOut]) -> None:
+    """In a document with a register (the sentence « Chaque numéro de la carte renvoie au
+    registre »), the map follows that sentence on its page: not a page further, after
+    half a page left empty under the counts by category."""
+    caption, introduction = squash(MAP_CAPTION), squash(MAP_INTRODUCTION)
+    for document in laid_out:
+        # The sentence may wrap: it is looked for in the page's lines run together.
+        pages = ["".join(lines) for lines in document.pages]
+        introduced = [number for number, text in enumerate(pages) if introduction in text]
+        drawn = [number for number, text in enumerate(pages) if caption in text]
+        if introduced:
+            assert drawn == introduced, (
+                f"{document.docx.name} : la carte des parties prenantes page "
+                f"{[n + 1 for n in drawn]}, son introduction page {introduced[0] + 1}"
             )

@@ -129,10 +129,22 @@ def _group_title(figure: Figure, ax: Axes, bar_top: float, title: str) -> None:
         fontweight="bold",
         va="bottom",
         zorder=6,
-        # White behind the title, where the 50 % line crosses it; its padding (a tenth of
-        # the font size) stays within the gap above the bar.
-        bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
     )
+
+
+def _half_line(ax: Axes, spans: Sequence[tuple[float, float]]) -> None:
+    """The dashed 50 % line over each group's bars only, (bottom, top) in ``spans``: a
+    line drawn from the top of the chart to its foot ran through every group title
+    longer than half the plot (a white box behind the title still left it crossing)."""
+    if spans:
+        ax.vlines(
+            [50] * len(spans),
+            [bottom for bottom, _ in spans],
+            [top for _, top in spans],
+            colors="black",
+            linewidth=0.8,
+            linestyles=(0, (4, 2)),
+        )
 
 
 def _percent_axis(ax: Axes) -> None:
@@ -188,10 +200,12 @@ def opinions_chart(groups: Sequence[tuple[str, Sequence[tuple[str, Sequence[int]
     y = 0.0
     ticks: list[float] = []
     tick_labels: list[str] = []
+    spans: list[tuple[float, float]] = []  # each group's bars, bottom and top
     for label, publics in groups:
         y -= 1.1
+        top = y + BAR_HEIGHT / 2
         title = clip(label, GROUP_LABEL_CM * CM * DPI, measure)
-        _group_title(figure, ax, y + BAR_HEIGHT / 2, title)
+        _group_title(figure, ax, top, title)
         for public, counts in publics:
             total = sum(counts) or 1
             segments = [(100 * count / total, str(count)) for count in counts]
@@ -199,11 +213,12 @@ def opinions_chart(groups: Sequence[tuple[str, Sequence[tuple[str, Sequence[int]
             ticks.append(y)
             tick_labels.append(f"{public} ({sum(counts)})")
             y -= 0.85
+        spans.append((y + 0.85 - BAR_HEIGHT / 2, top))
         y -= 0.3
     ax.set_yticks(ticks, tick_labels, fontsize=7.5, parse_math=False)
     ax.set_ylim(y + 0.3, 0.2)
     _percent_axis(ax)
-    ax.axvline(50, color="black", linewidth=0.8, linestyle=(0, (4, 2)))
+    _half_line(ax, spans)
     OPINIONS.legend(figure)
     return chart_figure.png(figure)
 

@@ -520,8 +520,10 @@ class Row:
 
     Rows are kept on one page each and together where a page break would leave one
     alone: the first :data:`KEPT_ROWS` body rows keep with the next (so a table never
-    starts with fewer than three rows at the foot of a page), and so does the row
-    before a total (a « Sous-total » never opens a page alone)."""
+    starts with fewer than three rows at the foot of a page), so do the
+    :data:`KEPT_ROWS` rows before the last (a table never runs on to a page with fewer
+    than three rows: its last row alone there read as a stray line), and so does the
+    row before a total (a « Sous-total » never opens a page alone)."""
 
     cells: Sequence[str]
     loop: str | None = None
@@ -529,16 +531,30 @@ class Row:
     total: bool = False
 
 
-KEPT_ROWS = 2  # body rows kept with the next: a table starts with three rows at least
+KEPT_ROWS = 2  # body rows kept with the next: a table starts and ends with three rows at least
 
 
-def _kept_iterations(following: Row | None) -> str:
-    """The Jinja condition of a loop's rows kept with the next: the first ones, and the
-    last when a total follows (when that total is shown)."""
-    condition = f"loop.index <= {KEPT_ROWS}"
-    if following is not None and following.total:
+def _kept_iterations(following: Row | None, *, whole: bool = False, note: bool = False) -> str:
+    """The Jinja condition of a loop's rows kept with the next: the first ones and, when
+    the loop ends the table or its group, the ones before the last (``whole``: every
+    one). The last row of a table keeps with what follows only when that is a total
+    (when shown) or a ``note``: kept with the next heading, a table of one or two rows
+    chained a whole section of short tables into one block (a Kit's calendar)."""
+    if following is not None and not following.total:
+        return f"loop.index <= {KEPT_ROWS}"  # the table goes on after the loop
+    if whole:
+        condition = "not loop.last"
+        if note and following is None:
+            return "true"
+    else:
+        condition = (
+            f"not loop.last and (loop.index <= {KEPT_ROWS} or loop.revindex <= {KEPT_ROWS + 1})"
+        )
+    if following is not None:  # a total
         last = f"loop.last and ({following.guard})" if following.guard else "loop.last"
         condition += f" or {last}"
+    elif note:
+        condition += " or loop.last"
     return condition
 
 
@@ -581,6 +597,8 @@ def add_table(
     label_column: bool = False,
     cell_margin: float | None = None,
     keep_rows: bool = True,
+    whole: bool = False,
+    note: bool = False,
 ) -> Table:
     """A table in the firm's table style, full control of the widths (cm).
 
@@ -589,7 +607,11 @@ def add_table(
     holds labels (bold, via the table style's first-column formatting).
     ``cell_margin``: left/right cell padding in cm, for dense tables. ``keep_rows``:
     the first body rows, and the row before a total, keep with the next (see
-    :class:`Row`); without it, only the header row keeps with the first body row."""
+    :class:`Row`); without it, only the header row keeps with the first body row.
+    ``whole``: every body row keeps with the next, the last aside: for a table short
+    by nature (a count per category of a fixed list, one line each; the four publics
+    of an R.O.I. workshop), which a page break would split into two stubs. ``note``: a
+    note on the table follows it (:func:`table_note`): the last row keeps with it too."""
     widths = [Cm(width) for _, width in columns]
     table = doc.add_table(rows=1 if header else 0, cols=len(columns))
     table.style = doc.styles[TABLE_STYLE]
@@ -636,18 +658,25 @@ def add_table(
             tag_row(table, "endfor")
         elif spec.loop:
             tag_row(table, f"for {spec.loop}")
-            # The first rows stay together (with the header row, kept with them), and
-            # the last one with the total after it: the row is there twice, kept and
-            # not, as Word holds « keep with next » only as a fixed property.
-            tag_row(table, f"if {_kept_iterations(following)}")
+            # The first rows stay together (with the header row, kept with them), so do
+            # the last ones, and the last one with the total or the note after it: the
+            # row is there twice, kept and not, as Word holds « keep with next » only as
+            # a fixed property.
+            tag_row(table, f"if {_kept_iterations(following, whole=whole, note=note)}")
             _body_row(table, spec, alignments, kept=True)
             tag_row(table, "else")
             _body_row(table, spec, alignments, kept=False)
             tag_row(table, "endif")
             tag_row(table, "endfor")
         else:
+            # The first rows and the rows before the last (none left out by a guard),
+            # the last one only with a note after it, as a loop's (_kept_iterations).
+            ending = following is None
             first = index < KEPT_ROWS and all(r.loop is None for r in rows[:index])
-            kept = keep_rows and (first or _ends_group(following))
+            after = rows[index + 1 :]
+            last = 0 < len(after) <= KEPT_ROWS and all(not (r.loop or r.guard) for r in after)
+            inside = (first or last or whole) and not ending
+            kept = keep_rows and (inside or _ends_group(following) or (note and ending))
             _body_row(table, spec, alignments, kept=kept)
         if spec.guard:
             tag_row(table, "endif")
@@ -733,6 +762,8 @@ def grid_table(
     rows_key: str,
     tail: Sequence[tuple[str, str]],
     first_header: str = "Scénario",
+    *,
+    note: bool = False,
 ) -> Table:
     """Scenario rows × one column per item of ``header_list`` (docxtpl ``{%tc %}``).
 
@@ -741,6 +772,8 @@ def grid_table(
     (header, expression of a shaded cell dict).
     A ``{%tc for %}`` / ``{%tc endfor %}`` cell is replaced whole by its tag, so the
     looping cell sits between two tag cells.
+    ``note``: a note on the table follows it (:func:`table_note`), kept with its last
+    rows.
     """
     columns = 4 + len(tail)
     table = doc.add_table(rows=8, cols=columns)
@@ -773,7 +806,7 @@ def grid_table(
             cell.paragraphs[0].paragraph_format.keep_with_next = row is kept
     for row, statement in (
         (loop_start, "for r in " + rows_key),
-        (kept_start, f"if {_kept_iterations(None)}"),
+        (kept_start, f"if {_kept_iterations(None, note=note)}"),
         (other, "else"),
         (kept_end, "endif"),
         (loop_end, "endfor"),
@@ -781,6 +814,16 @@ def grid_table(
         merged = row.cells[0].merge(row.cells[-1])
         cell_text(merged.paragraphs[0], "{%tr " + statement + " %}")
     return table
+
+
+def table_note(doc: DocumentObject, text: str) -> Paragraph:
+    """A note right under a table (what its columns or codes mean), in the Caption style:
+    the table's last rows keep with it (``note=True`` on the table), and it keeps with
+    nothing after it (the style keeps with the next, for the captions above tables:
+    the chain would run on into the next section's heading and table)."""
+    paragraph = para(doc, text, "Caption")
+    paragraph.paragraph_format.keep_with_next = False
+    return paragraph
 
 
 def text_blocks(doc: DocumentObject, key: str) -> None:
@@ -795,7 +838,7 @@ def text_blocks(doc: DocumentObject, key: str) -> None:
 
 
 def build_stakeholder_section(doc: DocumentObject) -> None:
-    """« Parties prenantes »: counts by category, the numbered power/interest map, the
+    """« Parties prenantes »: the numbered power/interest map, counts by category, the
     register by quadrant (numbers as on the map), then the contacts in a table of
     their own (an e-mail address needs a wide column). Context: ``stakeholders``
     and ``figures.stakeholder_map`` (``pipeline.render.context``)."""
@@ -812,6 +855,10 @@ def build_stakeholder_section(doc: DocumentObject) -> None:
             "au registre ci-dessous.",
         )
     )
+    # The map right under the introduction, the counts after it: the map (10.5 cm and
+    # its caption) under the counts' table left half a page empty before it when that
+    # page's last 10 cm could not hold it.
+    figure(doc, "figures.stakeholder_map", "Carte pouvoir / intérêt des parties prenantes")
     tag(doc, "if stakeholders.by_category")
     keep(para(doc, "Répartition par catégorie", "Caption"))
     add_table(
@@ -819,9 +866,9 @@ def build_stakeholder_section(doc: DocumentObject) -> None:
         [("Catégorie", 6.0), ("Nombre", 2.5)],
         [Row(["{{ c.category }}", "{{ c.count }}"], loop="c in stakeholders.by_category")],
         align=[None, CENTER],
+        whole=True,
     )
     tag(doc, "endif")
-    figure(doc, "figures.stakeholder_map", "Carte pouvoir / intérêt des parties prenantes")
     tag(doc, "for g in stakeholders.groups")
     heading(doc, "{{ g.quadrant }} ({{ g.count }})", 2)
     tag(doc, "if g.explanation")
@@ -895,15 +942,14 @@ def build_roi_results(doc: DocumentObject, candidate: str, candidates: str) -> N
 
     heading(doc, "Classement", 2)
     keep(para(doc, f"Classement des {candidates}", "Caption"))
-    roi_ranking_table(doc, "roi", candidate)
+    roi_ranking_table(doc, "roi", candidate, note=True)
     # What the last columns mean; it also keeps the sentences below off the table's edge.
-    para(
+    table_note(
         doc,
         "Équilibré : chaque public qui l’a noté lui donne au moins Passable. Consensus : "
         "« consensuel » quand la moitié centrale des notes globales tient dans une mention "
         "d’écart, « clivant » au-delà. Veto : un public dont un quart au moins des "
         "participants donne « À rejeter ».",
-        "Caption",
     )
     tag(doc, "for sentence in roi.sentences")
     bullet(doc, "{{ sentence }}")
@@ -921,8 +967,16 @@ def build_roi_results(doc: DocumentObject, candidate: str, candidates: str) -> N
         )
     )
     keep(para(doc, f"Mentions majoritaires par {candidate} et par critère", "Caption"))
-    grid_table(doc, "roi.criteria", "{{ h.code }}", "roi.by_criterion", [], candidate.capitalize())
-    para(doc, "{{ roi.criteria_legend }}", "Caption")
+    grid_table(
+        doc,
+        "roi.criteria",
+        "{{ h.code }}",
+        "roi.by_criterion",
+        [],
+        candidate.capitalize(),
+        note=True,
+    )
+    table_note(doc, "{{ roi.criteria_legend }}")
 
     heading(doc, "Mentions majoritaires par public", 2)
     keep(
@@ -950,9 +1004,12 @@ def build_roi_results(doc: DocumentObject, candidate: str, candidates: str) -> N
     tag(doc, "endif")
 
 
-def roi_ranking_table(doc: DocumentObject, key: str, candidate: str) -> Table:
+def roi_ranking_table(
+    doc: DocumentObject, key: str, candidate: str, *, note: bool = False
+) -> Table:
     """The ranking of an R.O.I. citoyen result (``key``: its context, e.g. ``roi``), one
-    row per ``candidate`` (« scénario », « dispositif ») with its shaded mention."""
+    row per ``candidate`` (« scénario », « dispositif ») with its shaded mention;
+    ``note``: a note on the table follows it (see :func:`add_table`)."""
     return add_table(
         doc,
         [
@@ -980,6 +1037,7 @@ def roi_ranking_table(doc: DocumentObject, key: str, candidate: str) -> Table:
         ],
         align=[CENTER, None, CENTER, CENTER, CENTER, CENTER, CENTER],
         cell_margin=0.1,
+        note=note,
     )
 
 

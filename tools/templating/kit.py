@@ -78,12 +78,16 @@ def build_section_presentation(doc: DocumentObject) -> None:
 
 
 def _targets(doc: DocumentObject, key: str, missing: str) -> None:
-    """Stakeholders of some categories: the treatment of each quadrant, then the names."""
+    """Stakeholders of some categories: the treatment of each quadrant, then the names.
+
+    The treatments (a line or two each, four at most) keep with the table they
+    announce: the heading and its bullets stayed alone at the foot of a page, their
+    table on the next."""
     tag(doc, f"if {key}")
     tag(doc, f"for t in {key}")
     heading(doc, "{{ t.category }} ({{ t.count }})", 3)
     tag(doc, "for q in t.treatments")
-    bullet(doc, " ({{ q.count }}) : {{ q.text }}", label="{{ q.quadrant }}")
+    keep(bullet(doc, " ({{ q.count }}) : {{ q.text }}", label="{{ q.quadrant }}"))
     tag(doc, "endfor")
     keep(para(doc, "{{ t.category }} : qui toucher", "Caption"))
     add_table(

@@ -61,14 +61,17 @@ def build_section_mission(doc: DocumentObject) -> None:
             "rencontrées et des cibles des tests.",
         )
     )
+    # The map first, as in the Cahier's register (templating.common): under the table,
+    # it would leave half a page empty whenever the table ended below the middle.
+    figure(doc, "figures.stakeholder_map", "Carte pouvoir / intérêt des parties prenantes")
     keep(para(doc, "Parties prenantes par catégorie", "Caption"))
     add_table(
         doc,
         [("Catégorie", 6.0), ("Nombre", 2.5)],
         [Row(["{{ c.category }}", "{{ c.count }}"], loop="c in stakeholders.by_category")],
         align=[None, CENTER],
+        whole=True,
     )
-    figure(doc, "figures.stakeholder_map", "Carte pouvoir / intérêt des parties prenantes")
     tag(doc, "else")
     para(
         doc,
@@ -95,6 +98,7 @@ def build_section_research(doc: DocumentObject) -> None:
         [("Type de recherche", 6.0), ("Nombre", 2.5)],
         [Row(["{{ t.type }}", "{{ t.count }}"], loop="t in research.by_type")],
         align=[None, CENTER],
+        whole=True,
     )
     tag(doc, "if research.unused")
     para(doc, "{{ research.unused }}")

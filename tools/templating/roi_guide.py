@@ -145,21 +145,21 @@ def build_section_preparation(doc: DocumentObject) -> None:
         )
     )
     keep(para(doc, "Les quatre publics de l’atelier", "Caption"))
-    _kept_together(
-        add_table(
-            doc,
-            [("Public", 2.5), ("Qui", 7.0), ("Ce que ses notes éclairent", 7.5)],
-            [Row(["{{ p.name }}", "{{ p.who }}", "{{ p.question }}"], loop="p in publics")],
-        )
+    # Never split, and its last row kept with nothing: the next heading follows.
+    add_table(
+        doc,
+        [("Public", 2.5), ("Qui", 7.0), ("Ce que ses notes éclairent", 7.5)],
+        [Row(["{{ p.name }}", "{{ p.who }}", "{{ p.question }}"], loop="p in publics")],
+        whole=True,
     )
     heading(doc, "Les rôles", 2)
     keep(para(doc, "Qui fait quoi pendant l’atelier", "Caption"))
-    _kept_together(
-        add_table(
-            doc,
-            [("Rôle", 3.5), ("Qui", 5.5), ("Ce qu’il fait", 8.0)],
-            [Row(["{{ r.role }}", "{{ r.who }}", "{{ r.task }}"], loop="r in roles")],
-        )
+    # Never split, and its last row kept with nothing: the next heading follows.
+    add_table(
+        doc,
+        [("Rôle", 3.5), ("Qui", 5.5), ("Ce qu’il fait", 8.0)],
+        [Row(["{{ r.role }}", "{{ r.who }}", "{{ r.task }}"], loop="r in roles")],
+        whole=True,
     )
     heading(doc, "Le matériel", 2)
     for text in (
