@@ -71,7 +71,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pypdf import PdfReader
 
@@ -342,14 +342,18 @@ class PdfConverter:
                 )
             except subprocess.TimeoutExpired as exc:
                 raise InstanceLost(f"pas de réponse en {self.timeout:.0f} s") from exc
-            if done.returncode != 0:
+            answers = _answers(done.stdout)
+            if done.returncode != 0 and not (done.returncode < 0 and len(answers) == len(sources)):
                 self._check_alive()
+                if done.returncode < 0:  # the UNO client crashed mid-way: once more, afresh
+                    raise InstanceLost(f"le script UNO s'est arrêté (signal {-done.returncode})")
                 detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
                 raise PdfConversionError(
                     f"LibreOffice n'a pas pu produire les PDF (script UNO, code "
                     f"{done.returncode} : {' '.join(detail) or 'sans message'})."
                 )
-            answers = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+            if done.returncode != 0:  # crashed after its last answer: the answers stand
+                log.warning("UNO script ended by signal %d after its answers", -done.returncode)
             laid_out = []
             for index, (target, answer) in enumerate(zip(targets, answers, strict=False), 1):
                 if "error" in answer or (target is not None and not target.is_file()):
@@ -372,6 +376,18 @@ class PdfConverter:
         instance = self._state.instance
         if instance is None or not instance.alive():
             raise InstanceLost("LibreOffice s'est arrêté pendant la conversion")
+
+
+def _answers(stdout: bytes) -> list[dict[str, Any]]:
+    """The UNO script's answers, one JSON object a line; a line cut short (the script
+    crashed while writing it) ends them."""
+    answers = []
+    for line in stdout.decode("utf-8", "replace").splitlines():
+        try:
+            answers.append(json.loads(line))
+        except json.JSONDecodeError:
+            break
+    return answers
 
 
 @dataclass(frozen=True)
