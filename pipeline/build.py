@@ -35,6 +35,7 @@ from pipeline.render.chart_cache import ChartCache
 from pipeline.render.communication import communication_context, communication_title
 from pipeline.render.docx import Context, render_docx
 from pipeline.render.fee import engagement_fee, fee_context
+from pipeline.render.logo import firm_template
 from pipeline.render.page_breaks import breakable
 from pipeline.render.pistes import pistes_context, pistes_title
 from pipeline.render.roi_grid import grid_title, rating_grid
@@ -74,7 +75,7 @@ class Deliverable:
         self, engagement: m.Engagement, analysis: Analysis, workspace: Workspace, today: date
     ) -> bytes:
         context = self.full_context(engagement, analysis, workspace.config, today)
-        template = workspace.rendering_template(self.template)
+        template = firm_template(workspace, self.template)
         charts = ChartCache(workspace.state.charts)  # a chart is drawn only when its data change
         return breakable(render_docx(template, context, dated=today, charts=charts), context)
 

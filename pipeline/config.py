@@ -2,7 +2,7 @@
 listed with its section and key, in French.
 
 The seller (the identity on invoices), the catalogue of prices, the accounting
-settings (``[comptabilite]``, invoicing/settings.py) and the documents' settings
+settings (``[comptabilite]``, config_accounting.py) and the documents' settings
 (``[documents]``, the firm's logo). ``load_config`` is the only reader of the file;
 ``set_seller`` rewrites the seller's keys in place, comments kept (the demonstration
 workspace and the tests: a firm edits its file by hand).
@@ -18,11 +18,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.config_accounting import Accounting, read_accounting
 from pipeline.errors import ConfigError
 from pipeline.installation import bundled
-from pipeline.invoicing.settings import Accounting, read_accounting
 from pipeline.model import Offer
-from pipeline.render.logo import png_size
+from pipeline.png import png_size
 from pipeline.workbook.kinds import fold, luhn_ok
 
 CONFIG_NAME = "amoor.toml"
@@ -64,7 +64,9 @@ class Config:
     seller: Seller
     catalogue: dict[Offer, OfferPrices]
     number_format: str
-    accounting: Accounting = field(default_factory=Accounting)  # [comptabilite] (settings.py)
+    accounting: Accounting = field(
+        default_factory=Accounting
+    )  # [comptabilite] (config_accounting.py)
     # [documents] numeros_de_page: LibreOffice lays each document out for the page
     # numbers of its table of contents (pipeline/layout.py).
     page_numbers: bool = True

@@ -29,6 +29,7 @@ from importlib import metadata
 from pathlib import Path
 
 from pipeline.outbox import digest
+from pipeline.render.logo import firm_template
 from pipeline.workspace import Workspace
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -81,7 +82,7 @@ class Inputs:
 
     def template(self, name: str) -> str:
         if name not in self._templates:
-            self._templates[name] = digest(self.workspace.rendering_template(name).read_bytes())
+            self._templates[name] = digest(firm_template(self.workspace, name).read_bytes())
         return self._templates[name]
 
     def config(self, kind: str) -> str:

@@ -11,7 +11,7 @@
     ├── locks/<référence>.lock one process at a time per engagement (Workspace.engagement_lock)
     ├── bases/<sha256>.z      what amoor last wrote, for tracked updates (tracked/bases.py)
     ├── charts/<key>.png      the charts drawn, by their inputs (render/chart_cache.py)
-    ├── modeles/              templates with the firm's logo (Workspace.rendering_template)
+    ├── modeles/              templates with the firm's logo (render/logo.firm_template)
     └── libreoffice/<n>/      LibreOffice profiles, one per running process (office_processes.py)
 
 The modules named take their paths from here and nowhere else; a new file under

@@ -11,19 +11,16 @@ one there to restyle it (``amoor templates copier``).
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 from filelock import FileLock
 
-from pipeline.atomic import atomic_write
 from pipeline.config import CONFIG_NAME, Config, load_config
 from pipeline.errors import WorkspaceError
 from pipeline.installation import bundled
-from pipeline.render.logo import with_firm_logo
 from pipeline.state import State
 from pipeline.workbook.kinds import fold
 
@@ -87,21 +84,6 @@ class Workspace:
     def template(self, name: str) -> Path:
         own = self.templates / name
         return own if own.is_file() else bundled(TEMPLATES) / name
-
-    def rendering_template(self, name: str) -> Path:
-        """The template documents are rendered with: :meth:`template`, its amoor logo
-        made the firm's (render/logo.py), kept in ``.amoor/modeles/`` when it differs."""
-        template = self.template(name)
-        stat = template.stat()
-        config = self.config
-        return _firm_template(
-            template,
-            stat.st_mtime_ns,
-            stat.st_size,
-            config.seller.name,
-            config.logo,
-            self.state.templates,
-        )
 
     @property
     def ships_templates(self) -> bool:
@@ -192,21 +174,3 @@ def init_workspace(root: Path) -> Workspace:
             f"Choisissez un dossier où vous pouvez écrire (pas un fichier existant)."
         ) from error
     return Workspace.open(root)
-
-
-@lru_cache(maxsize=64)
-def _firm_template(
-    template: Path, mtime_ns: int, size: int, firm: str, logo: bytes | None, folder: Path
-) -> Path:
-    """``template`` with the firm's logo (render/logo.py), written once into
-    ``folder`` when it differs; the cache key holds what it depends on."""
-    del mtime_ns, size  # in the key: a template edited in place is read again
-    data = template.read_bytes()
-    derived = with_firm_logo(data, firm, logo)
-    if derived is data:
-        return template
-    target = folder / f"{hashlib.sha256(derived).hexdigest()[:16]}-{template.name}"
-    if not target.is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, derived)
-    return target

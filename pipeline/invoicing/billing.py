@@ -29,6 +29,7 @@ from pipeline.outbox import Document, engagement_folder, mission_folder, safe_na
 from pipeline.provenance import PROFORMA, Inputs, Recipe
 from pipeline.render.docx import render_docx
 from pipeline.render.invoice_context import invoice_context
+from pipeline.render.logo import firm_template
 from pipeline.workbook import schema
 from pipeline.workspace import Workspace
 
@@ -291,7 +292,7 @@ def bill(
             )
         name = safe_name(f"Facture proforma - {mission.reference}.docx")
         data = render_docx(
-            workspace.rendering_template(TEMPLATE), invoice_context(draft, demo=config.demo)
+            firm_template(workspace, TEMPLATE), invoice_context(draft, demo=config.demo)
         )
         recipe = Recipe(PROFORMA, TEMPLATE)
         made = (recipe.text(), Inputs(workspace).of(recipe, made_from)) if made_from else None
@@ -391,7 +392,7 @@ def issued_documents(
     invoice = record.invoice
     stem = _stem(record)
     docx = render_docx(
-        workspace.rendering_template(TEMPLATE), invoice_context(invoice, demo=workspace.config.demo)
+        firm_template(workspace, TEMPLATE), invoice_context(invoice, demo=workspace.config.demo)
     )
     documents = [Document(f"{stem}.docx", docx, keep_existing=True)]
     try:

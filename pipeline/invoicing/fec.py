@@ -45,11 +45,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from pipeline.config_accounting import Accounting
 from pipeline.formats import decimal, number
 from pipeline.invoicing.document import InvoiceKind
 from pipeline.invoicing.ledger import InvoiceRecord
 from pipeline.invoicing.payments import Payment
-from pipeline.invoicing.settings import Accounting
 from pipeline.invoicing.status import Standing
 
 HEADER = (

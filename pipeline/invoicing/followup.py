@@ -22,6 +22,7 @@ from pipeline.invoicing.status import Standing, standings
 from pipeline.names import safe_name
 from pipeline.outbox import Document
 from pipeline.render.docx import render_docx
+from pipeline.render.logo import firm_template
 from pipeline.render.reminder import reminder_context
 from pipeline.workspace import Workspace
 
@@ -67,7 +68,7 @@ def reminder(number: str, workspace: Workspace, today: date) -> tuple[Standing, 
     context = reminder_context(
         standing, config.seller, config.accounting.ecb_rate, today, demo=config.demo
     )
-    data = render_docx(workspace.rendering_template(REMINDER_TEMPLATE), context, dated=today)
+    data = render_docx(firm_template(workspace, REMINDER_TEMPLATE), context, dated=today)
     record = standing.record
     name = safe_name(f"Relance {record.number} - {today.isoformat()} - {record.reference}.docx")
     return standing, Placed(record_folder(workspace, record), Document(name, data))

@@ -55,6 +55,7 @@ from pipeline.outbox import Document, mission_folder, safe_name
 from pipeline.provenance import PROFORMA, Inputs, Recipe
 from pipeline.render.docx import render_docx
 from pipeline.render.invoice_context import invoice_context
+from pipeline.render.logo import firm_template
 from pipeline.workbook import schema
 from pipeline.workbook.kinds import fold
 from pipeline.workspace import Workspace
@@ -183,7 +184,7 @@ def bill_schedule(
                 _pending_notice(schedule, keys, live, notices)
             name = safe_name(f"Facture proforma - {mission.reference} - {line.label}.docx")
             data = render_docx(
-                workspace.rendering_template(TEMPLATE), invoice_context(draft, demo=config.demo)
+                firm_template(workspace, TEMPLATE), invoice_context(draft, demo=config.demo)
             )
             recipe = Recipe(PROFORMA, TEMPLATE)
             made = (recipe.text(), Inputs(workspace).of(recipe, made_from)) if made_from else None

@@ -17,15 +17,19 @@ from __future__ import annotations
 import copy
 import hashlib
 import posixpath
-import struct
 import zipfile
+from functools import lru_cache
 from io import BytesIO
+from pathlib import Path
 
 from lxml import etree
 
+from pipeline.atomic import atomic_write
+from pipeline.png import png_size
+from pipeline.workspace import Workspace
+
 # sha256 of tools/assets/logo-amoor.png, the picture the shipped templates hold.
 SHIPPED_LOGO = "37c075233ec6e992293f68ccf9add0a09ede9733fa6515be2de0fd0945c6123f"
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_HEIGHT_EMU = 1_080_000  # 3 cm
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -35,17 +39,43 @@ _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _STORIES = ("word/document.xml", "word/header", "word/footer")
 
 
+def firm_template(workspace: Workspace, name: str) -> Path:
+    """The template documents are rendered with: the workspace's (Workspace.template), its
+    amoor logo made the firm's, kept in ``.amoor/modeles/`` (state.py) when it differs."""
+    template = workspace.template(name)
+    stat = template.stat()
+    config = workspace.config
+    return _firm_template(
+        template,
+        stat.st_mtime_ns,
+        stat.st_size,
+        config.seller.name,
+        config.logo,
+        workspace.state.templates,
+    )
+
+
+@lru_cache(maxsize=64)
+def _firm_template(
+    template: Path, mtime_ns: int, size: int, firm: str, logo: bytes | None, folder: Path
+) -> Path:
+    """``template`` with the firm's logo, written once into ``folder`` when it differs;
+    the cache key holds what it depends on."""
+    del mtime_ns, size  # in the key: a template edited in place is read again
+    data = template.read_bytes()
+    derived = with_firm_logo(data, firm, logo)
+    if derived is data:
+        return template
+    target = folder / f"{hashlib.sha256(derived).hexdigest()[:16]}-{template.name}"
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, derived)
+    return target
+
+
 def is_amoor(firm: str) -> bool:
     """Whether the configured firm is amoor itself, whose logo the templates carry."""
     return firm.casefold().split(" ", 1)[0] == "amoor"
-
-
-def png_size(data: bytes) -> tuple[int, int] | None:
-    """(width, height) in pixels of a PNG picture, None when ``data`` is not one."""
-    if not data.startswith(PNG_SIGNATURE) or data[12:16] != b"IHDR" or len(data) < 24:
-        return None
-    width, height = struct.unpack(">II", data[16:24])
-    return (width, height) if width and height else None
 
 
 def with_firm_logo(template: bytes, firm: str, logo: bytes | None) -> bytes:
