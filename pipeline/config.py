@@ -23,7 +23,8 @@ from pipeline.errors import ConfigError
 from pipeline.installation import bundled
 from pipeline.model import Offer
 from pipeline.png import png_size
-from pipeline.workbook.kinds import fold, luhn_ok
+from pipeline.text import fold
+from pipeline.workbook.kinds import luhn_ok
 
 CONFIG_NAME = "amoor.toml"
 

@@ -131,3 +131,24 @@ def french_spacing(value: str) -> str:
         value = _THOUSANDS.sub(lambda n: n.group(1) + n.group(2).replace(" ", "\u202f"), value)
     value = _WORD.sub(_typographic_apostrophe, value) if "'" in value else value
     return _PERCENT.sub("\\1\u202f%", value) if "%" in value else value
+
+
+class _Combining(dict[int, int | None]):
+    """``str.translate`` table dropping combining marks, filled as characters come:
+    one ``unicodedata`` call per distinct character, not per character."""
+
+    def __missing__(self, codepoint: int) -> int | None:
+        kept = None if unicodedata.combining(chr(codepoint)) else codepoint
+        self[codepoint] = kept
+        return kept
+
+
+_NO_COMBINING = _Combining()
+_FOLDED_AWAY = re.compile(r"[\s\-_]+")
+
+
+def fold(text: str) -> str:
+    """Key for matching what people type: no case, accents, spaces or hyphens."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    bare = decomposed if decomposed.isascii() else decomposed.translate(_NO_COMBINING)
+    return _FOLDED_AWAY.sub("", bare).casefold()

@@ -22,7 +22,7 @@ from pipeline.config import CONFIG_NAME, Config, load_config
 from pipeline.errors import WorkspaceError
 from pipeline.installation import bundled
 from pipeline.state import State
-from pipeline.workbook.kinds import fold
+from pipeline.text import fold
 
 TEMPLATES = "templates_docx"
 

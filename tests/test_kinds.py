@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from pipeline import model as m
-from pipeline.text import clean_text
+from pipeline.text import clean_text, fold
 from pipeline.workbook.kinds import (
     CODE,
     CellValueError,
@@ -21,7 +21,6 @@ from pipeline.workbook.kinds import (
     Money,
     MultiChoice,
     Siret,
-    fold,
 )
 
 

@@ -20,8 +20,8 @@ from pipeline.render.context import (
     stakeholders_context,
 )
 from pipeline.render.roi_context import PUBLIC_HEADERS
+from pipeline.text import fold
 from pipeline.workbook import schema as s
-from pipeline.workbook.kinds import fold
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "templates_docx" / "cahier_des_charges.docx"
 

@@ -263,8 +263,8 @@ def workbook_new(offre: str, fichier: Path | None, force: bool) -> None:
     FICHIER : le classeur à créer (par défaut : « Mission - <offre>.xlsx »).
     """
     from pipeline.model import Offer
+    from pipeline.text import fold
     from pipeline.workbook.blank import blank_workbook
-    from pipeline.workbook.kinds import fold
 
     key = fold(offre)
     matches = [o for o in Offer if fold(o.value) == key or fold(o.value).startswith(key)]

@@ -56,8 +56,8 @@ from pipeline.provenance import PROFORMA, Inputs, Recipe
 from pipeline.render.docx import render_docx
 from pipeline.render.invoice_context import invoice_context
 from pipeline.render.logo import firm_template
+from pipeline.text import fold
 from pipeline.workbook import schema
-from pipeline.workbook.kinds import fold
 from pipeline.workspace import Workspace
 
 SHEET = schema.SCHEDULE.name

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from pipeline.workbook.kinds import fold
+from pipeline.text import fold
 
 _CIVILITY = re.compile(r"^\s*(madame|mademoiselle|mme|mlle|monsieur|m)\b\.?", re.IGNORECASE)
 _WOMAN_CIVILITIES = {"madame", "mademoiselle", "mme", "mlle"}

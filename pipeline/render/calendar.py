@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pipeline import model as m
 from pipeline.formats import aside, long_date, quoted
 from pipeline.render.docx import Context
-from pipeline.workbook.kinds import fold
+from pipeline.text import fold
 
 MONTHS = (
     "janvier",

@@ -27,7 +27,7 @@ from pipeline.formats import enumeration, long_date, plural
 from pipeline.render.agreement import elected_label
 from pipeline.render.calendar import moment_days, restitution_date
 from pipeline.render.participation import Facts
-from pipeline.workbook.kinds import fold
+from pipeline.text import fold
 
 TO_APPOINT = "À désigner"
 EVERYONE = "Tous les habitants"

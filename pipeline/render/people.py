@@ -4,7 +4,7 @@ The « Mission » sheet names the élu référent, the pilot and the consultant,
 briefly (« Jean-Baptiste Morvan »); a stakeholder row or a communication action may
 name them more fully (« M. Jean-Baptiste Morvan, adjoint à l'urbanisme ») or more
 briefly. Other names are the same person when they are typed alike. Names are
-compared folded (``kinds.fold``: no case, accents, spaces or hyphens). A mission name
+compared folded (``text.fold``: no case, accents, spaces or hyphens). A mission name
 is also the same person as a row naming them alike before the first comma, whatever
 the title after it and the civility before it (« Hélène Vasseur, DGS » and « Mme Hélène
 Vasseur, directrice générale des services »).
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Generic, TypeVar
 
-from pipeline.workbook.kinds import fold
+from pipeline.text import fold
 
 T = TypeVar("T")
 

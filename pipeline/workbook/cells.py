@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from pipeline.errors import Problem
+from pipeline.text import fold
 from pipeline.workbook import schema as s
 from pipeline.workbook.findings import Findings
 from pipeline.workbook.grid import Grid, cell_ref
-from pipeline.workbook.kinds import CellValueError, as_text, fold
+from pipeline.workbook.kinds import CellValueError, as_text
 from pipeline.workbook.share import ShareKind
 
 HEADER_SEARCH_ROWS = 20

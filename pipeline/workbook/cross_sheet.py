@@ -12,9 +12,9 @@ from typing import Any
 
 from pipeline import model as m
 from pipeline.errors import Problem
+from pipeline.text import fold
 from pipeline.workbook import schema as s
 from pipeline.workbook.findings import Findings
-from pipeline.workbook.kinds import fold
 from pipeline.workbook.table_sheets import Row
 
 

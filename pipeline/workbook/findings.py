@@ -15,7 +15,7 @@ from typing import NoReturn
 from openpyxl.utils import column_index_from_string
 
 from pipeline.errors import Problem, WorkbookError
-from pipeline.workbook.kinds import fold
+from pipeline.text import fold
 
 _CELL = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
 

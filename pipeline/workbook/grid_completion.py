@@ -29,13 +29,14 @@ from pipeline import model as m
 from pipeline.errors import AmoorError, Problem
 from pipeline.formats import long_date
 from pipeline.manifest import MANIFEST, Recorded, recorded
+from pipeline.text import fold
 from pipeline.workbook import schema as s
 from pipeline.workbook.blank import Guidance, engagement_workbook
 from pipeline.workbook.book import Book, load_book
 from pipeline.workbook.cross_sheet import check_references, check_single_ratings
 from pipeline.workbook.findings import Findings
 from pipeline.workbook.grid import Grid, cell_ref
-from pipeline.workbook.kinds import as_text, fold
+from pipeline.workbook.kinds import as_text
 from pipeline.workbook.reader import read_workbook
 from pipeline.workbook.sniff import check_xlsx
 from pipeline.workbook.table_sheets import Row, build_record, read_table

@@ -11,7 +11,6 @@ and how a blank workbook helps the consultant type it (``choices``, ``only_choic
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -22,7 +21,7 @@ from openpyxl.utils.datetime import from_excel
 
 from pipeline.formats import semicolons, short_date
 from pipeline.model import GRADE_LABELS, Grade
-from pipeline.text import clean_text
+from pipeline.text import clean_text, fold
 
 CENT = Decimal("0.01")
 MONEY_FORMAT = '#,##0.00\\ "€"'
@@ -34,27 +33,6 @@ DATE_FORMAT = "DD/MM/YYYY"
 
 class CellValueError(ValueError):
     """Raised by ``Kind.parse``; the reader turns it into a located Problem."""
-
-
-class _Combining(dict[int, int | None]):
-    """``str.translate`` table dropping combining marks, filled as characters come:
-    one ``unicodedata`` call per distinct character, not per character."""
-
-    def __missing__(self, codepoint: int) -> int | None:
-        kept = None if unicodedata.combining(chr(codepoint)) else codepoint
-        self[codepoint] = kept
-        return kept
-
-
-_NO_COMBINING = _Combining()
-_FOLDED_AWAY = re.compile(r"[\s\-_]+")
-
-
-def fold(text: str) -> str:
-    """Key for matching what people type: no case, accents, spaces or hyphens."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    bare = decomposed if decomposed.isascii() else decomposed.translate(_NO_COMBINING)
-    return _FOLDED_AWAY.sub("", bare).casefold()
 
 
 def as_text(raw: Any) -> str:

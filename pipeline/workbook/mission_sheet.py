@@ -12,11 +12,12 @@ from typing import Any
 from pipeline import model as m
 from pipeline.errors import Problem
 from pipeline.formats import enumeration
+from pipeline.text import fold
 from pipeline.workbook import schema as s
 from pipeline.workbook.cells import find_header, parse_cell, required_blank
 from pipeline.workbook.findings import Findings
 from pipeline.workbook.grid import Grid, cell_ref
-from pipeline.workbook.kinds import as_text, fold
+from pipeline.workbook.kinds import as_text
 
 
 def _offers(offers: Iterable[m.Offer]) -> str:

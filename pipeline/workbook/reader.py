@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 from pipeline import model as m
 from pipeline.errors import Problem
 from pipeline.formats import enumeration
+from pipeline.text import fold
 from pipeline.workbook import schema as s
 from pipeline.workbook.book import Book, load_book
 from pipeline.workbook.circumstances import Circumstances, check_circumstances
@@ -32,7 +33,6 @@ from pipeline.workbook.cross_sheet import (
 from pipeline.workbook.findings import Findings
 from pipeline.workbook.grid import Grid
 from pipeline.workbook.grid import cell_ref as cell_ref
-from pipeline.workbook.kinds import fold
 from pipeline.workbook.mission_sheet import read_fields
 from pipeline.workbook.sniff import check_xlsx, read_source
 from pipeline.workbook.table_sheets import Row, build_record, read_table
