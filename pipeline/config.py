@@ -20,11 +20,11 @@ from typing import Any
 
 from pipeline.config_accounting import Accounting, read_accounting
 from pipeline.errors import ConfigError
+from pipeline.identifiers import luhn_ok
 from pipeline.installation import bundled
 from pipeline.model import Offer
 from pipeline.png import png_size
 from pipeline.text import fold
-from pipeline.workbook.kinds import luhn_ok
 
 CONFIG_NAME = "amoor.toml"
 

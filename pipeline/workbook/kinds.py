@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 from openpyxl.utils.datetime import from_excel
 
 from pipeline.formats import semicolons, short_date
+from pipeline.identifiers import luhn_ok
 from pipeline.model import GRADE_LABELS, Grade
 from pipeline.text import clean_text, fold
 
@@ -396,16 +397,6 @@ class Digits(Kind):
     @property
     def expected(self) -> str:
         return self.description
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
 
 
 @dataclass(frozen=True)
