@@ -278,6 +278,22 @@ def engagement_turn(workspace: Workspace, reference: str) -> Iterator[None]:
         ) from None
 
 
+@contextmanager
+def invoice_turn(workspace: Workspace, number: str) -> Iterator[None]:
+    """The turn of the engagement invoice ``number`` belongs to, for a command that
+    numbers a credit note, records a payment or writes a reminder into its folder:
+    every writer of an engagement's pieces holds its lock. An unknown number takes
+    no lock (the command then says the number is unknown)."""
+    from pipeline.invoicing.ledger import Ledger
+
+    record = Ledger.of(workspace).get(number)
+    if record is None:
+        yield
+        return
+    with engagement_turn(workspace, record.reference):
+        yield
+
+
 def tracker(workspace: Workspace, today: date) -> Tracker:
     """Keeps what amoor writes (the bases) and updates hand-edited documents (tracked/)."""
     return Tracker(Bases(workspace.state.bases), today)

@@ -58,6 +58,7 @@ def credit_note_command(ctx: click.Context, numero: str, motif: str, montant: st
     L'avoir (.docx, et PDF Factur-X si LibreOffice est installé) est écrit dans
     le dossier de la mission, dans outbox/.
     """
+    from pipeline.build import invoice_turn
     from pipeline.formats import money, short_date
     from pipeline.invoicing.billing import credit_note
     from pipeline.invoicing.followup import partial_credit
@@ -69,7 +70,7 @@ def credit_note_command(ctx: click.Context, numero: str, motif: str, montant: st
     except AmoorError as error:
         fail(error)
     try:
-        with session(workspace) as pdf:
+        with session(workspace) as pdf, invoice_turn(workspace, numero):
             if amount is None:
                 record, placed, notices = credit_note(numero, motif, workspace, current_day(), pdf)
             else:

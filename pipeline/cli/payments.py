@@ -45,6 +45,7 @@ def paid_command(ctx: click.Context, numero: str, paid_on: str | None, montant: 
     NUMÉRO. Les paiements partiels s'additionnent ; un paiement supérieur au
     reste dû est refusé. Un paiement enregistré ne se modifie ni ne s'efface.
     """
+    from pipeline.build import invoice_turn
     from pipeline.formats import money, short_date
     from pipeline.invoicing.followup import standing_of
     from pipeline.invoicing.ledger import Ledger
@@ -55,7 +56,7 @@ def paid_command(ctx: click.Context, numero: str, paid_on: str | None, montant: 
     today = current_day()
     try:
         workspace = open_workspace(ctx)
-        with session(workspace):
+        with session(workspace), invoice_turn(workspace, numero):
             payment = record_payment(
                 Ledger.of(workspace), numero, today, paid_on=day, amount=amount
             )
@@ -80,6 +81,7 @@ def reminder_command(ctx: click.Context, numero: str) -> None:
     forfaitaire de 40 € pour frais de recouvrement. Elle est écrite dans le
     dossier de la mission, dans outbox/.
     """
+    from pipeline.build import invoice_turn
     from pipeline.formats import money
     from pipeline.invoicing.followup import reminder
     from pipeline.outbox import commit
@@ -87,7 +89,7 @@ def reminder_command(ctx: click.Context, numero: str) -> None:
     today = current_day()
     try:
         workspace = open_workspace(ctx)
-        with session(workspace):
+        with session(workspace), invoice_turn(workspace, numero):
             standing, placed = reminder(numero, workspace, today)
             written = commit(placed.folder, [placed.document])
     except AmoorError as error:
