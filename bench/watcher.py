@@ -26,7 +26,8 @@ from pathlib import Path
 from bench.workbooks import page_numbers, with_references
 from pipeline.installation import bundled
 from pipeline.invoicing.billing import PdfService
-from pipeline.watch.handling import Handling, Kind, Outcome
+from pipeline.watch.handling import Handling
+from pipeline.watch.outcome import Kind, Outcome
 from pipeline.watch.watcher import Settings, Watcher
 from pipeline.workspace import init_workspace
 

@@ -27,7 +27,7 @@ from pipeline.build import build
 from pipeline.formats import money
 from pipeline.invoicing.billing import PdfService
 from pipeline.invoicing.ledger import Ledger
-from pipeline.watch.handling import Kind
+from pipeline.watch.outcome import Kind
 from pipeline.workbook.blank import blank_workbook
 from pipeline.workbook.reader import read_engagement
 from pipeline.workspace import Workspace

@@ -340,7 +340,7 @@ def test_the_watcher_delivers_a_changed_workbook_into_the_edited_cahier(
     workspace: Workspace, tmp_path: Path
 ) -> None:
     from pipeline.watch import wording
-    from pipeline.watch.handling import Kind
+    from pipeline.watch.outcome import Kind
     from tests.watching import copy_into, watching
 
     source = tmp_path / "Saint-Aubin.xlsx"

@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.invoicing.ledger import Ledger
 from pipeline.watch import inbox, wording
-from pipeline.watch.handling import Kind
+from pipeline.watch.outcome import Kind
 from pipeline.watch.processed import Depot
 from pipeline.watch.watcher import _Handler
 from pipeline.workspace import Workspace

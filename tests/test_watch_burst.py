@@ -14,7 +14,7 @@ from pipeline.analysis.overview import analyse
 from pipeline.build import BuildResult
 from pipeline.outbox import Document, commit, mission_folder
 from pipeline.watch import inbox
-from pipeline.watch.handling import Kind
+from pipeline.watch.outcome import Kind
 from pipeline.watch.processed import Depot
 from pipeline.workbook.reader import read_workbook
 from pipeline.workbook.sniff import read_source

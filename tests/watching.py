@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.watch.handling import Handling, Kind, Outcome
+from pipeline.watch.handling import Handling
+from pipeline.watch.outcome import Kind, Outcome
 from pipeline.watch.watcher import Settings, Watcher
 from pipeline.workspace import Workspace
 from tests.conftest import EXAMPLES, TODAY

@@ -105,8 +105,9 @@ def watch_command(
     from pipeline.invoicing.billing import PdfService
     from pipeline.outbox import remove_stale_temp_files
     from pipeline.watch import wording
-    from pipeline.watch.handling import Handling, Kind
-    from pipeline.watch.handling import Outcome as DropOutcome
+    from pipeline.watch.handling import Handling
+    from pipeline.watch.outcome import Kind
+    from pipeline.watch.outcome import Outcome as DropOutcome
     from pipeline.watch.watcher import Settings, Watcher, watch_lock
 
     try:

@@ -29,16 +29,15 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import AmoorError, WorkbookError
-from pipeline.outbox import Tracked, atomic_write
+from pipeline.outbox import atomic_write
 from pipeline.tracked.bases import Bases
 from pipeline.watch import inbox, wording
+from pipeline.watch.outcome import Kind, Outcome
 from pipeline.watch.processed import Depot, Done
 from pipeline.workbook.sniff import truncated_message
 from pipeline.workspace import Workspace
@@ -50,37 +49,6 @@ if TYPE_CHECKING:
     Build = Callable[..., BuildResult]
 
 log = logging.getLogger(__name__)
-
-
-class Kind(StrEnum):
-    RECEIVED = "reçu"
-    PROCESSED = "traité"
-    REJECTED = "refusé"
-    DUPLICATE = "doublon"
-    CHANGED = "modifié"  # saved again while it was built: built again
-    FAILED = "non traité"  # amoor could not even file it away: left in inbox/, tried again
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one dropped file; ``wording`` turns it into French lines."""
-
-    kind: Kind
-    name: str
-    at: datetime
-    seconds: float = 0.0
-    offer: str = ""
-    reference: str = ""
-    folder: Path | None = None  # the engagement's folder in outbox/
-    written: tuple[Path, ...] = ()
-    kept: tuple[tuple[Path, Path], ...] = ()  # (edited by hand, where the new version went)
-    tracked: tuple[Tracked, ...] = ()  # the tracked update of each hand-edited .docx
-    invoice: str | None = None
-    notices: tuple[str, ...] = ()  # French, from the build
-    reason: str = ""  # French: why it was rejected, in one line
-    moved_to: Path | None = None  # where the dropped file is now
-    report: Path | None = None  # the rejection's report
-    earlier: Done | None = None  # the first processing of a duplicate's content
 
 
 class Handling:
@@ -207,7 +175,7 @@ class Handling:
         else:
             text = str(error)
         self._retire_report(path.name)
-        report = self.errors / wording.report_name(path.name)
+        report = self.errors / inbox.report_name(path.name)
         self.errors.mkdir(parents=True, exist_ok=True)
         atomic_write(report, wording.report(path.name, text, at).encode("utf-8"))
         moved = inbox.move_aside(path, self.errors)
@@ -224,6 +192,6 @@ class Handling:
     def _retire_report(self, name: str) -> None:
         """An earlier rejection of a workbook of this name goes to « anciennes versions »."""
         old = self.errors / inbox.OLD_VERSIONS_FOLDER
-        for leftover in (self.errors / name, self.errors / wording.report_name(name)):
+        for leftover in (self.errors / name, self.errors / inbox.report_name(name)):
             if leftover.is_file():
                 inbox.move_aside(leftover, old)

@@ -79,10 +79,13 @@ def dropped(inbox: Path, host: str | None = None) -> Iterator[Path]:
             continue
 
 
+def report_name(name: str) -> str:
+    """« Mission.xlsx - erreurs.txt », beside « Mission.xlsx » in inbox/erreurs/."""
+    return f"{name} - erreurs.txt"
+
+
 def rejected(errors: Path) -> list[tuple[Path, Path | None]]:
     """The workbooks waiting in ``inbox/erreurs/``, each with its report when it has one."""
-    from pipeline.watch.wording import report_name
-
     try:
         names = sorted(entry.name for entry in os.scandir(errors) if entry.is_file())
     except OSError:

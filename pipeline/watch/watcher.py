@@ -44,7 +44,8 @@ from watchdog.observers.polling import PollingObserver
 
 from pipeline.errors import AmoorError
 from pipeline.watch import inbox, wording
-from pipeline.watch.handling import Handling, Kind, Outcome
+from pipeline.watch.handling import Handling
+from pipeline.watch.outcome import Kind, Outcome
 from pipeline.watch.processed import Entry
 from pipeline.workspace import Workspace
 

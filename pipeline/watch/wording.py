@@ -9,16 +9,14 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pipeline.errors import AmoorError, WorkbookError
 from pipeline.formats import decimal, number, plural, short_date
 from pipeline.state import LOG_SHOWN
 from pipeline.tracked.wording import hand_edits
 from pipeline.watch import inbox
-
-if TYPE_CHECKING:
-    from pipeline.watch.handling import Kind, Outcome
+from pipeline.watch.inbox import report_name
+from pipeline.watch.outcome import Kind, Outcome
 
 INTERNAL_ERROR = (
     "amoor a rencontré une erreur interne en traitant ce classeur : ce n'est pas une erreur "
@@ -26,11 +24,6 @@ INTERNAL_ERROR = (
     "l'équipe technique. Une fois le problème corrigé, déposez à nouveau le classeur dans "
     "inbox/."
 )
-
-
-def report_name(name: str) -> str:
-    """« Mission.xlsx - erreurs.txt », beside « Mission.xlsx » in inbox/erreurs/."""
-    return f"{name} - erreurs.txt"
 
 
 def moment(at: datetime) -> str:
@@ -70,8 +63,6 @@ def seconds(value: float) -> str:
 
 def line(outcome: Outcome, outbox: Path) -> str:
     """The one line of the log for ``outcome``."""
-    from pipeline.watch.handling import Kind
-
     name = f"« {outcome.name} »"
     if outcome.kind is Kind.RECEIVED:
         return f"reçu : {name}"
@@ -127,8 +118,6 @@ def _relative(path: Path, root: Path) -> str:
 
 def summary(counts: Counter[Kind], waiting: int) -> str:
     """The last line when the watcher stops."""
-    from pipeline.watch.handling import Kind
-
     parts = [
         _count(counts[Kind.PROCESSED], "classeur traité", "classeurs traités"),
         _count(counts[Kind.REJECTED], "refusé", "refusés"),
