@@ -34,7 +34,7 @@ test: $(STAMP) lint
 test-later: $(STAMP)
 	faketime -f '+365d' $(BIN)/python -m pytest -q -p no:cacheprovider
 
-## bench: set up, then measure every figure of performance.md against its target
+## bench: set up, then measure every figure of docs/performance.md against its target
 bench: $(STAMP)
 	$(BIN)/python -m bench
 

@@ -1,4 +1,4 @@
-"""``python -m bench`` (``make bench``): the figures of performance.md, measured in this run.
+"""``python -m bench`` (``make bench``): the figures of docs/performance.md, measured here.
 
 Timings belong here, not in the tests (machines are noisy): the benchmark
 prints each figure with its target beside it, and exits with 1 when one is

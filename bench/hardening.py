@@ -1,4 +1,4 @@
-"""Cost against size (performance.md, issue 8): nothing grows faster than the workbook.
+"""Cost against size (docs/performance.md, issue 8): nothing grows faster than the workbook.
 
 Two figures, each measured in this run, with its target beside it:
 

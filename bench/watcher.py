@@ -1,4 +1,4 @@
-"""The drop folder's latency (performance.md): a workbook moved into ``inbox/`` → its
+"""The drop folder's latency (docs/performance.md): a workbook moved into ``inbox/`` → its
 deliverables written, with a watcher already running (warm: imports, configuration,
 prepared templates, LibreOffice).
 

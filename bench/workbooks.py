@@ -1,6 +1,6 @@
 """Synthetic engagement workbooks of any size, written as real ``.xlsx`` files by openpyxl.
 
-Shaped like the workbooks consultants fill (``workbooks.md``): every sheet of the
+Shaped like the workbooks consultants fill (``docs/workbooks.md``): every sheet of the
 offer, its list values, codes that refer to one another. Two uses:
 
 - :func:`scaled_workbook`: N stakeholders × M participants (each participant rates,

@@ -1,6 +1,6 @@
 """Write the example workbooks (.xlsx) of the ``examples/`` folder.
 
-Four fictional engagements, one per use case of the ``workbooks.md`` contract:
+Four fictional engagements, one per use case of the ``docs/workbooks.md`` contract:
 
 1. ``concertation-saint-aubin-des-brumes.xlsx``: Concertation citoyenne, workshop held;
 2. ``concertation-val-de-brume-arretee.xlsx``: Concertation citoyenne stopped before the
@@ -40,7 +40,7 @@ FIXED_TIME = datetime(2026, 1, 5)  # « created » and « modified » properties
 ZIP_TIME = (2026, 1, 5, 0, 0, 0)  # timestamp of every archive entry
 
 # --------------------------------------------------------------------------------------
-# The contract (workbooks.md), copied here: the examples are an independent test of it.
+# The contract (docs/workbooks.md), copied here: the examples are an independent test of it.
 # --------------------------------------------------------------------------------------
 
 MISSION_FIELDS = (

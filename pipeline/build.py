@@ -126,7 +126,8 @@ ROI_GRID = WorkbookDeliverable(grid_title, rating_grid)
 PISTES = Deliverable(pistes_title, "rapport_pistes.docx", pistes_context, priced=True)
 KIT = Deliverable(communication_title, "kit_communication.docx", communication_context)
 
-# What each offer produces (deliverables.md), invoices apart (see pipeline/invoicing).
+# What each offer produces (docs/deliverables.md, « By offer »), invoices apart (see
+# pipeline/invoicing).
 DELIVERABLES: dict[m.Offer, tuple[Deliverable | WorkbookDeliverable, ...]] = {
     m.Offer.CONCERTATION: (CAHIER, KIT),
     m.Offer.STRATEGIE: (CAHIER_STRATEGIE, KIT, ROI_GUIDE, ROI_GRID),

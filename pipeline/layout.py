@@ -11,7 +11,7 @@ Without LibreOffice, or with ``numeros_de_page = false`` in ``[documents]``, the
 tables keep their heading texts without page numbers, and nothing is said: Word's
 « Mettre à jour la table » adds them. A PDF copy that cannot be made is said.
 
-Measured on the 2-core machine of the performance spec (LibreOffice 7.4, warm):
+Measured on the 2-core machine of docs/performance.md (LibreOffice 7.4, warm):
 0.57 s to load, lay out and update a 22-page Cahier, 0.23 s for a 10-page Kit.
 """
 

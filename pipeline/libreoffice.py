@@ -7,7 +7,7 @@ Two requests to one running LibreOffice::
 
 One instance for both
 ---------------------
-performance.md asks for one LibreOffice process per worker, not one start per
+docs/performance.md asks for one LibreOffice process per worker, not one start per
 file. ``PdfConverter`` starts ``soffice --headless`` once with a private
 profile (``-env:UserInstallation``), listening on a named pipe, and keeps a
 tiny document open in it. The open document matters: without it the

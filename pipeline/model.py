@@ -2,7 +2,7 @@
 
 Frozen dataclasses, ``Decimal`` money, ``date`` dates. List values are
 ``StrEnum`` members whose value is the canonical French spelling of
-``workbooks.md``: the schema, the reader, the blank workbooks and the
+``docs/workbooks.md``: the schema, the reader, the blank workbooks and the
 documents all take their wording from here.
 """
 

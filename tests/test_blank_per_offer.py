@@ -23,7 +23,8 @@ from pipeline.workbook.schema import MISSION, README_SHEET
 from tests.libreoffice import convert, needs_libreoffice
 from tests.test_blank_workbook import ABSENT_FIELDS, fill_blank
 
-# workbooks.md, « Mission »: « Arrêtée avant l'atelier » exists for Concertation only.
+# docs/workbooks.md, sheet « Mission »: « Arrêtée avant l'atelier » exists for Concertation
+# only.
 STAGES: dict[m.Offer, str] = {
     m.Offer.CONCERTATION: "Cadrage,Atelier réalisé,Terminée,Arrêtée avant l'atelier",
     m.Offer.STRATEGIE: "Cadrage,Atelier réalisé,Terminée",
@@ -83,7 +84,7 @@ def test_the_mission_sheet_holds_only_the_fields_of_its_offer(offer: m.Offer) ->
     mission = book[MISSION.name]
     fields = list(_mission_rows(mission))
     assert fields == [f.header for f in MISSION.fields if f.header not in ABSENT_FIELDS[offer]]
-    assert len(fields) == 25 - len(ABSENT_FIELDS[offer])  # the 25 fields of workbooks.md
+    assert len(fields) == 25 - len(ABSENT_FIELDS[offer])  # the 25 fields of docs/workbooks.md
     stage = _validations(mission)[f"B{_mission_rows(mission)['Étape']}"]
     assert (stage.type, stage.formula1) == ("list", f'"{STAGES[offer]}"')
     help_text = mission.cell(_mission_rows(mission)["Étape"], 3).value

@@ -51,7 +51,7 @@ EXPECTED_MISSION = {
     "participation_level": m.ParticipationLevel.CO_CONSTRUIRE,
     "chosen_scenario": "S2",
 }
-# The fields a blank of each offer leaves out (workbooks.md, « Mission »).
+# The fields a blank of each offer leaves out (docs/workbooks.md, sheet « Mission »).
 ABSENT_FIELDS: dict[m.Offer, tuple[str, ...]] = {
     m.Offer.CONCERTATION: (),
     m.Offer.STRATEGIE: ("Scénario retenu",),

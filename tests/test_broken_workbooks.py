@@ -2,7 +2,7 @@
 
 The corpus is written by ``tests/data/make_broken.py`` from one minimal valid
 « Concertation citoyenne » workbook (``valid.xlsx``); each other file breaks one
-rule of ``workbooks.md`` (``several-problems.xlsx`` breaks four at once). A
+rule of ``docs/workbooks.md`` (``several-problems.xlsx`` breaks four at once). A
 consultant only sees these messages, so they are compared word for word.
 """
 

@@ -113,7 +113,8 @@ def test_stopped_concertation_gives_a_decision_note(workspace: Workspace) -> Non
 def test_every_example_gets_every_deliverable_of_its_offer(
     path: Path, invoice: str | None, workspace: Workspace, tmp_path: Path
 ) -> None:
-    """deliverables.md, offer by offer; « Facture » set to « Non » changes only the invoice."""
+    """docs/deliverables.md (« By offer »), offer by offer; « Facture » set to « Non »
+    changes only the invoice."""
     if invoice is not None:
         path = set_mission_field(path, tmp_path / path.name, "Facture", invoice)
     result = build(path, workspace, today=TODAY)

@@ -1,4 +1,4 @@
-"""The Word invoice: every mandatory mention of invoicing.md, in French formats.
+"""The Word invoice: every mandatory mention of docs/invoicing.md, in French formats.
 
 Invoices are built here as literals (a standard invoice at 20 %, one under
 franchise en base, a PROFORMA draft, and a credit note made by the real
@@ -94,7 +94,7 @@ def credit_note(tmp_path: Path) -> Invoice:
     return record.invoice
 
 
-# Every mandatory mention of invoicing.md, as the standard invoice words it.
+# Every mandatory mention of docs/invoicing.md, as the standard invoice words it.
 STANDARD_MENTIONS: list[tuple[str, str]] = [
     ("numéro", "Facture n° F-2026-0001"),
     ("date d'émission", "Date d'émission : 25 novembre 2026"),

@@ -1,4 +1,4 @@
-"""Cell values as consultants type them (workbooks.md, reading rules)."""
+"""Cell values as consultants type them (docs/workbooks.md, « Reading rules »)."""
 
 from __future__ import annotations
 

@@ -81,7 +81,7 @@ def test_verdicts() -> None:
         ("D1", Verdict.LIGNE_DE_FORCE),  # > 0 in all three publics
         ("D2", Verdict.A_DEBATTRE),  # > 0 for agents, < 0 for élus
         ("D3", Verdict.ECARTE),  # 0 and < 0
-        ("D4", Verdict.A_DEBATTRE),  # > 0 and = 0: the case the spec leaves open
+        ("D4", Verdict.A_DEBATTRE),  # > 0 and = 0: docs/roi-citoyen.md settles it
         ("D5", None),
     ]
     assert results[4].by_public == {}

@@ -1,4 +1,4 @@
-"""R.O.I. citoyen: majority judgment as roi-citoyen.md defines it."""
+"""R.O.I. citoyen: majority judgment as docs/roi-citoyen.md defines it."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def ranked(analysis: RoiAnalysis) -> list[str]:
 
 
 # ---------------------------------------------------------------------------
-# The spec's worked example and the point of majority judgment
+# The worked example of docs/roi-citoyen.md and the point of majority judgment
 
 
 def test_worked_example() -> None:
@@ -204,11 +204,11 @@ def test_grade_stats_shares_and_mention() -> None:
 
 
 # ---------------------------------------------------------------------------
-# The ranking is a total order and agrees with the spec's pairwise rules
+# The ranking is a total order and agrees with the pairwise rules of docs/roi-citoyen.md
 
 
 def spec_compare(a: list[Grade], b: list[Grade], code_a: str, code_b: str) -> int:
-    """Steps 1–5 of roi-citoyen.md, literally: < 0 when a ranks first."""
+    """Steps 1–5 of docs/roi-citoyen.md, literally: < 0 when a ranks first."""
     x, y = sorted(map(int, a)), sorted(map(int, b))
     while x and y:
         rx, ry = _round(x), _round(y)

@@ -2,10 +2,11 @@
 
 Per dispositif and public, the counts of « J'aime », « Neutre » and « Je n'aime
 pas » and the net score (J'aime − Je n'aime pas) / n, kept as an exact
-``Fraction`` because the verdict turns on its sign. The spec defines three
-verdicts but leaves one case open, > 0 in one public and = 0 in another (no
-public against): it is not a line of force (not every public is for) nor
-discarded (someone is for), so it is « À débattre ». The rule is then total:
+``Fraction`` because the verdict turns on its sign. ``docs/roi-citoyen.md``
+(« Stratégie globale: opinions on participation devices ») defines three verdicts; its
+specification left one case open, > 0 in one public and = 0 in another (no public
+against): it is not a line of force (not every public is for) nor discarded (someone
+is for), so it is « À débattre ». The rule is then total:
 
 * every public that gave an opinion is for (net > 0): « Ligne de force »;
 * no public is for (net ≤ 0 everywhere): « Écarté »;

@@ -1,6 +1,6 @@
 """What an engagement costs: from the workbook and the catalogue to invoice lines.
 
-Pure: no file, no clock. The rules are those of invoicing.md:
+Pure: no file, no clock. The rules are those of docs/invoicing.md (« Lines and amounts »):
 
 - the base line is the offer at the workbook's « Prix de base HT », or the
   catalogue's "à partir de" price when the cell is blank; a price below the

@@ -1,6 +1,6 @@
 """R.O.I. citoyen: from the participants' grades to a ranking of the scenarios.
 
-The definitions are those of ``roi-citoyen.md``; the choices it leaves open
+The definitions are those of ``docs/roi-citoyen.md``; the choices it leaves open
 are settled here, once:
 
 * **Numbers.** Every decision (majority grade, gauge, ranking, balance, veto,
@@ -10,8 +10,9 @@ are settled here, once:
 * **Which mean.** The raw statistics of one criterion count each participant
   once (plain mean of their grades). Criterion weights only matter where
   criteria are combined: a participant's overall grade is the weighted lower
-  median of their criterion grades. The "weighted mean" of the spec's
-  tie-break is therefore the mean of those overall grades.
+  median of their criterion grades. The "weighted mean" of tie-break 5
+  (``docs/roi-citoyen.md``) is the mean of every criterion grade of the graded
+  participants, weighted by the criteria's weights (:func:`weighted_mean`).
 * **Weights.** A criterion of weight 0 does not count in an overall grade. A
   participant who graded only such criteria gets no overall grade (warned). If
   every criterion weighs 0, the weights cannot say anything, so all criteria
@@ -28,8 +29,8 @@ are settled here, once:
   masculine and take an « s » in the plural, so one word is enough.
 * **Majority value (tie-break 4).** Removing one grade equal to α from each
   profile until they differ can only run one profile out while all rounds
-  were equal when both profiles are unanimous on the same grade; the spec's
-  step 5 (mean, then code) then decides, as written.
+  were equal when both profiles are unanimous on the same grade; step 5 of
+  ``docs/roi-citoyen.md`` (mean, then code) then decides, as written.
 """
 
 from __future__ import annotations
@@ -223,7 +224,7 @@ def merit_rounds(distribution: Sequence[int]) -> tuple[Round, ...]:
     wins). After each round one grade equal to α is removed (step 4). The
     sequence stops once what remains is unanimous: every later round would
     repeat that one, and stopping there lets two profiles unanimous on the same
-    grade tie, to be separated by step 5 as the spec says.
+    grade tie, to be separated by step 5 as docs/roi-citoyen.md says.
     """
     counts = list(distribution)
     rounds: list[Round] = []
@@ -267,8 +268,8 @@ class ScenarioResult:
     weight (every criterion listed, n may be 0; every public that graded
     something). ``weighted_mean`` is the mean of every criterion grade of the
     participants who have an overall grade, weighted by the criteria's weights:
-    the spec's tie-break 5 and the « moyenne » shown. ``left_behind`` are the publics whose
-    majority is below Passable; ``veto`` those with ≥ 25 % « À rejeter ».
+    tie-break 5 of docs/roi-citoyen.md and the « moyenne » shown. ``left_behind`` are the
+    publics whose majority is below Passable; ``veto`` those with ≥ 25 % « À rejeter ».
     """
 
     code: str
@@ -363,7 +364,7 @@ def analyse_roi(
     noun: str = SCENARIO,
 ) -> RoiAnalysis:
     """Rank the scenarios (or dispositifs: ``noun``) by majority judgment and recommend
-    one (roi-citoyen.md)."""
+    one (docs/roi-citoyen.md, « Aggregation »)."""
     scenarios, criteria = tuple(scenarios), tuple(criteria)
     warnings: list[str] = []
     weights = _effective_weights(criteria, warnings)

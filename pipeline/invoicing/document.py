@@ -1,8 +1,8 @@
 """What an invoice or credit note says, independent of how it is rendered.
 
 Amounts are ``Decimal``; a line total is rounded half-up to the cent, VAT is
-computed on the total HT of each rate (invoicing.md). The same object feeds
-the Word invoice and the Factur-X XML, so they cannot disagree.
+computed on the total HT of each rate (docs/invoicing.md, « Lines and amounts »).
+The same object feeds the Word invoice and the Factur-X XML, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from pipeline.formats import long_date, number
 
 CENT = Decimal("0.01")
 
-# The mandatory mentions (invoicing.md), worded once for a public buyer: the Word
-# invoice prints them and the Factur-X XML carries them as notes (PMT, PMD, AAB).
+# The mandatory mentions (docs/invoicing.md, « What an invoice says »), worded once for a
+# public buyer: the Word invoice prints them and the Factur-X XML carries them as notes
+# (PMT, PMD, AAB).
 NATURE = "Nature de l'opération : Prestations de services"
 VAT_EXEMPTION = "TVA non applicable, art. 293 B du CGI"
 NO_DISCOUNT = "Pas d'escompte pour paiement anticipé."

@@ -1,9 +1,9 @@
 """The « Résultats de l'atelier R.O.I. citoyen » section: tables, chart and sentences.
 
 Pure: the analysis comes in, French text and a chart come out. The sentences
-follow ``roi-citoyen.md``: « Le scénario S2 obtient la mention majoritaire
-Bien⁺ (62 % de Bien ou mieux) ; il est équilibré entre élus, agents et
-citoyens. »
+follow ``docs/roi-citoyen.md`` (« What the documents show »): « Le scénario S2
+obtient la mention majoritaire Bien⁺ (62 % de Bien ou mieux) ; il est équilibré entre
+élus, agents et citoyens. »
 """
 
 from __future__ import annotations

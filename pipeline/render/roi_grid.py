@@ -1,8 +1,8 @@
 """The rating grid of the Kit R.O.I. citoyen (Stratégie globale): a workbook, not a Word file.
 
 The grid is handed to the collectivité, whose secretary types the ratings
-during the workshop: a *partial* workbook (workbooks.md, « The R.O.I. rating
-grid »). It holds a « Lisez-moi » for that person, « Mission » with the
+during the workshop: a *partial* workbook (docs/workbooks.md, « The R.O.I. rating
+grid handed to the collectivité »). It holds a « Lisez-moi » for that person, « Mission » with the
 identity only, the criteria and their weights, what is rated (the
 dispositifs) and an empty « Notation ROI » with its dropdowns. Nothing
 internal: no price, schedule, contact, internal note or command name.

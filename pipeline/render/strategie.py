@@ -1,10 +1,10 @@
 """Context of the Cahier des charges of a Stratégie globale opérationnelle.
 
 Pure: the engagement and the opinions analysis in, pre-formatted French strings
-out. Sections 1–3 and 7–9 are those of the concertation's cahier (the shared
-pieces of ``context.py``); sections 4–6 are the strategy's own: the three
-workshops, the dispositifs with what each public thought of them
-(``roi-citoyen.md``, « Stratégie globale: opinions on participation devices »),
+out. Sections 1–3 and 7–16 are those of the concertation's cahier (the shared
+pieces of ``context.py``; ``docs/deliverables.md``); sections 4–6 are the strategy's
+own: the three workshops, the dispositifs with what each public thought of them
+(``docs/roi-citoyen.md``, « Stratégie globale: opinions on participation devices »),
 and the lignes de force that become the solutions to prototype.
 """
 

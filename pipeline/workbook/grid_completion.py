@@ -98,7 +98,7 @@ def complete_engagement(
 
 def merge_ratings(kept: tuple[m.Rating, ...], added: tuple[m.Rating, ...]) -> tuple[m.Rating, ...]:
     """``kept`` then ``added``; an added rating replaces the kept one of the same
-    participant and candidate (one rating each: workbooks.md)."""
+    participant and candidate (one rating each: docs/workbooks.md, « Cross-sheet rules »)."""
     replaced = {(fold(r.participant), fold(r.scenario)) for r in added}
     return (
         *(r for r in kept if (fold(r.participant), fold(r.scenario)) not in replaced),

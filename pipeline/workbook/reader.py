@@ -1,6 +1,6 @@
 """Read an engagement workbook into a validated :class:`~pipeline.model.Engagement`.
 
-Every rule of ``workbooks.md`` is applied and every problem is collected, so a
+Every rule of ``docs/workbooks.md`` is applied and every problem is collected, so a
 consultant fixes the whole workbook in one go: :func:`read_engagement` either
 returns a model or raises one :class:`~pipeline.errors.WorkbookError` listing
 all the problems, each located by sheet and cell.

@@ -1,4 +1,4 @@
-"""The workbook contract of ``workbooks.md``, declared once.
+"""The workbook contract of ``docs/workbooks.md``, declared once.
 
 Sheet names, headers, kinds, required fields, allowed values and help texts
 live here and nowhere else: the reader validates against them and

@@ -102,7 +102,7 @@ def configure_invoice_properties(doc: DocumentObject) -> None:
 
 def configure_invoice_page(doc: DocumentObject) -> None:
     """A4 portrait; the footer carries the seller's legal identity, the document, the
-    client and « page X / Y » (deliverables.md)."""
+    client and « page X / Y » (docs/deliverables.md)."""
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width = PAGE_WIDTH
@@ -376,7 +376,7 @@ def build_invoice_mentions(doc: DocumentObject) -> None:
 
 
 def build_facture() -> DocumentObject:
-    """``facture.docx``: invoice, PROFORMA draft or credit note (invoicing.md)."""
+    """``facture.docx``: invoice, PROFORMA draft or credit note (docs/invoicing.md)."""
     doc = Document()
     for paragraph in list(doc.paragraphs):
         paragraph._p.getparent().remove(paragraph._p)
