@@ -28,10 +28,10 @@ from pipeline.errors import Problem, WorkbookError
 from pipeline.formats import enumeration, money
 from pipeline.invoicing.document import Buyer, Line, Pricing, cents
 from pipeline.model import Engagement, Mission, Offer, OptionLine, Stage
-from pipeline.workbook import schema
 from pipeline.workbook.kinds import fold
+from pipeline.workbook.shared_sheets import OPTIONS
 
-OPTIONS_SHEET = schema.OPTIONS.name
+OPTIONS_SHEET = OPTIONS.name
 HALVED_REASON = "Démarche arrêtée avant l'atelier R.O.I. citoyen : prix de base réduit de moitié"
 
 

@@ -47,8 +47,8 @@ from decimal import Decimal
 
 from pipeline.formats import decimal, number
 from pipeline.invoicing.document import InvoiceKind
-from pipeline.invoicing.ledger import InvoiceRecord
 from pipeline.invoicing.payments import Payment
+from pipeline.invoicing.records import InvoiceRecord
 from pipeline.invoicing.settings import Accounting
 from pipeline.invoicing.status import Standing
 

@@ -35,8 +35,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.atomic import atomic_write
 from pipeline.errors import AmoorError, WorkbookError
-from pipeline.outbox import Tracked, atomic_write
+from pipeline.outbox import Tracked
 from pipeline.tracked.bases import Bases
 from pipeline.watch import inbox, wording
 from pipeline.watch.processed import Depot, Done
