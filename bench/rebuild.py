@@ -88,7 +88,7 @@ def _engagements(inbox: Path, count: int) -> list[Path]:
 
 def _populate(workspace: object, workbooks: list[Path]) -> None:
     """The outbox as ``amoor build`` leaves it, the builds run in the rebuild's pool."""
-    from pipeline.outbox import MANIFEST
+    from pipeline.manifest import MANIFEST
     from pipeline.rebuild import Job, Plan, execute
     from pipeline.workspace import Workspace
 

@@ -20,15 +20,9 @@ from pipeline.config import Config
 from pipeline.errors import AmoorError
 from pipeline.invoicing.billing import PdfService, Placed, bill
 from pipeline.layout import lay_out
-from pipeline.outbox import (
-    Commit,
-    Document,
-    Tracking,
-    commit,
-    deliverable_name,
-    digest,
-    mission_folder,
-)
+from pipeline.manifest import digest
+from pipeline.names import deliverable_name
+from pipeline.outbox import Commit, Document, Tracking, commit, mission_folder
 from pipeline.provenance import DOCUMENT, PRICED, WORKBOOK, Inputs, Recipe
 from pipeline.render.cahier import cahier_context, cahier_title, presented_scenario
 from pipeline.render.chart_cache import ChartCache

@@ -35,19 +35,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from pipeline import names
-from pipeline.atomic import TEMP_PREFIX as TEMP_PREFIX
-from pipeline.atomic import atomic_write as atomic_write
-from pipeline.atomic import remove_stale_temp_files as remove_stale_temp_files
+from pipeline.atomic import atomic_write
 from pipeline.errors import AmoorError
-from pipeline.manifest import MANIFEST as MANIFEST
-from pipeline.manifest import Manifest
-from pipeline.manifest import Recorded as Recorded
-from pipeline.manifest import digest as digest
-from pipeline.manifest import recorded as recorded
+from pipeline.manifest import Manifest, digest
 from pipeline.model import Mission
-from pipeline.names import MAX_NAME as MAX_NAME
-from pipeline.names import deliverable_name as deliverable_name
-from pipeline.names import safe_name as safe_name
+from pipeline.names import safe_name
 
 if TYPE_CHECKING:
     from pipeline.tracked.merge import Update

@@ -28,7 +28,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from pipeline.outbox import digest
+from pipeline.manifest import digest
 from pipeline.render.logo import firm_template
 from pipeline.workspace import Workspace
 

@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING
 
 from pipeline import model as m
 from pipeline.errors import AmoorError
-from pipeline.outbox import MANIFEST, Recorded, Tracked, digest, recorded
+from pipeline.manifest import MANIFEST, Recorded, digest, recorded
+from pipeline.outbox import Tracked
 from pipeline.provenance import DOCUMENT, PRICED, PROFORMA, Inputs, Recipe
 from pipeline.state import LOG_SHOWN
 from pipeline.workspace import Workspace

@@ -21,10 +21,12 @@ from pathlib import Path
 
 from filelock import Timeout
 
+from pipeline.atomic import remove_stale_temp_files
 from pipeline.invoicing.billing import PdfService, missing_files, record_folder, restore_missing
-from pipeline.invoicing.ledger import InvoiceRecord, Ledger
+from pipeline.invoicing.ledger import Ledger
+from pipeline.invoicing.records import InvoiceRecord
 from pipeline.office_processes import sweep
-from pipeline.outbox import commit, remove_stale_temp_files
+from pipeline.outbox import commit
 from pipeline.workspace import Workspace
 
 log = logging.getLogger(__name__)

@@ -18,8 +18,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline import model as m
 from pipeline.errors import WorkbookError
 from pipeline.workbook.blank import blank_workbook
+from pipeline.workbook.mission_fields import MISSION
 from pipeline.workbook.reader import read_engagement
-from pipeline.workbook.schema import MISSION, README_SHEET
+from pipeline.workbook.schema import README_SHEET
 from tests.libreoffice import convert, needs_libreoffice
 from tests.test_blank_workbook import ABSENT_FIELDS, fill_blank
 

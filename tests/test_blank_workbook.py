@@ -14,8 +14,9 @@ import pytest
 
 from pipeline import model as m
 from pipeline.workbook.blank import blank_workbook
+from pipeline.workbook.mission_fields import MISSION
 from pipeline.workbook.reader import read_engagement
-from pipeline.workbook.schema import MISSION, OFFER_SHEETS, README_SHEET
+from pipeline.workbook.schema import OFFER_SHEETS, README_SHEET
 
 MISSION_VALUES: dict[str, Any] = {
     "Référence": "2026-099",

@@ -13,7 +13,9 @@ from matplotlib.path import Path as Polyline
 from matplotlib.text import Text
 
 from pipeline import model as m
-from pipeline.render import chart_figure, charts
+from pipeline.render import chart_figure
+from pipeline.render.chart_bars import merit_profile, opinions_chart, reactions_chart
+from pipeline.render.chart_stakeholders import stakeholder_map
 
 CARLITO = Path("/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf")
 
@@ -56,10 +58,10 @@ def _draw_all() -> None:
         m.Stakeholder(f"Partie prenante {n}", m.Category.ELUS, 1 + n % 5, 1 + n % 4)
         for n in range(8)
     ]
-    charts.stakeholder_map(crowd)
-    charts.merit_profile([("S1 — balades", (0.1, 0.2, 0.3, 0.2, 0.2))])
-    charts.opinions_chart(OPINIONS)
-    charts.reactions_chart(REACTIONS)
+    stakeholder_map(crowd)
+    merit_profile([("S1 — balades", (0.1, 0.2, 0.3, 0.2, 0.2))])
+    opinions_chart(OPINIONS)
+    reactions_chart(REACTIONS)
 
 
 @pytest.mark.skipif(
@@ -85,7 +87,7 @@ def test_without_the_documents_font_the_charts_fall_back_to_dejavu(
     chart_figure.font_family.cache_clear()
     try:
         assert chart_figure.font_family() == (chart_figure.FALLBACK_FONT,)
-        charts.opinions_chart(OPINIONS)
+        opinions_chart(OPINIONS)
     finally:
         chart_figure.font_family.cache_clear()
     assert {t.get_fontname() for t in _texts(drawn[0])} == {"DejaVu Sans"}
@@ -94,7 +96,7 @@ def test_without_the_documents_font_the_charts_fall_back_to_dejavu(
 
 @pytest.mark.parametrize(
     "draw",
-    [lambda: charts.opinions_chart(OPINIONS), lambda: charts.reactions_chart(REACTIONS)],
+    [lambda: opinions_chart(OPINIONS), lambda: reactions_chart(REACTIONS)],
     ids=["avis", "réactions"],
 )
 def test_group_titles_sit_above_their_bars_not_on_them(drawn: list[Any], draw: Any) -> None:
@@ -128,7 +130,7 @@ def _lines(ax: Any) -> list[Any]:
 
 @pytest.mark.parametrize(
     "draw",
-    [lambda: charts.opinions_chart(OPINIONS), lambda: charts.reactions_chart(REACTIONS)],
+    [lambda: opinions_chart(OPINIONS), lambda: reactions_chart(REACTIONS)],
     ids=["avis", "réactions"],
 )
 def test_no_line_crosses_a_group_title(drawn: list[Any], draw: Any) -> None:
@@ -146,7 +148,7 @@ def test_no_line_crosses_a_group_title(drawn: list[Any], draw: Any) -> None:
 
 def test_the_50_percent_line_runs_over_every_group_of_bars(drawn: list[Any]) -> None:
     """Kept clear of the titles, the line still marks the half of each group's bars."""
-    charts.opinions_chart(OPINIONS)
+    opinions_chart(OPINIONS)
     figure = drawn[0]
     renderer = figure.canvas.get_renderer()
     ax = figure.axes[0]

@@ -12,8 +12,9 @@ from PIL import Image
 
 from pipeline import model as m
 from pipeline.analysis.overview import analyse
-from pipeline.render import chart_figure, charts
-from pipeline.render.chart_stakeholders import MAP_HEIGHT_CM
+from pipeline.render import chart_figure
+from pipeline.render.chart_bars import REACTIONS, merit_profile, opinions_chart, reactions_chart
+from pipeline.render.chart_stakeholders import MAP_HEIGHT_CM, stakeholder_map
 from pipeline.workbook.reader import read_engagement
 from tests.conftest import EXAMPLES, TODAY
 
@@ -35,14 +36,12 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 def _charts_of(path: Path) -> list[bytes]:
     engagement = read_engagement(path)
     analysis = analyse(engagement)
-    pictures = [charts.stakeholder_map(engagement.stakeholders)]
+    pictures = [stakeholder_map(engagement.stakeholders)]
     if analysis.roi is not None and analysis.roi.ranking:
-        pictures.append(
-            charts.merit_profile([(r.code, r.overall.shares) for r in analysis.roi.ranking])
-        )
+        pictures.append(merit_profile([(r.code, r.overall.shares) for r in analysis.roi.ranking]))
     if analysis.opinions:
         pictures.append(
-            charts.opinions_chart(
+            opinions_chart(
                 [
                     (
                         d.name,
@@ -56,7 +55,7 @@ def _charts_of(path: Path) -> list[bytes]:
             )
         )
     if analysis.emergence is not None and analysis.emergence.scenarios:
-        pictures.append(charts.reactions_chart(_reaction_groups(analysis.emergence.scenarios)))
+        pictures.append(reactions_chart(_reaction_groups(analysis.emergence.scenarios)))
     return pictures
 
 
@@ -120,7 +119,7 @@ def _crowd(size: int) -> list[m.Stakeholder]:
 
 def test_sixty_stakeholders_each_a_numbered_marker_on_its_point(drawn: list[Any]) -> None:
     crowd = [*_crowd(60), m.Stakeholder("Établissement" * 12, m.Category.AUTRE, 5, 5)]
-    charts.stakeholder_map(crowd)
+    stakeholder_map(crowd)
     figure = drawn[0]
     (grid,) = figure.axes  # no key of names: the register below the map names each number
     numbers = {t.get_text(): t for t in grid.texts if t.get_text().isdigit()}
@@ -161,7 +160,7 @@ def test_every_number_of_the_map_is_named_in_the_documents_register(
     assert [row["number"] for row in listed] == [str(n) for n in range(1, len(listed) + 1)]
     by_name = {s.name: s for s in engagement.stakeholders}
     picture = context["figures"]["stakeholder_map"]
-    charts.stakeholder_map(*picture.source.args)
+    stakeholder_map(*picture.source.args)
     (grid,) = drawn[-1].axes
     for text in grid.texts:
         if text.get_text().isdigit():
@@ -171,12 +170,12 @@ def test_every_number_of_the_map_is_named_in_the_documents_register(
 
 
 def test_dollar_signs_and_edge_cases_are_drawn_as_typed(drawn: list[Any]) -> None:
-    charts.stakeholder_map([m.Stakeholder("Asso $x^$ et $1", m.Category.AUTRE, 3, 3)])
-    charts.merit_profile([("S1 — budget $\\frac$", (0.2, 0.2, 0.2, 0.2, 0.2))])
-    charts.opinions_chart([("D1 — 5 $ par habitant", [("Agents", (1, 2, 3))])])
-    charts.reactions_chart([("Scénario à 5 $", [("Élus", (0, 0, 0), False)])])
-    charts.stakeholder_map([])
-    charts.merit_profile([(f"S{i}", (0.0, 0.0, 1.0, 0.0, 0.0)) for i in range(12)])
+    stakeholder_map([m.Stakeholder("Asso $x^$ et $1", m.Category.AUTRE, 3, 3)])
+    merit_profile([("S1 — budget $\\frac$", (0.2, 0.2, 0.2, 0.2, 0.2))])
+    opinions_chart([("D1 — 5 $ par habitant", [("Agents", (1, 2, 3))])])
+    reactions_chart([("Scénario à 5 $", [("Élus", (0, 0, 0), False)])])
+    stakeholder_map([])
+    merit_profile([(f"S{i}", (0.0, 0.0, 1.0, 0.0, 0.0)) for i in range(12)])
     texts = {t for figure in drawn[:3] for t, _ in _text_boxes(figure)}
     assert "D1 — 5 $ par habitant" in texts
 
@@ -185,7 +184,7 @@ def test_reactions_chart_speaks_french_and_reads_in_grey(drawn: list[Any]) -> No
     engagement = read_engagement(next(p for p in EXAMPLES if "hautes-combes" in p.name))
     results = analyse(engagement).emergence
     assert results is not None
-    charts.reactions_chart(_reaction_groups(results.scenarios))
+    reactions_chart(_reaction_groups(results.scenarios))
     texts = [t for t, _ in _text_boxes(drawn[0])]
     assert {r.value for r in m.Reaction} <= set(texts)  # the legend
     for result in results.scenarios:
@@ -196,7 +195,7 @@ def test_reactions_chart_speaks_french_and_reads_in_grey(drawn: list[Any]) -> No
     shares = [t.get_text() for t in drawn[0].axes[0].texts if t.get_text().endswith("%")]
     assert len(shares) >= 20 and all("\u00a0%" in t for t in shares)  # « 75 % », never split
     # Printed in grey, the three reactions still differ: by lightness or by pattern.
-    palette = charts.REACTIONS
+    palette = REACTIONS
     grey = [_luminance(colour) for colour in palette.colours]
     for a, b in combinations(range(3), 2):
         assert abs(grey[a] - grey[b]) > 0.3 or palette.hatches[a] != palette.hatches[b]

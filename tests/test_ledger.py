@@ -25,17 +25,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.config import load_config
+from pipeline.invoicing.csv_export import to_csv
+from pipeline.invoicing.differences import differences, fingerprint
 from pipeline.invoicing.document import Buyer, Invoice, InvoiceKind, Line, Pricing
-from pipeline.invoicing.ledger import (
-    SCHEMA_VERSION,
-    InvoiceRecord,
-    InvoiceStatus,
-    Ledger,
-    LedgerError,
-    differences,
-    fingerprint,
-    to_csv,
-)
+from pipeline.invoicing.ledger import Ledger
+from pipeline.invoicing.ledger_schema import SCHEMA_VERSION, LedgerError
+from pipeline.invoicing.records import InvoiceRecord, InvoiceStatus
 from pipeline.state import State
 from pipeline.workspace import Workspace
 

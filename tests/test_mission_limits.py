@@ -27,11 +27,12 @@ import pytest
 from pipeline import model as m
 from pipeline.build import build
 from pipeline.errors import WorkbookError
-from pipeline.outbox import MAX_NAME
+from pipeline.names import MAX_NAME
 from pipeline.render.package import PROPERTY_MAX, fit_property
-from pipeline.workbook import schema
 from pipeline.workbook.kinds import CODE, MONEY_MAX, Choice, Date, Digits, Money, Siret, Text
+from pipeline.workbook.mission_fields import MISSION
 from pipeline.workbook.reader import read_engagement
+from pipeline.workbook.schema_types import Column
 from pipeline.workspace import Workspace
 from tests.conftest import EXAMPLES, TODAY
 
@@ -53,11 +54,11 @@ def _offer(example: Path) -> m.Offer:
     return read_engagement(example).offer
 
 
-def _fields(offer: m.Offer) -> list[schema.Column]:
-    return [column for column in schema.MISSION.fields if offer in column.offers]
+def _fields(offer: m.Offer) -> list[Column]:
+    return [column for column in MISSION.fields if offer in column.offers]
 
 
-def _longest(column: schema.Column, offer: m.Offer, text: str) -> Any:
+def _longest(column: Column, offer: m.Offer, text: str) -> Any:
     """The longest value ``column`` accepts in a workbook of ``offer``."""
     kind = column.for_offer(offer).kind
     if column.attr == "invoice_mode":
@@ -100,7 +101,7 @@ def _with_mission(source: Path, target: Path, values: dict[str, Any]) -> dict[st
     does; a longer one is written in the archive's shared strings directly.
     """
     book = openpyxl.load_workbook(source)
-    sheet = book[schema.MISSION.name]
+    sheet = book[MISSION.name]
     cells = {str(row[0].value): row[1] for row in sheet.iter_rows(min_row=2)}
     long_texts: dict[str, str] = {}
     for header, value in values.items():
@@ -203,7 +204,7 @@ TOO_LONG = {
 def test_every_limited_mission_field_is_refused_one_step_beyond() -> None:
     limited = {
         c.header
-        for c in schema.MISSION.fields
+        for c in MISSION.fields
         if isinstance(c.kind, Digits | Siret | Money)
         or (isinstance(c.kind, Text) and c.kind.max_length is not None and not c.refers_to)
     }

@@ -20,8 +20,8 @@ from pipeline.errors import WorkbookError
 from pipeline.render.agreement import Gender, elected_label, gender
 from pipeline.workbook.blank import blank_workbook
 from pipeline.workbook.circumstances import Circumstances
+from pipeline.workbook.mission_fields import MISSION
 from pipeline.workbook.reader import read_workbook
-from pipeline.workbook.schema import MISSION
 from pipeline.workspace import Workspace
 from tests.conftest import EXAMPLES, TODAY
 

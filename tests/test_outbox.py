@@ -9,15 +9,9 @@ from pathlib import Path
 import pytest
 
 from pipeline import model as m
-from pipeline.outbox import (
-    Document,
-    OutboxError,
-    atomic_write,
-    commit,
-    engagement_folder,
-    mission_folder,
-    safe_name,
-)
+from pipeline.atomic import atomic_write
+from pipeline.names import safe_name
+from pipeline.outbox import Document, OutboxError, commit, engagement_folder, mission_folder
 
 MISSION = m.Mission(
     reference="2026-014",

@@ -26,7 +26,9 @@ from pipeline.config import set_seller
 from pipeline.formats import money
 from pipeline.invoicing.document import InvoiceKind
 from pipeline.invoicing.fec import HEADER
-from pipeline.invoicing.ledger import InvoiceRecord, Ledger, LedgerError
+from pipeline.invoicing.ledger import Ledger
+from pipeline.invoicing.ledger_schema import LedgerError
+from pipeline.invoicing.records import InvoiceRecord
 from pipeline.invoicing.settlement import list_payments, record_payment
 from pipeline.workspace import Workspace
 from tests.conftest import EXAMPLES, TODAY

@@ -12,7 +12,7 @@ from docx import Document
 
 from pipeline.build import build
 from pipeline.cli import cli
-from pipeline.outbox import MANIFEST, digest
+from pipeline.manifest import MANIFEST, digest
 from pipeline.workspace import Workspace, copy_template, init_workspace
 from tests.conftest import EXAMPLES, TODAY, configure_test_firm
 

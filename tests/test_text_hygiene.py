@@ -22,7 +22,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.build import build
-from pipeline.outbox import MANIFEST, Commit, Document, OutboxError, commit, engagement_folder
+from pipeline.manifest import MANIFEST
+from pipeline.outbox import Commit, Document, OutboxError, commit, engagement_folder
 from pipeline.text import clean_text, name_text
 from pipeline.workbook import xstring
 from pipeline.workbook.blank import Guidance, engagement_workbook

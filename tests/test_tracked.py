@@ -24,7 +24,7 @@ from lxml import etree
 
 from pipeline.build import build
 from pipeline.cli import cli
-from pipeline.outbox import MANIFEST, digest
+from pipeline.manifest import MANIFEST, digest
 from pipeline.tracked.review import accept_all, paragraphs_text, reject_all
 from pipeline.tracked.units import W, visible_text, w
 from pipeline.workspace import Workspace, copy_template, init_workspace

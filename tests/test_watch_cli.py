@@ -17,9 +17,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from pipeline.atomic import TEMP_PREFIX
 from pipeline.cli import cli
 from pipeline.invoicing.ledger import Ledger
-from pipeline.outbox import TEMP_PREFIX
 from pipeline.watch import inbox
 from pipeline.watch.processed import Depot
 from pipeline.workspace import Workspace

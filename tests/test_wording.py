@@ -21,7 +21,10 @@ from pipeline.render.context import (
 )
 from pipeline.render.roi_context import PUBLIC_HEADERS
 from pipeline.text import fold
-from pipeline.workbook import schema as s
+from pipeline.workbook.offer_sheets import SCENARIOS
+from pipeline.workbook.roi_sheets import CRITERIA
+from pipeline.workbook.schema_types import TableSheet
+from pipeline.workbook.shared_sheets import PARAMETERS, STAKEHOLDERS
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "templates_docx" / "cahier_des_charges.docx"
 
@@ -73,12 +76,12 @@ def test_public_column_headers_contain_the_workbook_value(public: m.Public) -> N
 
 
 # Tables of the cahier des charges and the sheets their columns come from.
-TABLES: dict[tuple[str, str], s.TableSheet] = {
-    ("N°", "Nom"): s.STAKEHOLDERS,
-    ("Code", "Intitulé"): s.SCENARIOS,
-    ("Libellé", "Détail"): s.PARAMETERS,
-    ("Rubrique", "Montant HT"): s.PARAMETERS,
-    ("Code", "Critère"): s.CRITERIA,
+TABLES: dict[tuple[str, str], TableSheet] = {
+    ("N°", "Nom"): STAKEHOLDERS,
+    ("Code", "Intitulé"): SCENARIOS,
+    ("Libellé", "Détail"): PARAMETERS,
+    ("Rubrique", "Montant HT"): PARAMETERS,
+    ("Code", "Critère"): CRITERIA,
 }
 
 

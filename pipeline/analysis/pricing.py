@@ -29,9 +29,9 @@ from pipeline.formats import enumeration, money
 from pipeline.invoicing.document import Buyer, Line, Pricing, cents
 from pipeline.model import Engagement, Mission, Offer, OptionLine, Stage
 from pipeline.text import fold
-from pipeline.workbook import schema
+from pipeline.workbook.shared_sheets import OPTIONS
 
-OPTIONS_SHEET = schema.OPTIONS.name
+OPTIONS_SHEET = OPTIONS.name
 HALVED_REASON = "Démarche arrêtée avant l'atelier R.O.I. citoyen : prix de base réduit de moitié"
 
 

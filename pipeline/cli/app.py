@@ -80,7 +80,8 @@ def fail(error: AmoorError) -> NoReturn:
 
 def save(path: Path, data: bytes) -> None:
     """Write a file the user named, or stop with a French message."""
-    from pipeline.outbox import OutboxError, atomic_write
+    from pipeline.atomic import atomic_write
+    from pipeline.outbox import OutboxError
 
     try:
         if path.is_dir():

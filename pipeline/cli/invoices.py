@@ -151,8 +151,8 @@ def invoices_command(ctx: click.Context, csv_path: Path | None, fec_path: Path |
     de la section [comptabilite] de amoor.toml.
     """
     from pipeline.formats import money, short_date
+    from pipeline.invoicing.csv_export import to_csv
     from pipeline.invoicing.followup import fec_export, ledger_standings
-    from pipeline.invoicing.ledger import to_csv
     from pipeline.render.report import table
 
     today = current_day()

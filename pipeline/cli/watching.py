@@ -102,8 +102,8 @@ def watch_command(
     Chaque dépôt est noté dans .amoor/depot.log ; « amoor statut » le
     résume. Ctrl-C arrête la surveillance après le classeur en cours.
     """
+    from pipeline.atomic import remove_stale_temp_files
     from pipeline.invoicing.billing import PdfService
-    from pipeline.outbox import remove_stale_temp_files
     from pipeline.watch import wording
     from pipeline.watch.handling import Handling
     from pipeline.watch.outcome import Kind

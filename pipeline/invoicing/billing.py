@@ -24,13 +24,16 @@ from pipeline.errors import AmoorError, Problem, WorkbookError
 from pipeline.formats import enumeration, short_date
 from pipeline.invoicing.document import Invoice, InvoiceKind, Pricing
 from pipeline.invoicing.issuing import check_issue_date, check_real_seller
-from pipeline.invoicing.ledger import DEFAULT_KEY, InvoiceRecord, Ledger
-from pipeline.outbox import Document, engagement_folder, mission_folder, safe_name
+from pipeline.invoicing.ledger import DEFAULT_KEY, Ledger
+from pipeline.invoicing.records import InvoiceRecord
+from pipeline.names import safe_name
+from pipeline.outbox import Document, engagement_folder, mission_folder
 from pipeline.provenance import PROFORMA, Inputs, Recipe
 from pipeline.render.docx import render_docx
 from pipeline.render.invoice_context import invoice_context
 from pipeline.render.logo import firm_template
-from pipeline.workbook import schema
+from pipeline.workbook.mission_fields import MISSION
+from pipeline.workbook.shared_sheets import SCHEDULE
 from pipeline.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -234,9 +237,9 @@ def bill(
     if instalments and mission.invoice_mode is not m.InvoiceMode.NON:
         notices.append(
             f"Des échéances de la mission {mission.reference} ont déjà été facturées "
-            f"({enumeration(instalments)}) : sans la feuille « {schema.SCHEDULE.name} », la "
+            f"({enumeration(instalments)}) : sans la feuille « {SCHEDULE.name} », la "
             f"mission serait facturée deux fois. Aucune facture n'est produite ; remettez la "
-            f"feuille « {schema.SCHEDULE.name} » dans le classeur."
+            f"feuille « {SCHEDULE.name} » dans le classeur."
         )
         return Billing(tuple(placed), tuple(notices), None)
 
@@ -260,7 +263,7 @@ def bill(
             [
                 Problem(
                     f"la date de facture ({short_date(mission.invoice_date)}) est dans le futur",
-                    sheet=schema.MISSION.name,
+                    sheet=MISSION.name,
                     cell=mission.cells.get("invoice_date", ""),
                     hint="Une facture est datée du jour où elle est émise : laissez « Date de "
                     "facture » vide (date du jour) ou indiquez une date passée.",
@@ -281,7 +284,7 @@ def bill(
             return Billing(tuple(placed), tuple(notices), live.number, pricing.warnings)
         missing = [
             column.header
-            for column in schema.MISSION.fields
+            for column in MISSION.fields
             if column.for_invoice and not getattr(mission, column.attr)
         ]
         if missing:

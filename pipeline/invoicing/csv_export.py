@@ -11,7 +11,7 @@ from pipeline.formats import decimal, short_date
 from pipeline.invoicing.document import InvoiceKind
 
 if TYPE_CHECKING:
-    from pipeline.invoicing.ledger import InvoiceRecord
+    from pipeline.invoicing.records import InvoiceRecord
 
 
 CSV_HEADERS = (

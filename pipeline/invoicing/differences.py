@@ -19,7 +19,7 @@ from pipeline.formats import money, number
 from pipeline.invoicing.document import Buyer, Line, Pricing
 
 if TYPE_CHECKING:
-    from pipeline.invoicing.ledger import InvoiceRecord
+    from pipeline.invoicing.records import InvoiceRecord
 
 
 def fingerprint(pricing: Pricing, buyer: Buyer) -> str:

@@ -48,8 +48,8 @@ from decimal import Decimal
 from pipeline.config_accounting import Accounting
 from pipeline.formats import decimal, number
 from pipeline.invoicing.document import InvoiceKind
-from pipeline.invoicing.ledger import InvoiceRecord
 from pipeline.invoicing.payments import Payment
+from pipeline.invoicing.records import InvoiceRecord
 from pipeline.invoicing.status import Standing
 
 HEADER = (

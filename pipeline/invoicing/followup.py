@@ -16,7 +16,9 @@ from decimal import Decimal
 
 from pipeline.invoicing.billing import PdfService, Placed, issued_documents, record_folder
 from pipeline.invoicing.fec import fec_bytes, sales_journal
-from pipeline.invoicing.ledger import InvoiceRecord, Ledger, LedgerError
+from pipeline.invoicing.ledger import Ledger
+from pipeline.invoicing.ledger_schema import LedgerError
+from pipeline.invoicing.records import InvoiceRecord
 from pipeline.invoicing.settlement import list_payments, partial_credit_note
 from pipeline.invoicing.status import Standing, standings
 from pipeline.names import safe_name

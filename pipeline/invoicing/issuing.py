@@ -12,7 +12,7 @@ from pipeline import model as m
 from pipeline.config import CONFIG_NAME, Seller, demo_identity
 from pipeline.errors import ConfigError, Problem, WorkbookError
 from pipeline.formats import enumeration, short_date
-from pipeline.workbook import schema
+from pipeline.workbook.mission_fields import MISSION
 
 
 def check_issue_date(mission: m.Mission, today: date, source: str) -> None:
@@ -27,7 +27,7 @@ def check_issue_date(mission: m.Mission, today: date, source: str) -> None:
             Problem(
                 f"la date de facture ({short_date(day)}) est {when} : la facture ne peut pas "
                 f"être émise à cette date",
-                sheet=schema.MISSION.name,
+                sheet=MISSION.name,
                 cell=mission.cells.get("invoice_date", ""),
                 hint=f"Une facture est datée du jour où elle est émise, celui où son numéro est "
                 f"attribué (aujourd'hui, le {short_date(today)}) : videz « Date de facture ». "

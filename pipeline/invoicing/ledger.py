@@ -37,20 +37,15 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from pathlib import Path
 
 from pipeline.config import Seller
 from pipeline.formats import short_date
 from pipeline.invoicing.credit import credit_note_of, remainder_credit
-from pipeline.invoicing.csv_export import to_csv as to_csv
-from pipeline.invoicing.differences import differences as differences
-from pipeline.invoicing.differences import fingerprint as fingerprint
-from pipeline.invoicing.document import Buyer, Invoice, InvoiceKind, Pricing
-from pipeline.invoicing.ledger_schema import MIGRATIONS as MIGRATIONS
-from pipeline.invoicing.ledger_schema import SCHEMA_VERSION as SCHEMA_VERSION
-from pipeline.invoicing.ledger_schema import LedgerError as LedgerError
-from pipeline.invoicing.ledger_schema import ensure_schema
+from pipeline.invoicing.differences import differences, fingerprint
+from pipeline.invoicing.document import Invoice, InvoiceKind
+from pipeline.invoicing.ledger_schema import LedgerError, ensure_schema
+from pipeline.invoicing.records import InvoiceRecord, InvoiceStatus
 from pipeline.invoicing.stored import document_json, invoice_from_json, optional_date
 from pipeline.workspace import Workspace
 
@@ -60,47 +55,6 @@ DEFAULT_KEY = "facture"  # one invoice per engagement unless the caller names ot
 BUSY_TIMEOUT = 10.0  # seconds to wait for another process's allocation
 
 BeforeCommit = Callable[[str], None]
-
-
-class InvoiceStatus(StrEnum):
-    ISSUED = "émise"
-    CREDIT_NOTE = "avoir"
-    CANCELLED = "annulée par avoir"
-
-
-@dataclass(frozen=True)
-class InvoiceRecord:
-    """One row of the ledger: an issued invoice or credit note, as issued."""
-
-    seq: int  # the counter value
-    number: str
-    kind: InvoiceKind
-    status: InvoiceStatus
-    reference: str  # the engagement's reference
-    key: str  # which invoice of the engagement (DEFAULT_KEY unless several)
-    issue_date: date
-    total_ht: Decimal
-    total_vat: Decimal
-    total_ttc: Decimal
-    fingerprint: str  # see fingerprint()
-    invoice: Invoice  # the whole document, number included: rebuild it from here
-    preceding_number: str | None = None  # credit note: the invoice it cancels
-    preceding_date: date | None = None
-    reason: str = ""  # credit note: the motive
-    cancelled_by: str | None = None  # invoice: the credit note that cancelled it
-
-    @property
-    def buyer(self) -> Buyer:
-        return self.invoice.buyer
-
-    @property
-    def pricing(self) -> Pricing:
-        return self.invoice.pricing
-
-    @property
-    def is_live(self) -> bool:
-        """An invoice that stands (not a credit note, not cancelled)."""
-        return self.status is InvoiceStatus.ISSUED
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Payments received, as the ledger keeps them: one row per payment, never changed.
 
 The table lives in the invoice ledger (schema 2, appended to
-``ledger.MIGRATIONS``). Like the invoices, it refuses by triggers to change or
+``ledger_schema.MIGRATIONS``). Like the invoices, it refuses by triggers to change or
 delete a row: a payment recorded by mistake is not erased, it is answered by
 another entry (history is never rewritten). Partial payments add up; what is
 paid is never more than what is due (checked in the same transaction that

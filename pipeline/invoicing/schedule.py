@@ -50,17 +50,19 @@ from pipeline.invoicing.document import (
     Pricing,
     cents,
 )
-from pipeline.invoicing.ledger import DEFAULT_KEY, InvoiceRecord, Ledger
-from pipeline.outbox import Document, mission_folder, safe_name
+from pipeline.invoicing.ledger import DEFAULT_KEY, Ledger
+from pipeline.invoicing.records import InvoiceRecord
+from pipeline.names import safe_name
+from pipeline.outbox import Document, mission_folder
 from pipeline.provenance import PROFORMA, Inputs, Recipe
 from pipeline.render.docx import render_docx
 from pipeline.render.invoice_context import invoice_context
 from pipeline.render.logo import firm_template
 from pipeline.text import fold
-from pipeline.workbook import schema
+from pipeline.workbook.shared_sheets import SCHEDULE
 from pipeline.workspace import Workspace
 
-SHEET = schema.SCHEDULE.name
+SHEET = SCHEDULE.name
 KEY_PREFIX = "échéance:"
 
 

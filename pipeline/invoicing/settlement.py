@@ -26,16 +26,10 @@ from pipeline.config import Seller
 from pipeline.formats import money, short_date
 from pipeline.invoicing.credit import partial_credit, remainder_credit, remaining_by_rate
 from pipeline.invoicing.document import InvoiceKind
-from pipeline.invoicing.ledger import (
-    BeforeCommit,
-    InvoiceRecord,
-    InvoiceStatus,
-    Ledger,
-    LedgerError,
-    _allocate,
-    _record,
-)
+from pipeline.invoicing.ledger import BeforeCommit, Ledger, _allocate, _record
+from pipeline.invoicing.ledger_schema import LedgerError
 from pipeline.invoicing.payments import Payment, payment_of
+from pipeline.invoicing.records import InvoiceRecord, InvoiceStatus
 
 log = logging.getLogger(__name__)
 

@@ -33,8 +33,8 @@ from decimal import Decimal
 
 from pipeline.formats import money, plural
 from pipeline.invoicing.document import InvoiceKind, cents
-from pipeline.invoicing.ledger import InvoiceRecord, InvoiceStatus
 from pipeline.invoicing.payments import Payment
+from pipeline.invoicing.records import InvoiceRecord, InvoiceStatus
 
 RECOVERY_INDEMNITY = Decimal(40)  # euros, art. D. 2192-35 CCP / D. 441-5 C. com.
 DAYS_IN_YEAR = 365

@@ -1,8 +1,8 @@
 """Charts drawn only when their data change: a chart is a value until a document needs it.
 
-Context building (pure) describes each chart as a :class:`Chart`: which
-drawing function of charts.py, and its arguments (only the data the drawing
-reads). The render stage turns it into PNG bytes through a
+Context building (pure) describes each chart as a :class:`Chart`: its kind (a
+key of ``charts.CHARTS``, the drawing functions) and its arguments (only the
+data the drawing reads). The render stage turns it into PNG bytes through a
 :class:`ChartCache`, a folder of the workspace (``.amoor/charts/<key>.png``)
 keyed by the hash of the chart's inputs and of the chart code's version (the
 source of every chart module, charts.py and chart_*.py, and the version of
@@ -45,7 +45,7 @@ def chart_code_version() -> str:
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart still to draw: ``charts.<kind>(*args)``.
+    """A chart still to draw: ``charts.CHARTS[kind](*args)``.
 
     ``args`` are made of tuples, strings, numbers, enums and frozen dataclasses,
     whose ``repr`` is the same in every process: it is what the key hashes.
@@ -60,9 +60,9 @@ class Chart:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def draw(self) -> bytes:
-        from pipeline.render import charts  # matplotlib itself loads in the drawing
+        from pipeline.render.charts import CHARTS  # matplotlib itself loads in the drawing
 
-        png: bytes = getattr(charts, self.kind)(*self.args)
+        png: bytes = CHARTS[self.kind](*self.args)
         return png
 
 
@@ -86,7 +86,7 @@ class ChartCache:
         return png
 
     def _keep(self, path: Path, png: bytes) -> None:
-        from pipeline.outbox import atomic_write
+        from pipeline.atomic import atomic_write
 
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

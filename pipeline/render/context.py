@@ -17,9 +17,9 @@ from enum import StrEnum
 from pipeline import model as m
 from pipeline.analysis.stakeholders import count_by_category, group_by_quadrant
 from pipeline.formats import long_date, money, number, quoted
-from pipeline.render import charts
 from pipeline.render.agreement import elected_label
 from pipeline.render.chart_cache import Chart
+from pipeline.render.chart_stakeholders import one_marker_each
 from pipeline.render.docx import Context, Picture
 
 QUADRANT_EXPLANATIONS: dict[m.Quadrant, str] = {
@@ -262,7 +262,7 @@ def stakeholder_figure(stakeholders: tuple[m.Stakeholder, ...]) -> Picture | Non
     ordered = [s for members in register(stakeholders).values() for s in members]
     what = (
         "chaque numéro renvoie au registre, forme et couleur indiquent la catégorie"
-        if charts.one_marker_each(len(ordered))
+        if one_marker_each(len(ordered))
         else "chaque point donne le nombre de parties prenantes qui s'y trouvent et leurs "
         "numéros au registre, forme et couleur les catégories présentes"
     )

@@ -23,6 +23,9 @@ from pipeline.formats import enumeration, number, quoted, to
 from pipeline.workbook import schema as s
 from pipeline.workbook.blank import Readme, partial_workbook
 from pipeline.workbook.kinds import Money
+from pipeline.workbook.mission_fields import MISSION
+from pipeline.workbook.roi_sheets import CRITERIA
+from pipeline.workbook.schema_types import TableSheet
 
 GRID_TITLE = "Kit R.O.I. citoyen - Grille de notation"
 
@@ -34,7 +37,7 @@ def grid_title(mission: m.Mission) -> str:
     return GRID_TITLE
 
 
-def grid_sheets(offer: m.Offer) -> tuple[s.TableSheet, s.TableSheet, s.TableSheet]:
+def grid_sheets(offer: m.Offer) -> tuple[TableSheet, TableSheet, TableSheet]:
     """The grid's table sheets: criteria, what is rated (without prices), the ratings."""
     ratings = s.ratings_sheet(offer)
     assert ratings is not None, "only an offer with a « Notation ROI » sheet has a grid"
@@ -42,7 +45,7 @@ def grid_sheets(offer: m.Offer) -> tuple[s.TableSheet, s.TableSheet, s.TableShee
     rated = s.sheet_named(offer, rated_name)
     assert rated is not None
     unpriced = tuple(c for c in rated.columns if not isinstance(c.kind, Money))
-    return s.CRITERIA, replace(rated, columns=unpriced), ratings
+    return CRITERIA, replace(rated, columns=unpriced), ratings
 
 
 def rating_grid(engagement: m.Engagement, analysis: Analysis, firm_name: str, today: date) -> bytes:
@@ -102,7 +105,7 @@ def readme(engagement: m.Engagement, firm_name: str) -> Readme:
                     f"{len(labels) - 1} à 0. Une case laissée vide : critère non noté.",
                     "5. « Commentaire » : facultatif, ce que le participant a dit de marquant.",
                     f"Ne renommez ni les onglets ni les titres de colonnes, et ne modifiez pas "
-                    f"les onglets « {s.MISSION.name} », « {criteria_sheet.name} » et "
+                    f"les onglets « {MISSION.name} », « {criteria_sheet.name} » et "
                     f"« {rated.name} » : ils identifient la démarche et ce qui est noté.",
                 ),
             ),

@@ -18,7 +18,7 @@ from pipeline.analysis.opinions import DeviceResult
 from pipeline.analysis.overview import Analysis
 from pipeline.analysis.roi import DISPOSITIF, analyse_roi, overall_grade
 from pipeline.formats import enumeration, number, of, plural, quoted
-from pipeline.outbox import deliverable_name
+from pipeline.names import deliverable_name
 from pipeline.render.agreement import elected_label, facilitator_label
 from pipeline.render.context import frame, value
 from pipeline.render.docx import Context

@@ -203,7 +203,7 @@ def _reminder_contexts(
 
     from pipeline.analysis.pricing import price_engagement
     from pipeline.invoicing.billing import draft_invoice
-    from pipeline.invoicing.ledger import InvoiceRecord, InvoiceStatus
+    from pipeline.invoicing.records import InvoiceRecord, InvoiceStatus
     from pipeline.invoicing.status import Standing, Status
     from pipeline.render.reminder import reminder_context
 

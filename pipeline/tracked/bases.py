@@ -21,7 +21,8 @@ import os
 import zlib
 from pathlib import Path
 
-from pipeline.outbox import MANIFEST, atomic_write, digest
+from pipeline.atomic import atomic_write
+from pipeline.manifest import MANIFEST, digest
 
 log = logging.getLogger(__name__)
 

@@ -33,8 +33,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.atomic import atomic_write
 from pipeline.errors import AmoorError, WorkbookError
-from pipeline.outbox import atomic_write
 from pipeline.tracked.bases import Bases
 from pipeline.watch import inbox, wording
 from pipeline.watch.outcome import Kind, Outcome

@@ -32,7 +32,10 @@ from pipeline.render.package import ZIP_EPOCH, midnight, workbook_package
 from pipeline.workbook import schema as s
 from pipeline.workbook import xstring
 from pipeline.workbook.kinds import CodeList, Date, Kind
+from pipeline.workbook.mission_fields import MISSION
 from pipeline.workbook.readme import FONT, Guidance, Readme, blank_readme
+from pipeline.workbook.roi_sheets import CRITERIA
+from pipeline.workbook.schema_types import Column, TableSheet, grade_column
 
 __all__ = ["Guidance", "Readme", "blank_workbook", "engagement_workbook", "partial_workbook"]
 
@@ -56,7 +59,7 @@ def blank_workbook(offer: m.Offer, criteria: tuple[m.Criterion, ...] = m.DEFAULT
 
     The criteria sheet is prefilled: the consultant adapts rather than types.
     """
-    book = _book(offer, criteria, {"offer": offer}, {s.CRITERIA.attr: criteria})
+    book = _book(offer, criteria, {"offer": offer}, {CRITERIA.attr: criteria})
     book.active = 1  # « Mission »
     # Nobody's document yet, so no day of its own: the same blank, byte for byte, every day.
     return workbook_package(book, ZIP_EPOCH)
@@ -69,7 +72,7 @@ def engagement_workbook(engagement: m.Engagement, guidance: Guidance, today: dat
     workbook is dated ``today``.
     """
     mission = engagement.mission
-    values = {f.attr: getattr(mission, f.attr) for f in s.MISSION.fields}
+    values = {f.attr: getattr(mission, f.attr) for f in MISSION.fields}
     records = {
         u.sheet.attr: getattr(engagement, u.sheet.attr) for u in s.OFFER_SHEETS[mission.offer]
     }
@@ -81,7 +84,7 @@ def engagement_workbook(engagement: m.Engagement, guidance: Guidance, today: dat
 
 def partial_workbook(
     engagement: m.Engagement,
-    sheets: Sequence[s.TableSheet],
+    sheets: Sequence[TableSheet],
     fields: Collection[str],
     records: Mapping[str, Sequence[Any]],
     readme: Readme,
@@ -127,7 +130,7 @@ def _book(
     guidance: Guidance | None = None,
     *,
     readme: Sequence[tuple[str, Font | None]] = (),
-    sheets: Sequence[s.TableSheet] = (),
+    sheets: Sequence[TableSheet] = (),
     mission_help: str = "",
     handed_by: str = "",
 ) -> Workbook:
@@ -145,7 +148,7 @@ def _book(
     layouts = {t.name: _layout(t, offer, criteria) for t in tables}
     shown = set(mission) if sheets else None
     _add_mission(
-        book.create_sheet(s.MISSION.name), offer, mission, layouts, shown, mission_help, handed_by
+        book.create_sheet(MISSION.name), offer, mission, layouts, shown, mission_help, handed_by
     )
     for table in tables:
         sheet = book.create_sheet(table.name)
@@ -192,7 +195,7 @@ def _fit_heights(sheet: Worksheet) -> None:
             sheet.row_dimensions[row].height = max(current, height)
 
 
-def _field(record: Any, column: s.Column) -> Any:
+def _field(record: Any, column: Column) -> Any:
     """The value of ``column`` in ``record``; a criterion column holds that criterion's grade."""
     if column.attr == "grades":
         assert isinstance(record, m.Rating)
@@ -211,18 +214,16 @@ def _put(cell: Any, kind: Kind, value: Any) -> None:
     cell.alignment = WRAP
 
 
-def _layout(
-    spec: s.TableSheet, offer: m.Offer, criteria: tuple[m.Criterion, ...]
-) -> list[s.Column]:
+def _layout(spec: TableSheet, offer: m.Offer, criteria: tuple[m.Criterion, ...]) -> list[Column]:
     """The columns of a table sheet, in the order a blank writes them from column A."""
     columns = list(spec.columns_for(offer))
     if spec.criteria_columns:
         # Criterion columns sit between the scenario and the comment.
-        columns = columns[:-1] + [s.grade_column(c) for c in criteria] + columns[-1:]
+        columns = columns[:-1] + [grade_column(c) for c in criteria] + columns[-1:]
     return columns
 
 
-def _codes_range(sheet: str, layouts: dict[str, list[s.Column]]) -> str:
+def _codes_range(sheet: str, layouts: dict[str, list[Column]]) -> str:
     """The cells of a sheet's code column, as a list validation's source.
 
     A range rather than the codes themselves: codes typed later appear in the menu.
@@ -233,7 +234,7 @@ def _codes_range(sheet: str, layouts: dict[str, list[s.Column]]) -> str:
 
 
 def _validation(
-    column: s.Column, layouts: dict[str, list[s.Column]], handed_by: str = ""
+    column: Column, layouts: dict[str, list[Column]], handed_by: str = ""
 ) -> DataValidation:
     """The dropdown or range check Excel shows for a column, with its input message.
 
@@ -311,7 +312,7 @@ def _add_mission(
     sheet: Worksheet,
     offer: m.Offer,
     values: Mapping[str, Any],
-    layouts: dict[str, list[s.Column]],
+    layouts: dict[str, list[Column]],
     shown: Collection[str] | None = None,
     fixed_help: str = "",
     handed_by: str = "",
@@ -320,7 +321,7 @@ def _add_mission(
 
     ``fixed_help``: what the help column and input messages say of every field.
     """
-    spec = s.MISSION
+    spec = MISSION
     sheet.append([spec.key_header, spec.value_header, spec.help_header])
     _style_header(sheet, 1, 3)
     fields = [f for f in spec.fields_for(offer) if shown is None or f.attr in shown]
@@ -349,8 +350,8 @@ def _add_mission(
 
 def _add_table(
     sheet: Worksheet,
-    columns: list[s.Column],
-    layouts: dict[str, list[s.Column]],
+    columns: list[Column],
+    layouts: dict[str, list[Column]],
     handed_by: str = "",
 ) -> None:
     sheet.append([c.header for c in columns])

@@ -11,10 +11,10 @@ from typing import Any
 
 from pipeline.errors import Problem
 from pipeline.text import fold
-from pipeline.workbook import schema as s
 from pipeline.workbook.findings import Findings
 from pipeline.workbook.grid import Grid, cell_ref
 from pipeline.workbook.kinds import CellValueError, as_text
+from pipeline.workbook.schema_types import Column
 from pipeline.workbook.share import ShareKind
 
 HEADER_SEARCH_ROWS = 20
@@ -25,7 +25,7 @@ _OPEN_AND_SAVE = (
 
 
 def parse_cell(
-    findings: Findings, grid: Grid, row: int, col: int, column: s.Column
+    findings: Findings, grid: Grid, row: int, col: int, column: Column
 ) -> tuple[bool, Any]:
     """(ok, value) for one cell; value None means blank. Problems are recorded."""
     ref = cell_ref(row, col)
@@ -62,7 +62,7 @@ def parse_cell(
         return False, None
 
 
-def required_blank(findings: Findings, grid: Grid, ref: str, column: s.Column) -> None:
+def required_blank(findings: Findings, grid: Grid, ref: str, column: Column) -> None:
     findings.problems.append(
         Problem(
             f"{column.subject} {column.agreed('est obligatoire', 'sont obligatoires')}, la cellule "
@@ -74,7 +74,7 @@ def required_blank(findings: Findings, grid: Grid, ref: str, column: s.Column) -
     )
 
 
-def what_to_type(column: s.Column) -> str:
+def what_to_type(column: Column) -> str:
     """The hint of an empty required cell: what to type in it."""
     if not column.kind.free_text:
         return f"Saisissez {column.kind.expected}."

@@ -19,8 +19,9 @@ from pipeline.analysis.pricing import unpriced_options
 from pipeline.config import OfferPrices
 from pipeline.errors import Problem
 from pipeline.formats import short_date
-from pipeline.workbook import schema as s
 from pipeline.workbook.findings import Findings
+from pipeline.workbook.mission_fields import MISSION
+from pipeline.workbook.shared_sheets import OPTIONS
 from pipeline.workbook.table_sheets import Row, build_record
 
 # The stages that say the workshop has taken place.
@@ -45,9 +46,9 @@ def check_circumstances(
 ) -> None:
     check_stage_dates(findings, circumstances.today, values, cells)
     prices = circumstances.catalogue.get(offer)
-    rows = tables.get(s.OPTIONS.name) or []
+    rows = tables.get(OPTIONS.name) or []
     if prices is not None:
-        options = tuple(build_record(s.OPTIONS, row) for row in rows if row.ok)
+        options = tuple(build_record(OPTIONS, row) for row in rows if row.ok)
         findings.problems.extend(unpriced_options(options, offer, prices))
 
 
@@ -57,8 +58,8 @@ def check_stage_dates(
     """A workshop said held but dated after ``today``; a workshop dated before the start."""
     stage, workshop = values.get("stage"), values.get("workshop_date")
     start = values.get("start_date")
-    sheet = s.MISSION.name
-    stage_field, date_field = s.MISSION.field("stage"), s.MISSION.field("workshop_date")
+    sheet = MISSION.name
+    stage_field, date_field = MISSION.field("stage"), MISSION.field("workshop_date")
     if stage in _WORKSHOP_HELD and isinstance(workshop, date) and workshop > today:
         findings.problems.append(
             Problem(
@@ -73,7 +74,7 @@ def check_stage_dates(
             )
         )
     if isinstance(workshop, date) and isinstance(start, date) and workshop < start:
-        start_field = s.MISSION.field("start_date")
+        start_field = MISSION.field("start_date")
         findings.problems.append(
             Problem(
                 f"« {date_field.header} » ({short_date(workshop)}) précède « "

@@ -15,6 +15,8 @@ from pipeline.errors import Problem
 from pipeline.text import fold
 from pipeline.workbook import schema as s
 from pipeline.workbook.findings import Findings
+from pipeline.workbook.mission_fields import MISSION
+from pipeline.workbook.shared_sheets import SCHEDULE
 from pipeline.workbook.table_sheets import Row
 
 
@@ -121,7 +123,7 @@ def check_schedule_labels(findings: Findings, rows: list[Row]) -> None:
                 Problem(
                     f"le libellé « {label} » est déjà celui de l'échéance de la cellule "
                     f"{first[fold(label)]}",
-                    sheet=s.SCHEDULE.name,
+                    sheet=SCHEDULE.name,
                     cell=row.cells["label"],
                     hint="Chaque échéance a sa propre facture : donnez-lui un libellé "
                     "distinct (« Acompte 1 », « Acompte 2 »…).",
@@ -139,8 +141,8 @@ def check_mission_rules(
     cells: dict[str, str],
     tables: dict[str, list[Row]],
 ) -> None:
-    sheet = s.MISSION.name
-    for column in s.MISSION.fields_for(offer):
+    sheet = MISSION.name
+    for column in MISSION.fields_for(offer):
         code = values.get(column.attr)
         targets = tables.get(column.refers_to) if column.refers_to else None
         if not isinstance(code, str) or targets is None:
@@ -159,12 +161,12 @@ def check_mission_rules(
                 hint=f"Indiquez un code de la feuille « {column.refers_to} », ou laissez vide.",
             )
         )
-    schedule = tables.get(s.SCHEDULE.name) or []
+    schedule = tables.get(SCHEDULE.name) or []
     if schedule and "invoice_mode" in values:
         findings.warnings.append(
             Problem(
-                f"le champ « {s.MISSION.field('invoice_mode').header} » est ignoré : la "
-                f"feuille « {s.SCHEDULE.name} » décide de chaque facture",
+                f"le champ « {MISSION.field('invoice_mode').header} » est ignoré : la "
+                f"feuille « {SCHEDULE.name} » décide de chaque facture",
                 sheet=sheet,
                 cell=cells.get("invoice_mode", ""),
                 hint="Videz la cellule, ou videz la feuille « Échéancier » pour facturer "
@@ -178,7 +180,7 @@ def check_mission_rules(
     )
     check_schedule_labels(findings, schedule)
     if issuing:
-        for column in s.MISSION.fields:
+        for column in MISSION.fields:
             attr = column.attr
             if not column.for_invoice or attr in values or attr in findings.invalid_fields:
                 continue
@@ -191,6 +193,6 @@ def check_mission_rules(
                     cell=ref or "",
                     hint=f"Renseignez le champ « {column.header} », ou choisissez "
                     f"« {m.InvoiceMode.PROFORMA} » dans le champ "
-                    f"« {s.MISSION.field('invoice_mode').header} ».",
+                    f"« {MISSION.field('invoice_mode').header} ».",
                 )
             )

@@ -37,7 +37,10 @@ from pipeline.workbook.cross_sheet import check_references, check_single_ratings
 from pipeline.workbook.findings import Findings
 from pipeline.workbook.grid import Grid, cell_ref
 from pipeline.workbook.kinds import as_text
+from pipeline.workbook.mission_fields import MISSION
 from pipeline.workbook.reader import read_workbook
+from pipeline.workbook.roi_sheets import CRITERIA, DEVICE_RATINGS, RATINGS
+from pipeline.workbook.shared_sheets import STAKEHOLDERS
 from pipeline.workbook.sniff import check_xlsx
 from pipeline.workbook.table_sheets import Row, build_record, read_table
 
@@ -55,8 +58,8 @@ def is_rating_grid(data: bytes) -> bool:
         return False
     sheets = {fold(name) for name in book.sheetnames}
     book.close()
-    ratings = {fold(s.RATINGS.name), fold(s.DEVICE_RATINGS.name)}
-    return bool(sheets & ratings) and fold(s.STAKEHOLDERS.name) not in sheets
+    ratings = {fold(RATINGS.name), fold(DEVICE_RATINGS.name)}
+    return bool(sheets & ratings) and fold(STAKEHOLDERS.name) not in sheets
 
 
 def grid_reference(grid: bytes, grid_name: str) -> str:
@@ -115,7 +118,7 @@ def _grid(book: Book, sheets: dict[str, Worksheet], name: str) -> Grid | None:
 
 def _reference(findings: Findings, book: Book, sheets: dict[str, Worksheet]) -> tuple[str, str]:
     """The grid's Référence, and its cell in « Mission »."""
-    spec = s.MISSION
+    spec = MISSION
     field = spec.field("reference")
     grid = _grid(book, sheets, spec.name)
     if grid is not None:
@@ -184,7 +187,7 @@ def _no_engagement(reference: str, where: str, outbox: Path) -> Problem:
     return Problem(
         f"aucune mission de Référence « {reference} » n'a ses livrables dans « {outbox} » : "
         f"la grille ne peut compléter aucune mission",
-        sheet=s.MISSION.name,
+        sheet=MISSION.name,
         cell=where,
         hint="Une grille de notation complète la mission pour laquelle elle a été remise. "
         "Vérifiez la Référence, ou produisez d'abord les livrables de la mission à partir de "
@@ -212,7 +215,7 @@ def _ratings(
     assert rated is not None
     criteria = [_row(c, "code", "name", "definition", "weight") for c in engagement.criteria]
     candidates = [_row(c, "code") for c in getattr(engagement, rated.attr)]
-    rows = read_table(findings, grid, sheet, offer, {s.CRITERIA.name: criteria})
+    rows = read_table(findings, grid, sheet, offer, {CRITERIA.name: criteria})
     check_references(findings, offer, {rated.name: candidates, sheet.name: rows})
     check_single_ratings(findings, offer, {sheet.name: rows})
     if not rows:

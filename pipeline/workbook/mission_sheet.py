@@ -13,11 +13,12 @@ from pipeline import model as m
 from pipeline.errors import Problem
 from pipeline.formats import enumeration
 from pipeline.text import fold
-from pipeline.workbook import schema as s
 from pipeline.workbook.cells import find_header, parse_cell, required_blank
 from pipeline.workbook.findings import Findings
 from pipeline.workbook.grid import Grid, cell_ref
 from pipeline.workbook.kinds import as_text
+from pipeline.workbook.mission_fields import MISSION
+from pipeline.workbook.schema_types import Column
 
 
 def _offers(offers: Iterable[m.Offer]) -> str:
@@ -26,7 +27,7 @@ def _offers(offers: Iterable[m.Offer]) -> str:
 
 
 def read_fields(findings: Findings, grid: Grid | None) -> tuple[dict[str, Any], dict[str, str]]:
-    sheet = s.MISSION
+    sheet = MISSION
     values: dict[str, Any] = {}
     cells: dict[str, str] = {}
     if grid is None:
@@ -97,7 +98,7 @@ def read_field(
     grid: Grid,
     rows: dict[str, int],
     value_col: int,
-    column: s.Column,
+    column: Column,
     offer: m.Offer | None,
     values: dict[str, Any],
     cells: dict[str, str],
@@ -121,7 +122,7 @@ def read_field(
                     sheet=grid.title,
                     cell=ref,
                     hint=f"Cette mission est une « {offer} » : videz la cellule, ou "
-                    f"vérifiez le champ « {s.MISSION.field('offer').header} ».",
+                    f"vérifiez le champ « {MISSION.field('offer').header} ».",
                 )
             )
         return None

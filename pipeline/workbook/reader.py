@@ -32,8 +32,9 @@ from pipeline.workbook.cross_sheet import (
 )
 from pipeline.workbook.findings import Findings
 from pipeline.workbook.grid import Grid
-from pipeline.workbook.grid import cell_ref as cell_ref
+from pipeline.workbook.mission_fields import MISSION
 from pipeline.workbook.mission_sheet import read_fields
+from pipeline.workbook.roi_sheets import CRITERIA
 from pipeline.workbook.sniff import check_xlsx, read_source
 from pipeline.workbook.table_sheets import Row, build_record, read_table
 
@@ -72,11 +73,11 @@ class _Reader:
     # -- the whole workbook -------------------------------------------------
 
     def read(self) -> m.Engagement:
-        mission_grid = self._grid(s.MISSION.name)
+        mission_grid = self._grid(MISSION.name)
         if mission_grid is None:
             self._fail(
                 Problem(
-                    f"la feuille « {s.MISSION.name} » est introuvable",
+                    f"la feuille « {MISSION.name} » est introuvable",
                     hint="Chaque classeur commence par cette feuille (Champ | Valeur) ; "
                     "repartez d'un classeur vierge créé avec « amoor workbook new ».",
                 )
@@ -125,7 +126,7 @@ class _Reader:
             if rows is None:
                 continue
             built = tuple(build_record(use.sheet, row) for row in rows)
-            if use.sheet is s.CRITERIA and not built:
+            if use.sheet is CRITERIA and not built:
                 continue  # an empty criteria sheet means the default criteria
             records[use.sheet.attr] = built
         mission = m.Mission(**mission_values, cells=mission_cells)
@@ -138,7 +139,7 @@ class _Reader:
         expected = {
             fold(name): name
             for name in (
-                s.MISSION.name,
+                MISSION.name,
                 s.README_SHEET,
                 *(u.sheet.name for u in s.OFFER_SHEETS[offer]),
             )

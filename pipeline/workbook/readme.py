@@ -16,6 +16,9 @@ from pipeline import model as m
 from pipeline.formats import enumeration, number
 from pipeline.workbook import schema as s
 from pipeline.workbook.kinds import CodeList
+from pipeline.workbook.mission_fields import MISSION
+from pipeline.workbook.roi_sheets import CRITERIA
+from pipeline.workbook.schema_types import GRADE
 
 FONT = "Calibri"  # the workbook's default: a font without a name shows in another one
 TITLE_FONT = Font(name=FONT, bold=True, size=16)
@@ -52,7 +55,7 @@ def _quoted(values: list[str], last: str = "et") -> str:
 
 def _mission_notes(offer: m.Offer) -> list[str]:
     """What the « Mission » sheet of this offer holds and leaves out, from the fields' offers."""
-    spec = s.MISSION
+    spec = MISSION
     notes = [
         f"Une ligne par champ d'une mission « {offer} » : la valeur dans la colonne "
         f"« {spec.value_header} », une aide dans la colonne « {spec.help_header} »."
@@ -90,9 +93,7 @@ def _dropdown_notes(offer: m.Offer, criteria: tuple[m.Criterion, ...]) -> list[s
         f"taper."
     ]
     references = [
-        (s.MISSION.name, f"champ « {c.header} »", c)
-        for c in s.MISSION.fields_for(offer)
-        if c.refers_to
+        (MISSION.name, f"champ « {c.header} »", c) for c in MISSION.fields_for(offer) if c.refers_to
     ] + [(sheet.name, f"colonne « {c.header} »", c) for sheet, c in s.references(offer)]
     if references:
         notes.append(
@@ -113,7 +114,7 @@ def _dropdown_notes(offer: m.Offer, criteria: tuple[m.Criterion, ...]) -> list[s
             )
     for use in s.OFFER_SHEETS[offer]:
         if use.sheet.criteria_columns:
-            labels = list(s.GRADE.choices)
+            labels = list(GRADE.choices)
             notes.append(
                 f"Les notes de la feuille « {use.sheet.name} » (une colonne par code de critère : "
                 f"{', '.join(c.code for c in criteria)}) : le menu propose les mentions "
@@ -161,16 +162,16 @@ def blank_readme(
         ),
         ("", None),
         ("Les feuilles", SECTION_FONT),
-        (f"Mission : {s.MISSION.help}", None),
+        (f"Mission : {MISSION.help}", None),
     ]
     for use in s.OFFER_SHEETS[offer]:
         status = "obligatoire" if use.required else "facultative"
         lines.append((f"{use.sheet.name} ({status}) : {use.sheet.help}", None))
-    lines += [("", None), (f"La feuille « {s.MISSION.name} »", SECTION_FONT)]
+    lines += [("", None), (f"La feuille « {MISSION.name} »", SECTION_FONT)]
     lines += ((text, None) for text in _mission_notes(offer))
     lines += [("", None), ("Les menus déroulants", SECTION_FONT)]
     lines += ((text, None) for text in _dropdown_notes(offer, criteria))
-    if any(use.sheet.criteria_columns or use.sheet is s.CRITERIA for use in s.OFFER_SHEETS[offer]):
+    if any(use.sheet.criteria_columns or use.sheet is CRITERIA for use in s.OFFER_SHEETS[offer]):
         lines += [
             ("", None),
             ("Échelle R.O.I. citoyen", SECTION_FONT),

@@ -7,42 +7,34 @@ formats) from them.
 
 The declarations are split by sheet (``mission_fields``, ``shared_sheets``,
 ``roi_sheets``, ``offer_sheets``) over the building blocks of ``schema_types``;
-this module gathers them by offer and re-exports every name, so that
-``schema.MISSION`` or ``s.Column`` is read from here.
+this module gathers them by offer (``OFFER_SHEETS``). A declaration is
+imported from the module that declares it (``MISSION`` from ``mission_fields``,
+``Column`` from ``schema_types``), never through this one.
 """
 
 from __future__ import annotations
 
 from pipeline import model as m
-from pipeline.workbook.frame_sheets import GOVERNANCE as GOVERNANCE
-from pipeline.workbook.frame_sheets import INDICATORS as INDICATORS
-from pipeline.workbook.frame_sheets import RISKS as RISKS
-from pipeline.workbook.mission_fields import MISSION as MISSION
-from pipeline.workbook.offer_sheets import CRUCIAL_PARAMETERS as CRUCIAL_PARAMETERS
-from pipeline.workbook.offer_sheets import DEVICES as DEVICES
-from pipeline.workbook.offer_sheets import LEADS as LEADS
-from pipeline.workbook.offer_sheets import OPINIONS as OPINIONS
-from pipeline.workbook.offer_sheets import RESEARCH as RESEARCH
-from pipeline.workbook.offer_sheets import SCENARIOS as SCENARIOS
-from pipeline.workbook.offer_sheets import TESTS as TESTS
-from pipeline.workbook.offer_sheets import WORKSHOPS as WORKSHOPS
-from pipeline.workbook.roi_sheets import CRITERIA as CRITERIA
-from pipeline.workbook.roi_sheets import DEVICE_RATINGS as DEVICE_RATINGS
-from pipeline.workbook.roi_sheets import RATINGS as RATINGS
-from pipeline.workbook.schema_types import ALL_OFFERS as ALL_OFFERS
-from pipeline.workbook.schema_types import CONCERTATION_ONLY as CONCERTATION_ONLY
-from pipeline.workbook.schema_types import GRADE as GRADE
-from pipeline.workbook.schema_types import TEXT as TEXT
-from pipeline.workbook.schema_types import Column as Column
-from pipeline.workbook.schema_types import FieldSheet as FieldSheet
-from pipeline.workbook.schema_types import SheetUse as SheetUse
-from pipeline.workbook.schema_types import TableSheet as TableSheet
-from pipeline.workbook.schema_types import grade_column as grade_column
-from pipeline.workbook.shared_sheets import COMMUNICATION as COMMUNICATION
-from pipeline.workbook.shared_sheets import OPTIONS as OPTIONS
-from pipeline.workbook.shared_sheets import PARAMETERS as PARAMETERS
-from pipeline.workbook.shared_sheets import SCHEDULE as SCHEDULE
-from pipeline.workbook.shared_sheets import STAKEHOLDERS as STAKEHOLDERS
+from pipeline.workbook.frame_sheets import GOVERNANCE, INDICATORS, RISKS
+from pipeline.workbook.offer_sheets import (
+    CRUCIAL_PARAMETERS,
+    DEVICES,
+    LEADS,
+    OPINIONS,
+    RESEARCH,
+    SCENARIOS,
+    TESTS,
+    WORKSHOPS,
+)
+from pipeline.workbook.roi_sheets import CRITERIA, DEVICE_RATINGS, RATINGS
+from pipeline.workbook.schema_types import Column, SheetUse, TableSheet
+from pipeline.workbook.shared_sheets import (
+    COMMUNICATION,
+    OPTIONS,
+    PARAMETERS,
+    SCHEDULE,
+    STAKEHOLDERS,
+)
 
 # Order matters: a sheet comes after the sheets its codes refer to.
 OFFER_SHEETS: dict[m.Offer, tuple[SheetUse, ...]] = {

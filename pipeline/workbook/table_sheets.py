@@ -13,11 +13,12 @@ from typing import Any
 from pipeline import model as m
 from pipeline.errors import Problem
 from pipeline.text import fold
-from pipeline.workbook import schema as s
 from pipeline.workbook.cells import HEADER_SEARCH_ROWS, find_header, parse_cell, required_blank
 from pipeline.workbook.findings import Findings
 from pipeline.workbook.grid import Grid, cell_ref
 from pipeline.workbook.kinds import as_text
+from pipeline.workbook.roi_sheets import CRITERIA
+from pipeline.workbook.schema_types import Column, TableSheet, grade_column
 
 
 @dataclass
@@ -30,7 +31,7 @@ class Row:
     ok: bool = True
 
 
-def report_missing_headers(findings: Findings, grid: Grid, columns: tuple[s.Column, ...]) -> None:
+def report_missing_headers(findings: Findings, grid: Grid, columns: tuple[Column, ...]) -> None:
     best_row, best = 0, 0
     headers = {fold(c.header) for c in columns}
     for row in range(1, HEADER_SEARCH_ROWS + 1):
@@ -67,7 +68,7 @@ def report_missing_headers(findings: Findings, grid: Grid, columns: tuple[s.Colu
 def read_table(
     findings: Findings,
     grid: Grid,
-    sheet: s.TableSheet,
+    sheet: TableSheet,
     offer: m.Offer,
     tables: dict[str, list[Row]],
 ) -> list[Row]:
@@ -77,7 +78,7 @@ def read_table(
         report_missing_headers(findings, grid, specs)
         return []
     header_row, positions = found
-    columns: list[tuple[int, s.Column]] = []
+    columns: list[tuple[int, Column]] = []
     known = {fold(c.header): c for c in specs}
     for key, col in positions.items():
         if key in known:
@@ -140,7 +141,7 @@ def read_table(
         if criterion_cols:
             grades: list[tuple[str, m.Grade]] = []
             for col, criterion in criterion_cols:
-                ok, grade = parse_cell(findings, grid, number, col, s.grade_column(criterion))
+                ok, grade = parse_cell(findings, grid, number, col, grade_column(criterion))
                 row.ok &= ok
                 if grade is not None:
                     grades.append((criterion.code, grade))
@@ -150,12 +151,12 @@ def read_table(
 
 
 def table_criteria(tables: dict[str, list[Row]]) -> tuple[m.Criterion, ...]:
-    rows = tables.get(s.CRITERIA.name) or []
-    built = tuple(build_record(s.CRITERIA, r) for r in rows if r.ok)
+    rows = tables.get(CRITERIA.name) or []
+    built = tuple(build_record(CRITERIA, r) for r in rows if r.ok)
     return built or m.DEFAULT_CRITERIA
 
 
-def build_record(sheet: s.TableSheet, row: Row) -> Any:
+def build_record(sheet: TableSheet, row: Row) -> Any:
     names = {f.name for f in fields(sheet.record)}
     extra: dict[str, Any] = {"source_row": row.number} if "source_row" in names else {}
     if "cells" in names:
