@@ -18,7 +18,8 @@ from pipeline import model as m
 from pipeline.analysis.overview import Analysis, analyse
 from pipeline.config import Config
 from pipeline.errors import AmoorError
-from pipeline.invoicing.billing import PdfService, Placed, bill
+from pipeline.invoicing.billing import PdfService, Placed
+from pipeline.invoicing.pieces import bill
 from pipeline.layout import lay_out
 from pipeline.manifest import digest
 from pipeline.names import deliverable_name

@@ -199,7 +199,8 @@ def rebuild_engagement(
         tracker,
     )
     from pipeline.build import write_placed as write
-    from pipeline.invoicing.billing import Placed, bill
+    from pipeline.invoicing.billing import Placed
+    from pipeline.invoicing.pieces import bill
     from pipeline.layout import lay_out
     from pipeline.workbook.reader import read_workbook
     from pipeline.workbook.sniff import read_source

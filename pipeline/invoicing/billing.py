@@ -204,30 +204,25 @@ def draft_invoice(
     )
 
 
-def bill(
+def bill_single(
     engagement: m.Engagement,
     workspace: Workspace,
     today: date,
     pdf: PdfService | None,
     source: str,
-    made_from: str = "",
+    made_from: str,
+    records: list[InvoiceRecord],
 ) -> Billing:
-    """The invoice documents of one engagement, as its « Facture » field asks.
+    """The invoice documents of an engagement without « Échéancier », as its « Facture »
+    field asks (invoicing/pieces.py chooses between this and schedule.py).
 
     ``made_from``, the digest of the workbook's bytes, is recorded with the
     proforma (provenance.py): a rebuild redoes it when the catalogue changes.
-
-    Pieces already in the ledger for this engagement (an issued invoice, a
-    credit note) whose files are missing are rendered again from the ledger.
+    ``records``: the ledger's pieces of this engagement; those whose files are
+    missing are rendered again from the ledger.
     """
     mission = engagement.mission
-    ledger = Ledger.of(workspace)
-    records = [r for r in ledger.list_invoices() if r.reference == mission.reference]
     live = next((r for r in records if r.is_live and r.key == DEFAULT_KEY), None)
-    if engagement.schedule:  # « Échéancier »: one invoice per instalment (schedule.py)
-        from pipeline.invoicing.schedule import bill_schedule
-
-        return bill_schedule(engagement, workspace, today, pdf, source, made_from, records)
     placed: list[Placed] = []
     notices: list[str] = []
     for record in records:
@@ -306,7 +301,7 @@ def bill(
         # Everything that can refuse the invoice is checked before a number is taken:
         # a number is never spent on an invoice that cannot be produced.
         check_before_issuing(draft, mission, today, source)
-    outcome = ledger.issue(draft)
+    outcome = Ledger.of(workspace).issue(draft)
     record = outcome.record
     folder = record_folder(workspace, record)
     if outcome.differences:
