@@ -89,7 +89,8 @@ def _engagements(inbox: Path, count: int) -> list[Path]:
 def _populate(workspace: object, workbooks: list[Path]) -> None:
     """The outbox as ``amoor build`` leaves it, the builds run in the rebuild's pool."""
     from pipeline.manifest import MANIFEST
-    from pipeline.rebuild import Job, Plan, execute
+    from pipeline.rebuild import Plan, execute
+    from pipeline.rebuild_job import Job
     from pipeline.workspace import Workspace
 
     assert isinstance(workspace, Workspace)

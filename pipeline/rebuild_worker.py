@@ -17,7 +17,7 @@ from pathlib import Path
 # Imported by the forkserver before it forks the workers: each starts with them loaded.
 import pipeline.build  # noqa: F401
 from pipeline.invoicing.billing import PdfService
-from pipeline.rebuild import Job, Outcome, run_job
+from pipeline.rebuild_job import Job, Outcome, run_job
 from pipeline.state import State
 from pipeline.workspace import Workspace
 

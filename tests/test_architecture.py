@@ -64,3 +64,18 @@ def test_a_re_export_is_reported_with_its_file_and_line(tmp_path: Path) -> None:
         "pipeline/facade.py:3: import json as json",
         "pipeline/facade.py:4: from . import names as names",
     ]
+
+
+def test_no_module_of_the_pipeline_imports_itself_through_others() -> None:
+    """No import cycle anywhere in ``pipeline/``, type-checking and in-function imports
+    counted: a cycle hides which module is below which."""
+    import grimp
+
+    graph = grimp.build_graph("pipeline")
+    cycles = []
+    for module in sorted(graph.modules):
+        for imported in graph.find_modules_directly_imported_by(module):
+            back = graph.find_shortest_chain(importer=imported, imported=module)
+            if back is not None:
+                cycles.append(" → ".join((module, *back)))
+    assert cycles == [], "Import cycles:\n" + "\n".join(sorted(set(cycles)))

@@ -13,7 +13,7 @@ from pipeline.errors import AmoorError
 from pipeline.tracked.wording import hand_edits, status
 
 if TYPE_CHECKING:
-    from pipeline.rebuild import Outcome
+    from pipeline.rebuild_job import Outcome
 
 from pipeline.cli.app import cli, current_day, fail, help_option, open_workspace, session
 
