@@ -23,6 +23,10 @@ from tests.conftest import EXAMPLES
 SAINT_AUBIN = next(p for p in EXAMPLES if "saint-aubin" in p.name)
 EMERGENCE = next(p for p in EXAMPLES if "emergence" in p.name)
 
+# Each test runs `amoor build` on examples, which asks LibreOffice, when it is installed,
+# for the page numbers of their tables of contents.
+pytestmark = pytest.mark.libreoffice
+
 
 def _as_unprivileged() -> list[str]:
     """A prefix that runs a command without the right to read others' files.

@@ -232,6 +232,7 @@ def test_grades_typed_as_numbers_or_picked_as_labels_read_back(tmp_path: Path) -
     ]
 
 
+@pytest.mark.libreoffice
 @needs_libreoffice
 @pytest.mark.parametrize("offer", list(m.Offer), ids=lambda o: o.name)
 def test_the_dropdowns_survive_a_libreoffice_round_trip(

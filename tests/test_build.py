@@ -138,6 +138,7 @@ def test_every_example_gets_every_deliverable_of_its_offer(
     assert invoiced is (mission.invoice_mode is not m.InvoiceMode.NON)
 
 
+@pytest.mark.libreoffice
 @needs_libreoffice
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_workbook_saved_by_libreoffice_reads_the_same(
@@ -148,6 +149,7 @@ def test_workbook_saved_by_libreoffice_reads_the_same(
     assert read_engagement(converted) == read_engagement(path)
 
 
+@pytest.mark.libreoffice
 @needs_libreoffice
 def test_cahier_opened_by_libreoffice_shows_everything(
     workspace: Workspace, tmp_path: Path, lo_profile: Path
@@ -183,6 +185,7 @@ def test_cahier_opened_by_libreoffice_shows_everything(
     assert squash("La moyenne des notes aurait donné un autre ordre (S2, S4, S3, S1)") in flat
 
 
+@pytest.mark.libreoffice
 @needs_libreoffice
 def test_formula_saved_by_a_spreadsheet_reads_its_cached_value(
     tmp_path: Path, lo_profile: Path

@@ -318,6 +318,7 @@ def test_the_context_fee_comes_from_the_invoice_pricing(workspace: Workspace) ->
     }
 
 
+@pytest.mark.libreoffice
 @needs_libreoffice
 def test_libreoffice_prints_the_sections(
     workspace: Workspace, tmp_path: Path, lo_profile: Path

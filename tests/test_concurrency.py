@@ -20,6 +20,8 @@ from tests.libreoffice import needs_libreoffice
 ROOT = Path(__file__).resolve().parent.parent
 STOPPED = next(p for p in EXAMPLES if "arretee" in p.name)  # Facture « À émettre »
 
+pytestmark = pytest.mark.libreoffice
+
 
 def _with_reference(target: Path, reference: str) -> Path:
     book = openpyxl.load_workbook(STOPPED)

@@ -70,6 +70,7 @@ def test_issue_once_then_never_rewrite(workspace: Workspace, tmp_path: Path) -> 
     assert [r.number for r in Ledger.of(workspace).list_invoices()] == ["F-2026-0001"]
 
 
+@pytest.mark.libreoffice
 def test_credit_note_then_a_new_invoice_and_the_ledger_tells_the_story(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -114,6 +115,7 @@ def test_an_unknown_number_cannot_be_credited(workspace: Workspace) -> None:
     assert "Aucune facture ne porte le numéro « F-2099-9999 »" in result.output
 
 
+@pytest.mark.libreoffice
 @needs_libreoffice
 def test_issued_invoice_comes_with_its_factur_x_pdf(workspace: Workspace) -> None:
     import facturx
@@ -228,6 +230,7 @@ def test_missing_motif_is_named_as_typed(workspace: Workspace) -> None:
     assert "Erreur : il manque l'option --motif." in result.stderr
 
 
+@pytest.mark.libreoffice
 @needs_libreoffice
 def test_pieces_made_without_libreoffice_get_their_e_invoice_later(
     workspace: Workspace, tmp_path: Path

@@ -228,6 +228,7 @@ def _level(paragraph: docx.text.paragraph.Paragraph) -> int:
     return int(name.split()[-1]) if name.startswith("Heading") else 0
 
 
+@pytest.mark.libreoffice
 @needs_libreoffice
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_kit_opened_by_libreoffice_shows_the_plan(

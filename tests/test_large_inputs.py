@@ -23,6 +23,8 @@ from tests.libreoffice import docx_text_via_pdf, needs_libreoffice, squash
 LENGTH = 100_000
 LIBREOFFICE_TIMEOUT_S = 900  # per document: about 60 s for the longest on 2 cores
 
+pytestmark = pytest.mark.libreoffice
+
 
 @needs_libreoffice
 @pytest.mark.parametrize("offer", list(m.Offer), ids=lambda offer: offer.name.lower())

@@ -13,7 +13,7 @@ import pytest
 
 from tests.office import Office, OfficeError, Step, needs_uno
 
-pytestmark = needs_uno
+pytestmark = [pytest.mark.libreoffice, needs_uno]
 
 AUTHOR = "Claire Martin"
 SENTENCE = "La place accueille le marché du samedi et la brocante d’automne."

@@ -83,6 +83,7 @@ def plain(text: str) -> str:
 # -- partial credit notes -------------------------------------------------------
 
 
+@pytest.mark.libreoffice
 def test_a_partial_credit_note_of_500_has_its_own_number_and_leaves_the_rest_due(
     firm: tuple[Workspace, InvoiceRecord],
 ) -> None:
@@ -110,6 +111,7 @@ def test_a_partial_credit_note_of_500_has_its_own_number_and_leaves_the_rest_due
     assert "avoir (sur F-2026-0001)" in listing_line(workspace, "F-2026-0002")
 
 
+@pytest.mark.libreoffice
 def test_a_partial_credit_cannot_exceed_what_remains_and_the_cancellation_credits_the_rest(
     firm: tuple[Workspace, InvoiceRecord],
 ) -> None:
@@ -179,6 +181,7 @@ def test_the_partial_credit_note_passes_the_xsd_and_both_rule_sets(
 # -- payments and statuses ------------------------------------------------------
 
 
+@pytest.mark.libreoffice
 def test_partial_then_full_payment_changes_the_status(
     firm: tuple[Workspace, InvoiceRecord],
 ) -> None:
@@ -245,6 +248,7 @@ def docx_text(path: Path) -> str:
     return plain("\n".join(parts))
 
 
+@pytest.mark.libreoffice
 def test_no_reminder_for_an_invoice_not_late(firm: tuple[Workspace, InvoiceRecord]) -> None:
     workspace, _ = firm
     result = amoor(workspace, "facture", "relance", "F-2026-0001", today=date(2026, 12, 25))
@@ -255,6 +259,7 @@ def test_no_reminder_for_an_invoice_not_late(firm: tuple[Workspace, InvoiceRecor
     assert not list((workspace.outbox / FOLDER).glob("Relance*"))
 
 
+@pytest.mark.libreoffice
 def test_the_reminder_letter_claims_the_interest_and_the_40_euros(
     firm: tuple[Workspace, InvoiceRecord],
 ) -> None:
@@ -287,6 +292,7 @@ def test_the_reminder_letter_claims_the_interest_and_the_40_euros(
 # -- the accounting export ----------------------------------------------------------
 
 
+@pytest.mark.libreoffice
 def test_the_fec_has_the_18_columns_balanced_entries_and_the_ledger_totals(
     firm: tuple[Workspace, InvoiceRecord], tmp_path: Path
 ) -> None:

@@ -74,6 +74,7 @@ def _reactions(tests: tuple[m.ConceptTest, ...]) -> dict[tuple[str, m.Target], C
     return counts
 
 
+@pytest.mark.libreoffice
 @needs_libreoffice
 def test_report_opened_by_libreoffice_shows_everything(
     workspace: Workspace, tmp_path: Path, lo_profile: Path

@@ -78,6 +78,7 @@ def _temp_files(root: Path) -> list[Path]:
     return list(root.rglob(".~amoor-*.tmp"))
 
 
+@pytest.mark.libreoffice
 @needs_libreoffice
 @pytest.mark.parametrize(
     ("where", "then"),
@@ -129,6 +130,7 @@ def test_a_killed_build_is_finished_by_the_next_command(
     assert "Reprise" not in quiet.stdout
 
 
+@pytest.mark.libreoffice
 def test_sigterm_ends_the_run_and_its_libreoffice(workspace: Workspace, tmp_path: Path) -> None:
     """A service stop (SIGTERM) runs every clean-up: LibreOffice is ended with the run."""
     if not _has_soffice():

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import docx
+import pytest
 
 from pipeline import model as m
 from pipeline.analysis.overview import analyse
@@ -124,6 +125,7 @@ def test_the_guide_is_a_word_document_with_headings_and_pictures(workspace: Work
     assert "TOC \\o" in body
 
 
+@pytest.mark.libreoffice
 @needs_libreoffice
 def test_guide_opened_by_libreoffice_shows_the_kit(
     workspace: Workspace, tmp_path: Path, lo_profile: Path

@@ -242,6 +242,7 @@ def test_a_grid_whose_reference_has_no_engagement_is_refused(
     assert not any("2026-099" in p.name for p in workspace.outbox.iterdir())
 
 
+@pytest.mark.libreoffice
 @needs_libreoffice
 def test_the_grid_saved_by_libreoffice_gives_the_same_ranking(
     workspace: Workspace, tmp_path: Path, lo_profile: Path

@@ -200,6 +200,7 @@ def test_empty_sheets_leave_no_empty_heading_nor_table(
         )
 
 
+@pytest.mark.libreoffice
 @needs_libreoffice
 def test_cahier_opened_by_libreoffice_shows_everything(
     workspace: Workspace, tmp_path: Path, lo_profile: Path

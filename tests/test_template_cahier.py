@@ -522,6 +522,7 @@ def test_template_is_a_word_document() -> None:
     assert round(section.left_margin.cm, 1) == 2.0
 
 
+@pytest.mark.libreoffice
 @needs_libreoffice
 def test_render_to_pdf(tmp_path: Path, lo_profile: Path) -> None:
     context = sample_context(stopped=False)

@@ -202,6 +202,7 @@ def test_escapes_in_shared_strings_and_cached_results(workspace: Workspace, tmp_
     assert "_x0001_" not in text and "_x000D_" not in text and "_x000d_" not in text
 
 
+@pytest.mark.libreoffice
 @needs_libreoffice
 def test_a_workbook_saved_by_libreoffice_reads_as_libreoffice_shows_it(
     tmp_path: Path, lo_profile: Path

@@ -146,6 +146,7 @@ def revisions(path: Path) -> list[etree._Element]:
 # -- the story ---------------------------------------------------------------------------------
 
 
+@pytest.mark.libreoffice
 def test_a_rebuild_delivers_the_update_into_the_edited_cahier_as_tracked_changes(
     built: tuple[Workspace, Path],
 ) -> None:
@@ -184,6 +185,7 @@ def test_a_rebuild_delivers_the_update_into_the_edited_cahier_as_tracked_changes
     assert rows(rejected) == rows(body(cahier))
 
 
+@pytest.mark.libreoffice
 def test_a_paragraph_changed_by_both_sides_is_one_conflict_marked_by_a_comment(
     built: tuple[Workspace, Path],
 ) -> None:
@@ -217,6 +219,7 @@ def test_a_paragraph_changed_by_both_sides_is_one_conflict_marked_by_a_comment(
     assert visible_text(commented) == mine
 
 
+@pytest.mark.libreoffice
 def test_the_tracked_file_opens_in_python_docx_with_unique_revision_ids(
     built: tuple[Workspace, Path],
 ) -> None:
@@ -245,6 +248,7 @@ def test_the_tracked_file_opens_in_python_docx_with_unique_revision_ids(
     assert len(media) > len(before)
 
 
+@pytest.mark.libreoffice
 @needs_libreoffice
 def test_libreoffice_opens_the_tracked_file_and_sees_its_revisions(
     built: tuple[Workspace, Path], tmp_path: Path, lo_profile: Path
@@ -276,6 +280,7 @@ def test_nothing_new_leaves_the_edited_document_alone(built: tuple[Workspace, Pa
     assert not tracked_beside(cahier).exists()
 
 
+@pytest.mark.libreoffice
 def test_an_edited_document_without_a_known_base_is_left_alone_and_said_so(
     built: tuple[Workspace, Path],
 ) -> None:
@@ -291,6 +296,7 @@ def test_an_edited_document_without_a_known_base_is_left_alone_and_said_so(
     )
 
 
+@pytest.mark.libreoffice
 def test_the_bases_kept_are_exactly_those_the_manifests_cite(
     built: tuple[Workspace, Path],
 ) -> None:
@@ -310,6 +316,7 @@ def test_the_bases_kept_are_exactly_those_the_manifests_cite(
     assert len(after) == len(kept)
 
 
+@pytest.mark.libreoffice
 def test_a_bad_zip_in_place_of_the_edited_file_is_left_alone_with_the_reason(
     built: tuple[Workspace, Path],
 ) -> None:
@@ -373,6 +380,7 @@ def accept_into(tracked: Path, target: Path) -> None:
     document.save(str(target))
 
 
+@pytest.mark.libreoffice
 def test_a_second_update_after_the_first_was_accepted_brings_only_what_is_new(
     built: tuple[Workspace, Path],
 ) -> None:

@@ -139,6 +139,7 @@ def _leaves(units: list[Unit]) -> Iterator[str]:
 # -- opened and saved: exactly the update -----------------------------------------------------
 
 
+@pytest.mark.libreoffice
 @needs_uno
 @pytest.mark.parametrize("trip", ["docx", "odt"])
 def test_a_deliverable_only_opened_and_saved_receives_exactly_the_update(
@@ -310,6 +311,7 @@ HAND_EDITS = (
 )
 
 
+@pytest.mark.libreoffice
 @needs_uno
 def test_edited_in_libreoffice_the_update_accepted_and_rejected_by_libreoffice(
     office: Office, tmp_path: Path
@@ -343,6 +345,7 @@ def test_edited_in_libreoffice_the_update_accepted_and_rejected_by_libreoffice(
     assert rejected.tables == before.tables
 
 
+@pytest.mark.libreoffice
 @needs_uno
 def test_the_consultants_tracked_changes_stay_theirs(office: Office, tmp_path: Path) -> None:
     """A tracked deletion and a tracked replacement by another author, pending: the update
@@ -393,6 +396,7 @@ def test_the_consultants_tracked_changes_stay_theirs(office: Office, tmp_path: P
         assert value not in text, value
 
 
+@pytest.mark.libreoffice
 @needs_uno
 def test_a_second_update_after_the_first_was_accepted_brings_only_what_is_new(
     office: Office, tmp_path: Path
@@ -422,6 +426,7 @@ def test_a_second_update_after_the_first_was_accepted_brings_only_what_is_new(
         assert edit in text
 
 
+@pytest.mark.libreoffice
 @needs_uno
 def test_another_document_saved_under_a_deliverables_name_is_left_alone(
     office: Office, tmp_path: Path

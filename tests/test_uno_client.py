@@ -16,6 +16,8 @@ from pipeline.errors import PdfConversionError
 from pipeline.libreoffice import PdfConverter
 from tests.libreoffice import SOFFICE, needs_libreoffice
 
+pytestmark = pytest.mark.libreoffice
+
 ANSWER_THEN_CRASH = """
 import json, os, signal, sys
 request = json.load(sys.stdin)

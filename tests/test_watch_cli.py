@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from pipeline.atomic import TEMP_PREFIX
@@ -91,6 +92,7 @@ def _engagements(tmp_path: Path, count: int, prefix: str) -> list[Path]:
     ]
 
 
+@pytest.mark.libreoffice
 @OBSERVERS
 def test_killed_mid_burst_then_restarted_every_workbook_processed_exactly_once(
     workspace: Workspace, tmp_path: Path, polling: bool
@@ -122,6 +124,7 @@ def test_killed_mid_burst_then_restarted_every_workbook_processed_exactly_once(
     assert len(list((workspace.inbox / inbox.PROCESSED_FOLDER).glob("*.xlsx"))) == 6
 
 
+@pytest.mark.libreoffice
 @OBSERVERS
 def test_ctrl_c_during_a_burst_stops_after_the_current_file_with_a_summary(
     workspace: Workspace, tmp_path: Path, polling: bool
