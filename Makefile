@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-later bench lint examples templates clean
+.PHONY: demo test test-fast test-later bench lint examples templates clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ demo: $(STAMP)
 ## test: set up, then lint, type-check and run the whole test suite
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
+
+## test-fast: set up, then the tests that start no LibreOffice and are not slow (no lint)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not libreoffice and not slow"
 
 ## test-later: the tests again with the clock a year ahead: no test depends on the day
 test-later: $(STAMP)

@@ -159,6 +159,7 @@ def test_the_calendar_lists_dated_milestones_in_order(path: Path, workspace: Wor
     assert start is not None and rows[0] == [f"{start.day} janvier {start.year}", rows[0][1]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", CAHIERS, ids=lambda p: p.stem)
 def test_no_person_is_listed_twice(path: Path, workspace: Workspace) -> None:
     cahier, _ = _built(path, workspace)
@@ -225,6 +226,7 @@ def test_the_sections_of_a_professional_cahier_are_there(path: Path, workspace: 
     assert all(row.cells[2].text == row.cells[3].text == "" for row in validation.rows[1:])
 
 
+@pytest.mark.slow
 def test_urban_planning_recalls_the_code_de_l_urbanisme(workspace: Workspace) -> None:
     square, _ = _built(SAINT_AUBIN, workspace)
     strategy, _ = _built(STRATEGIE, workspace)
@@ -242,6 +244,7 @@ def _without_commitment_sheets(source: Path, target: Path, stage: str) -> Path:
     return set_mission_field(target, target, "Étape", stage)
 
 
+@pytest.mark.slow
 def test_sheets_or_proposals_the_document_calls_proposals(
     workspace: Workspace, tmp_path: Path
 ) -> None:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from pipeline.build import build
 from pipeline.workspace import Workspace
@@ -31,6 +32,7 @@ def first_stakeholder(source: Path, target: Path, column: str, value: object) ->
     return target
 
 
+@pytest.mark.slow
 def test_a_changed_chart_input_redraws_the_chart_an_unchanged_one_does_not(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -54,6 +56,7 @@ def test_a_changed_chart_input_redraws_the_chart_an_unchanged_one_does_not(
     assert {name: now[name] for name in first} == first  # the old ones untouched
 
 
+@pytest.mark.slow
 def test_a_build_whose_charts_are_cached_does_not_import_matplotlib(workspace: Workspace) -> None:
     build(SAINT_AUBIN, workspace, TODAY)  # draws, and keeps, the charts
     script = (

@@ -70,6 +70,7 @@ def test_build_outside_a_workspace_says_what_to_do(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_init_then_bad_workbook_reports_in_french(tmp_path: Path) -> None:
     created = _amoor("init", "espace", cwd=tmp_path)
     assert created.returncode == 0, created.stderr
@@ -103,6 +104,7 @@ def test_init_then_bad_workbook_reports_in_french(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_workbook_new_creates_a_blank_and_refuses_to_overwrite(tmp_path: Path) -> None:
     first = _amoor("workbook", "new", "emergence", "mission.xlsx", cwd=tmp_path)
     assert first.returncode == 0, first.stderr

@@ -70,6 +70,7 @@ def _texts(path: Path) -> str:
     return "\n".join("".join(root.itertext()) for root in xml)
 
 
+@pytest.mark.slow
 def test_no_tool_word_reaches_the_client(documents: list[Path]) -> None:
     for path in documents:
         text = _texts(path)
@@ -84,6 +85,7 @@ def _plain(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("\u2019", "'")
 
 
+@pytest.mark.slow
 def test_no_placeholder_reaches_the_client(documents: list[Path]) -> None:
     """Kits and cahiers are documents the collectivité may publish (invoices say what the
     buyer must still give, and are not checked here)."""
@@ -101,24 +103,28 @@ def published(documents: list[Path]) -> dict[Path, str]:
     return {path: _plain(_texts(path)) for path in documents if not _is_invoice(path)}
 
 
+@pytest.mark.slow
 def test_no_candid_remark_about_a_person_is_published(published: dict[Path, str]) -> None:
     """« 22 personnes — « toujours les mêmes », selon la maire » is the consultant's note."""
     for path, text in published.items():
         assert not re.search(r"», selon (le|la|les) ", text), path.name
 
 
+@pytest.mark.slow
 def test_commune_names_contract_their_article(published: dict[Path, str]) -> None:
     """« Maire des Essarts-de-Vaux », never « Maire de Les Essarts-de-Vaux »."""
     for path, text in published.items():
         assert not re.search(r"\b(de|à) (Les|Le) [A-ZÉ]", text), path.name
 
 
+@pytest.mark.slow
 def test_the_firm_is_not_a_stakeholder_of_its_client(published: dict[Path, str]) -> None:
     """The consultancy is the démarche's consultant, not a line of its client's register."""
     for path, text in published.items():
         assert "Cabinet de conseil" not in text, path.name
 
 
+@pytest.mark.slow
 def test_a_communaute_de_communes_has_no_departmental_services(
     published: dict[Path, str],
 ) -> None:
@@ -130,6 +136,7 @@ def test_a_communaute_de_communes_has_no_departmental_services(
         assert "MDS" not in text and "maisons départementales" not in text, path.name
 
 
+@pytest.mark.slow
 def test_a_calendar_line_dating_a_bilan_agrees_with_the_restitution(
     published: dict[Path, str],
 ) -> None:
@@ -147,6 +154,7 @@ def _paragraph_text(paragraph: etree._Element) -> str:
     return "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()
 
 
+@pytest.mark.slow
 def test_every_mission_document_opens_on_its_filled_table_of_contents(
     documents: list[Path],
 ) -> None:

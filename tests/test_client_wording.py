@@ -97,6 +97,7 @@ def _plain(text: str) -> str:
 
 
 # ------------------------------------------------------------------ 1. lists with « ; »
+@pytest.mark.slow
 def test_lists_are_joined_with_a_no_break_space_before_the_semicolon(
     built: dict[Path, list[Path]],
 ) -> None:
@@ -122,6 +123,7 @@ def test_codes_written_back_in_a_workbook_read_as_typed() -> None:
 
 
 # ------------------------------------------------------------------ 2. « Consultant »
+@pytest.mark.slow
 def test_the_consultant_is_named_with_a_label_that_fits_a_woman(
     built: dict[Path, list[Path]],
 ) -> None:
@@ -147,6 +149,7 @@ def test_a_civility_typed_agrees_the_consultants_role(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------ 3. the pilot's role
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("example", "title", "pilot"),
     [
@@ -186,6 +189,7 @@ def test_roles_are_merged_case_accents_and_agreement_aside() -> None:
 
 
 # ------------------------------------------------------------------ 4. acceptance and fee
+@pytest.mark.slow
 def test_the_last_acceptance_sets_off_the_one_invoice_of_the_fee(
     built: dict[Path, list[Path]],
 ) -> None:
@@ -215,6 +219,7 @@ def test_with_instalments_the_last_acceptance_sets_off_the_balance_invoice(
 
 
 # ------------------------------------------------------------------ 5. the pistes' costs
+@pytest.mark.slow
 def test_the_pistes_report_calls_its_costs_estimates_and_the_fee_the_only_commitment(
     built: dict[Path, list[Path]],
 ) -> None:
@@ -230,6 +235,7 @@ def test_the_pistes_report_calls_its_costs_estimates_and_the_fee_the_only_commit
 
 
 # ------------------------------------------------------------------ 6. nested guillemets
+@pytest.mark.slow
 def test_quotations_do_not_nest_guillemets(built: dict[Path, list[Path]]) -> None:
     texts = _all_documents(built)
     texts["grille"] = _grid_texts(_grid(built))
@@ -243,6 +249,7 @@ def test_quotations_do_not_nest_guillemets(built: dict[Path, list[Path]]) -> Non
 
 
 # ------------------------------------------------------------------ 7. de + Les, à + Les
+@pytest.mark.slow
 def test_the_firms_article_is_contracted(built: dict[Path, list[Path]]) -> None:
     texts = [x for lines in _all_documents(built).values() for x in lines]
     texts += _grid_texts(_grid(built))
@@ -257,6 +264,7 @@ def test_the_firms_article_is_contracted(built: dict[Path, list[Path]]) -> None:
 
 
 # ------------------------------------------------------------------ 8. nested brackets
+@pytest.mark.slow
 def test_brackets_do_not_nest(built: dict[Path, list[Path]]) -> None:
     texts = _all_documents(built)
     texts["grille"] = _grid_texts(_grid(built))
@@ -270,6 +278,7 @@ def test_brackets_do_not_nest(built: dict[Path, list[Path]]) -> None:
 
 
 # ------------------------------------------------------------------ 9. the rating grid
+@pytest.mark.slow
 def test_the_grid_speaks_of_tabs_asks_the_firm_for_a_missing_code_and_is_the_firms(
     built: dict[Path, list[Path]],
 ) -> None:

@@ -107,6 +107,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return Built(first, second, before, stamps)
 
 
+@pytest.mark.slow
 def test_each_offer_gives_docx_xlsx_and_invoices_to_compare(built: Built) -> None:
     names = [name.name for name in built.before]
     assert {name.parent for name in built.before} == {
@@ -119,6 +120,7 @@ def test_each_offer_gives_docx_xlsx_and_invoices_to_compare(built: Built) -> Non
     assert sum(n.endswith(".docx") for n in names) >= 2 * len(EXAMPLES)
 
 
+@pytest.mark.slow
 def test_two_fresh_workspaces_hold_byte_identical_packages(built: Built) -> None:
     ours, theirs = _packages(built.first), _packages(built.second)
     assert ours.keys() == theirs.keys() == built.before.keys()
@@ -126,6 +128,7 @@ def test_two_fresh_workspaces_hold_byte_identical_packages(built: Built) -> None
     assert different == []
 
 
+@pytest.mark.slow
 def test_a_rebuild_into_the_same_workspace_changes_no_byte(built: Built) -> None:
     packages = _packages(built.first)
     assert {name: path.read_bytes() for name, path in packages.items()} == built.before
@@ -133,6 +136,7 @@ def test_a_rebuild_into_the_same_workspace_changes_no_byte(built: Built) -> None
     assert {name: path.stat().st_mtime_ns for name, path in packages.items()} == built.stamps
 
 
+@pytest.mark.slow
 def test_every_package_is_dated_by_its_document_never_by_the_clock(built: Built) -> None:
     """Zip entries carry the document's own date: the build date, or for an invoice
     (rendered from its ledger record, whatever the day) its template's."""

@@ -350,6 +350,7 @@ def svrl_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return reports
 
 
+@pytest.mark.slow
 @needs_saxon
 @pytest.mark.parametrize("rule_set", RULE_SETS)
 @pytest.mark.parametrize("name", SAMPLES)
@@ -360,6 +361,7 @@ def test_xml_passes_the_official_rules(
     assert not failures, f"{name} / {rule_set}:\n" + "\n".join(failures)
 
 
+@pytest.mark.slow
 @needs_saxon
 def test_the_rule_check_does_catch_a_missing_mention(svrl_reports: dict[str, Path]) -> None:
     failures = _svrl_failures(svrl_reports["FR-CTC"] / "control-without-pmt.xml")

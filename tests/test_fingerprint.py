@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import DATA
 from tools.fingerprint import fingerprint
 
 
+@pytest.mark.slow
 def test_every_example_output_is_the_recorded_bytes() -> None:
     recorded = json.loads((DATA / "fingerprints.json").read_text(encoding="utf-8"))
     made = fingerprint()

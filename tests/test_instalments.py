@@ -81,6 +81,7 @@ def _counter(workspace: Workspace) -> int:
 # --------------------------------------------------------------- issuing guards
 
 
+@pytest.mark.slow
 def test_a_backdated_invoice_date_is_refused_and_allocates_nothing(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -219,6 +220,7 @@ def test_the_acompte_and_balance_xml_say_it_the_en16931_way(
     assert acompte.findtext(f"{sums}/ram:DuePayableAmount", namespaces=NS) == "3600.00"
 
 
+@pytest.mark.slow
 @needs_saxon
 def test_both_xml_pass_the_xsd_and_both_rule_sets(workspace: Workspace, tmp_path: Path) -> None:
     set_seller(workspace.config_path, {"option_tva_debits": True})

@@ -135,6 +135,7 @@ def test_nor_any_pdf_made_with_the_docx(
         assert MARK not in text, document
 
 
+@pytest.mark.slow
 def test_the_grid_holds_no_price_iban_contact_note_or_command(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -199,6 +200,7 @@ def _fill(grid: Path, target: Path) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_the_filled_grid_ranks_its_engagements_dispositifs_and_takes_no_number(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -238,6 +240,7 @@ def test_a_workbook_without_the_column_still_reads(tmp_path: Path) -> None:
     assert read_engagement(source).stakeholders != engagement.stakeholders  # the notes, only
 
 
+@pytest.mark.slow
 @OBSERVERS
 def test_a_filled_grid_dropped_in_the_inbox_completes_its_engagement(
     workspace: Workspace, tmp_path: Path, polling: bool
@@ -280,6 +283,7 @@ def test_the_blank_says_role_et_attentes_is_published_and_notes_internes_is_not(
         assert "Jamais imprimé" in prompts["Notes internes"]
 
 
+@pytest.mark.slow
 def test_two_grids_built_at_once_both_keep_their_ratings(
     workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -335,6 +339,7 @@ def test_two_grids_built_at_once_both_keep_their_ratings(
     assert len(kept.ratings) == 18  # 9 of each grid, none lost
 
 
+@pytest.mark.slow
 def test_amoor_analyse_reads_a_filled_grid_with_its_engagement_and_writes_nothing(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -365,6 +370,7 @@ def test_amoor_analyse_reads_a_filled_grid_with_its_engagement_and_writes_nothin
     assert "n'est pas un espace de travail amoor" in elsewhere.output
 
 
+@pytest.mark.slow
 def test_the_original_workbook_dropped_again_never_loses_the_grids_ratings(
     workspace: Workspace, tmp_path: Path
 ) -> None:

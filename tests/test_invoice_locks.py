@@ -41,10 +41,15 @@ def _credit_notes(workspace: Workspace) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [
-        ["facture", "avoir", "{number}", "--motif", "Erreur de destinataire"],
+        # The credit note is made with its Factur-X PDF: LibreOffice, when it is installed.
+        pytest.param(
+            ["facture", "avoir", "{number}", "--motif", "Erreur de destinataire"],
+            marks=pytest.mark.libreoffice,
+        ),
         ["facture", "payée", "{number}"],
     ],
     ids=["avoir", "paiement"],

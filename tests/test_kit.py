@@ -312,6 +312,7 @@ def _all_text(document: docx.document.Document) -> str:
     return _plain("\n".join([*(p.text for p in document.paragraphs), *cells]))
 
 
+@pytest.mark.slow
 def test_a_finished_mission_s_kit_invites_nobody_to_what_is_over(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -341,6 +342,7 @@ def test_a_finished_mission_s_kit_invites_nobody_to_what_is_over(
     assert "ont eu lieu" not in text and HELD_TEXT not in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", [HAUTES_COMBES, TROIS_VALLEES], ids=lambda p: p.stem)
 def test_the_kit_dates_what_the_workbook_dates_and_leaves_no_date_to_fix(
     path: Path, workspace: Workspace
@@ -364,6 +366,7 @@ def test_the_kit_dates_what_the_workbook_dates_and_leaves_no_date_to_fix(
             assert header[0] == "Cible" and DATES_AGREED in lines, moment
 
 
+@pytest.mark.slow
 def test_the_strategy_s_restitution_is_dated_from_its_last_workshop(workspace: Workspace) -> None:
     """The Trois Vallées restitution is due two months after its last workshop, the
     kit R.O.I. citoyen's (24 mars 2026): « au plus tard le 24 mai 2026 », as the cahier

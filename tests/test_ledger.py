@@ -529,6 +529,7 @@ def run_together(
     return [out.split() for out, _ in outputs]
 
 
+@pytest.mark.slow
 def test_concurrent_processes_get_distinct_numbers_without_gap(ledger: Ledger) -> None:
     # The file does not exist yet: the processes also race to create it.
     printed = run_together(ledger.path, ["a", "b", "c", "d"], 25)
@@ -541,6 +542,7 @@ def test_concurrent_processes_get_distinct_numbers_without_gap(ledger: Ledger) -
     assert len({r.reference for r in records}) == 100
 
 
+@pytest.mark.slow
 def test_concurrent_processes_issuing_one_engagement_share_one_number(ledger: Ledger) -> None:
     printed = run_together(ledger.path, ["a", "b", "c"], 5, reference="2026-014")
     assert {n for out in printed for n in out} == {"F-2026-0001"}

@@ -131,6 +131,7 @@ def _replace_strings(workbook: Path, texts: dict[str, str]) -> None:
             archive.writestr(name, data)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("example", "text"),
     [(example, TEXTS["mots"]) for example in EXAMPLES]

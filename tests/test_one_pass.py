@@ -169,6 +169,7 @@ def test_function_labels_agree_with_the_person() -> None:
     assert elected_label("Marie Dupont") == "Élu référent"  # nothing says: as usually written
 
 
+@pytest.mark.slow
 def test_the_documents_call_an_elue_an_elue(workspace: Workspace) -> None:
     import docx
 

@@ -137,6 +137,7 @@ def test_a_partial_credit_cannot_exceed_what_remains_and_the_cancellation_credit
     assert "annulée par avoir (F-2026-0003)" in listing_line(workspace, "F-2026-0001")
 
 
+@pytest.mark.slow
 @needs_saxon
 def test_the_partial_credit_note_passes_the_xsd_and_both_rule_sets(
     firm: tuple[Workspace, InvoiceRecord], tmp_path: Path

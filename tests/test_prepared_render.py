@@ -139,6 +139,7 @@ def examples() -> list[tuple[str, Path, dict[str, Any], date | None]]:
     return example_cases()
 
 
+@pytest.mark.slow
 def test_every_example_deliverable_and_invoice_is_docxtpl_s_package(
     examples: list[tuple[str, Path, dict[str, Any], date | None]],
 ) -> None:
@@ -151,6 +152,7 @@ def test_every_example_deliverable_and_invoice_is_docxtpl_s_package(
     assert different == []
 
 
+@pytest.mark.slow
 def test_the_examples_xml_parts_are_docxtpl_s(
     examples: list[tuple[str, Path, dict[str, Any], date | None]],
 ) -> None:

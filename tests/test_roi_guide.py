@@ -111,6 +111,7 @@ def test_without_dispositifs_the_guide_says_what_is_missing(tmp_path: Path) -> N
     assert "{{" not in text and "{%" not in text
 
 
+@pytest.mark.slow
 def test_the_guide_is_a_word_document_with_headings_and_pictures(workspace: Workspace) -> None:
     result = build(STRATEGIE, workspace, today=TODAY)
     assert result.commit is not None

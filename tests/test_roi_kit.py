@@ -84,6 +84,7 @@ def _issued(workspace: Workspace, tmp_path: Path) -> BuildResult:
     return result
 
 
+@pytest.mark.slow
 def test_a_strategie_gives_the_kit_guide_and_grid(workspace: Workspace) -> None:
     result = build(STRATEGIE, workspace, today=TODAY)
     assert result.commit is not None
@@ -98,6 +99,7 @@ def test_a_strategie_gives_the_kit_guide_and_grid(workspace: Workspace) -> None:
     assert nothing_under_header(book["Notation ROI"])
 
 
+@pytest.mark.slow
 def test_the_grid_holds_the_identity_criteria_and_dispositifs_and_an_empty_rating_sheet(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -176,6 +178,7 @@ def _check_ranking(result: BuildResult) -> None:
     assert roi.unrated == ("D2", "D3", "D5", "D6")
 
 
+@pytest.mark.slow
 def test_the_filled_grid_ranks_the_dispositifs_and_issues_no_second_invoice(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -213,6 +216,7 @@ def test_the_filled_grid_ranks_the_dispositifs_and_issues_no_second_invoice(
     assert not (folder / filled.name).exists()  # one workbook copy: the engagement's
 
 
+@pytest.mark.slow
 def test_a_grid_dropped_again_replaces_its_ratings_instead_of_adding_them(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -223,6 +227,7 @@ def test_a_grid_dropped_again_replaces_its_ratings_instead_of_adding_them(
     assert len(read_engagement(workspace.outbox / FOLDER / STRATEGIE.name).ratings) == 15
 
 
+@pytest.mark.slow
 def test_a_grid_whose_reference_has_no_engagement_is_refused(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -257,6 +262,7 @@ def test_the_grid_saved_by_libreoffice_gives_the_same_ranking(
     _check_ranking(build(saved, workspace, today=TODAY))
 
 
+@pytest.mark.slow
 def test_a_blank_grade_is_not_rated_and_a_wrong_one_is_located(
     workspace: Workspace, tmp_path: Path
 ) -> None:

@@ -37,6 +37,7 @@ def _reports(output: str) -> dict[str, str]:
     return {block.split(" ", 1)[0]: block for block in blocks if ".docx (" in block}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["demo", "new"])
 def test_every_shipped_template_passes_the_check(where: str, workspace: Workspace) -> None:
     result = _check(ROOT if where == "demo" else workspace.root)
@@ -136,6 +137,7 @@ def test_the_check_follows_the_registry_of_deliverables(
     assert "Modèle introuvable" in reports["fiche.docx"]
 
 
+@pytest.mark.slow
 def test_an_unreadable_template_and_an_unused_one(workspace: Workspace) -> None:
     (workspace.templates / "facture.docx").write_bytes(b"PK\x03\x04 pas un document")
     _save(new_docx(), workspace.templates / "brouillon.docx")
@@ -150,6 +152,7 @@ def test_an_unreadable_template_and_an_unused_one(workspace: Workspace) -> None:
     assert "~$facture.docx" not in result.output
 
 
+@pytest.mark.slow
 def test_copier_then_build_uses_the_workspace_template(workspace: Workspace) -> None:
     sentence = "Cette phrase n'existe que dans le modèle de l'espace de travail."
     copied = CliRunner().invoke(

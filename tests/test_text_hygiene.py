@@ -349,6 +349,7 @@ def test_con_and_con_underscore_get_their_own_folders(workspace: Workspace, tmp_
         assert manifest["reference"] == reference
 
 
+@pytest.mark.slow
 def test_references_differing_by_case_get_folders_distinct_on_every_system(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -415,6 +416,7 @@ def test_earlier_folder_of_con_is_found_and_con_underscore_leaves_it_alone(
     )
 
 
+@pytest.mark.slow
 def test_a_folder_earlier_amoor_shared_stays_with_the_reference_it_is_named_after(
     workspace: Workspace, tmp_path: Path
 ) -> None:

@@ -342,6 +342,7 @@ def test_reading_the_bases_does_not_depend_on_their_compression(tmp_path: Path) 
     assert bases.get(sha) is None
 
 
+@pytest.mark.slow
 @needs_thread_waits
 def test_the_watcher_delivers_a_changed_workbook_into_the_edited_cahier(
     workspace: Workspace, tmp_path: Path

@@ -237,6 +237,7 @@ def _look(run: etree._Element) -> bytes:
     return b"" if properties is None else etree.tostring(properties, method="c14n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("toc_control", [True, False], ids=["toc-in-control", "toc-bare"])
 def test_a_deliverable_opened_and_saved_by_word_receives_exactly_the_update(
     tmp_path: Path, toc_control: bool

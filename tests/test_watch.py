@@ -34,6 +34,7 @@ from tests.watching import (
 )
 
 
+@pytest.mark.slow
 @OBSERVERS
 def test_excel_style_save_is_processed_once_and_lock_files_are_ignored(
     workspace: Workspace, tmp_path: Path, polling: bool
@@ -69,6 +70,7 @@ def test_excel_style_save_is_processed_once_and_lock_files_are_ignored(
     ]
 
 
+@pytest.mark.slow
 @OBSERVERS
 def test_a_file_written_slowly_is_processed_once_when_complete(
     workspace: Workspace, polling: bool
@@ -91,6 +93,7 @@ def test_a_file_written_slowly_is_processed_once_when_complete(
     assert not (workspace.inbox / inbox.ERRORS_FOLDER).exists()
 
 
+@pytest.mark.slow
 @OBSERVERS
 def test_the_same_workbook_twice_runs_once_and_takes_one_invoice_number(
     workspace: Workspace, tmp_path: Path, polling: bool
@@ -119,6 +122,7 @@ def test_the_same_workbook_twice_runs_once_and_takes_one_invoice_number(
     assert kept == ["Copie de Mission.xlsx", "Mission (2).xlsx", "Mission.xlsx"]
 
 
+@pytest.mark.slow
 @OBSERVERS
 def test_bad_inputs_go_to_errors_with_their_report_and_the_watcher_goes_on(
     workspace: Workspace, tmp_path: Path, polling: bool
@@ -156,6 +160,7 @@ def test_bad_inputs_go_to_errors_with_their_report_and_the_watcher_goes_on(
     ]
 
 
+@pytest.mark.slow
 @OBSERVERS
 def test_an_exception_inside_processing_does_not_stop_the_watcher(
     workspace: Workspace, tmp_path: Path, polling: bool
@@ -180,6 +185,7 @@ def test_an_exception_inside_processing_does_not_stop_the_watcher(
 
 @OBSERVERS
 # The observer thread's death is the point: pytest would turn it into an error.
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_a_dead_observer_is_restarted_and_what_came_meanwhile_is_processed(
     workspace: Workspace, tmp_path: Path, polling: bool, monkeypatch: pytest.MonkeyPatch
@@ -206,6 +212,7 @@ def test_a_dead_observer_is_restarted_and_what_came_meanwhile_is_processed(
     assert [o.name for o in run.of(Kind.PROCESSED)] == ["A.xlsx", "B.xlsx"]
 
 
+@pytest.mark.slow
 @OBSERVERS
 def test_a_deliverable_edited_by_hand_is_left_intact_by_the_watcher(
     workspace: Workspace, tmp_path: Path, polling: bool

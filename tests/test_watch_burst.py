@@ -51,6 +51,7 @@ def burst(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return with_references(VALID, folder, [f"2026-{n:04d}" for n in range(COUNT)])
 
 
+@pytest.mark.slow
 @OBSERVERS
 def test_200_workbooks_at_once_are_all_processed_once_in_bounded_memory(
     workspace: Workspace, tmp_path: Path, burst: list[Path], polling: bool

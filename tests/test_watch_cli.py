@@ -151,6 +151,7 @@ def test_ctrl_c_during_a_burst_stops_after_the_current_file_with_a_summary(
     assert len(Ledger.of(workspace).list_invoices()) == done
 
 
+@pytest.mark.slow
 @needs_thread_waits
 def test_a_second_watcher_on_the_same_workspace_says_so_and_exits(
     workspace: Workspace,
@@ -167,6 +168,7 @@ def test_a_second_watcher_on_the_same_workspace_says_so_and_exits(
         assert first.finish(timeout=60) == 0
 
 
+@pytest.mark.slow
 @needs_thread_waits
 def test_statut_shows_recent_activity_and_what_waits_in_errors(
     workspace: Workspace, tmp_path: Path

@@ -59,6 +59,7 @@ def _margins(table: object) -> int:
     )
 
 
+@pytest.mark.slow
 def test_no_word_breaks_in_the_middle_of_a_table_cell(documents: list[Path]) -> None:
     too_wide: list[str] = []
     measures = {(b, s): _measure(b, s) for b in (False, True) for s in (TABLE_TEXT, 10.5)}

@@ -18,6 +18,9 @@ from tests.conftest import EXAMPLES, TODAY, configure_test_firm
 LIST_STYLES = {"List Bullet", "List Number"}
 HEADINGS = {"Heading 1", "Heading 2", "Heading 3"}
 
+# Every test reads the deliverables of every example, built once for the module (a few seconds).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def documents(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
