@@ -14,7 +14,7 @@ from typing import Any
 from docx import Document as open_docx
 from docx.oxml.ns import qn
 
-from tests.libreoffice import PDFTOTEXT, SOFFICE, squash
+from tests.libreoffice import SOFFICE, layout_pages, squash
 
 NEAR_HEADING = 4  # paragraphs at most between a heading and the caption of its table
 
@@ -157,15 +157,8 @@ def convert(documents: list[Path], outdir: Path, profile: Path) -> list[Path]:
 
 def page_lines(pdf: Path) -> list[list[str]]:
     """Each page's lines, squashed, without the running header and footer."""
-    assert PDFTOTEXT is not None
-    text = subprocess.run(
-        [PDFTOTEXT, "-layout", "-enc", "UTF-8", str(pdf), "-"],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    ).stdout.decode("utf-8")
     pages = []
-    for page in text.split("\f"):
+    for page in layout_pages(pdf):
         lines = [squash(line) for line in page.splitlines() if line.strip()]
         pages.append(lines[1:-1])
     return pages

@@ -70,3 +70,15 @@ def squash(text: str) -> str:
 def docx_text_via_pdf(docx: Path, workdir: Path, profile: Path, timeout: float = 180) -> str:
     """What a reader sees: the document opened by LibreOffice, printed to PDF, as text."""
     return pdf_text(convert(docx, "pdf", workdir, profile, timeout))
+
+
+def layout_pages(pdf: Path) -> list[str]:
+    """The PDF's text page by page, laid out as printed (``-layout``)."""
+    assert PDFTOTEXT is not None
+    text = subprocess.run(
+        [PDFTOTEXT, "-layout", "-enc", "UTF-8", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    ).stdout.decode("utf-8")
+    return text.split("\f")

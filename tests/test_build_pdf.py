@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
@@ -20,16 +19,12 @@ from pipeline.invoicing.billing import PdfService
 from pipeline.outbox import Document, commit
 from pipeline.workspace import Workspace
 from tests.conftest import EXAMPLES, TODAY
-from tests.libreoffice import PDFTOTEXT, SOFFICE, needs_libreoffice, squash
+from tests.libreoffice import layout_pages, needs_libreoffice, squash
+from tests.office import needs_uno
 
 SAINT_AUBIN = next(p for p in EXAMPLES if "saint-aubin" in p.name)
 STOPPED = next(p for p in EXAMPLES if "arretee" in p.name)
 PLACEHOLDER = "Mettre à jour les champs"
-
-needs_uno = pytest.mark.skipif(
-    SOFFICE is None or libreoffice.find_uno_python(SOFFICE) is None,
-    reason="pas de Python capable d'importer « uno » : installez python3-uno (.ci/run le fait)",
-)
 
 
 @pytest.fixture(scope="module")
@@ -38,17 +33,6 @@ def pdf(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PdfService]:
     service = PdfService(tmp_path_factory.mktemp("lo-profile-build-pdf") / "profile")
     yield service
     service.close()
-
-
-def _pages(pdf: Path) -> list[str]:
-    assert PDFTOTEXT is not None
-    text = subprocess.run(
-        [PDFTOTEXT, "-layout", "-enc", "UTF-8", str(pdf), "-"],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    ).stdout.decode("utf-8")
-    return text.split("\f")
 
 
 def _headings(docx: Path) -> list[str]:
@@ -80,7 +64,7 @@ def test_each_docx_gets_a_pdf_whose_table_of_contents_is_live(
         assert (document.with_suffix(".pdf")).read_bytes().startswith(b"%PDF-")
 
     main = next(p for p in result.commit.written if p.suffix == ".docx")  # the first deliverable
-    pages = _pages(main.with_suffix(".pdf"))
+    pages = layout_pages(main.with_suffix(".pdf"))
     assert PLACEHOLDER not in "".join(pages)
     toc_pages = [n for n, page in enumerate(pages) if "....." in page]
     assert toc_pages, "aucune page de table des matières"

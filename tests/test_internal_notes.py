@@ -21,7 +21,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import libreoffice
 from pipeline import model as m
 from pipeline.build import build
 from pipeline.formats import money
@@ -32,7 +31,8 @@ from pipeline.workbook.blank import blank_workbook
 from pipeline.workbook.reader import read_engagement
 from pipeline.workspace import Workspace
 from tests.conftest import EXAMPLES, TEST_FIRM, TODAY
-from tests.libreoffice import PDFTOTEXT, SOFFICE, needs_libreoffice
+from tests.libreoffice import PDFTOTEXT, needs_libreoffice
+from tests.office import needs_uno
 from tests.samples import nothing_under_header, set_mission_field, without_ratings
 from tests.watching import OBSERVERS, copy_into, watching
 
@@ -41,11 +41,6 @@ MARK = "Zorglubien"  # one word: found in a PDF whatever its line breaks
 STRATEGIE = next(p for p in EXAMPLES if "strategie" in p.name)
 GRID = "Kit R.O.I. citoyen - Grille de notation - 2026-021.xlsx"
 COMMANDS = re.compile(r"amoor\s+(build|analyse|workbook|init|watch|rebuild|invoice)|lancez", re.I)
-
-needs_uno = pytest.mark.skipif(
-    SOFFICE is None or libreoffice.find_uno_python(SOFFICE) is None,
-    reason="pas de Python capable d'importer « uno » : installez python3-uno (.ci/run le fait)",
-)
 
 
 @pytest.fixture(scope="module")

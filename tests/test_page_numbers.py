@@ -9,7 +9,6 @@ and the file written is the one recorded, so a rebuild still knows it as amoor's
 from __future__ import annotations
 
 import re
-import subprocess
 import zipfile
 from collections.abc import Iterator
 from io import BytesIO
@@ -18,23 +17,18 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from pipeline import libreoffice
 from pipeline.build import build
 from pipeline.invoicing.billing import PdfService
 from pipeline.manifest import digest, recorded
 from pipeline.render.contents import has_table_of_contents, number_entries
 from pipeline.workspace import Workspace
 from tests.conftest import EXAMPLES, TODAY
-from tests.libreoffice import PDFTOTEXT, SOFFICE, convert, needs_libreoffice, squash
+from tests.libreoffice import convert, layout_pages, needs_libreoffice, squash
+from tests.office import needs_uno
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SAINT_AUBIN = next(p for p in EXAMPLES if "saint-aubin" in p.name)
 STRATEGIE = next(p for p in EXAMPLES if "strategie" in p.name)
-
-needs_uno = pytest.mark.skipif(
-    SOFFICE is None or libreoffice.find_uno_python(SOFFICE) is None,
-    reason="pas de Python capable d'importer « uno » : installez python3-uno (.ci/run le fait)",
-)
 
 
 @pytest.fixture(scope="module")
@@ -63,17 +57,6 @@ def _entries(docx: bytes) -> list[tuple[str, str]]:
     return entries
 
 
-def _pages(pdf: Path) -> list[str]:
-    assert PDFTOTEXT is not None
-    text = subprocess.run(
-        [PDFTOTEXT, "-layout", "-enc", "UTF-8", str(pdf), "-"],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    ).stdout.decode("utf-8")
-    return text.split("\f")
-
-
 @pytest.mark.libreoffice
 @needs_libreoffice
 @needs_uno
@@ -95,7 +78,9 @@ def test_each_entry_gives_the_page_libreoffice_shows_its_heading_on(
         assert len(entries) >= 10, document.name
         assert all(page.isdigit() for _, page in entries), (document.name, entries)
         # LibreOffice reads the file back and prints it as stored (no index update).
-        shown = _pages(convert(document, "pdf", tmp_path / document.stem, tmp_path / "profile"))
+        shown = layout_pages(
+            convert(document, "pdf", tmp_path / document.stem, tmp_path / "profile")
+        )
         for text, page in entries:
             number = re.sub(r"^[\d.]+\s*", "", text)  # « 3.2. À satisfaire (4) » → its words
             body = squash(shown[int(page) - 1])

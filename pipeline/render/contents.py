@@ -29,6 +29,8 @@ from io import BytesIO
 
 from lxml import etree
 
+from pipeline.render.package import with_parts
+
 log = logging.getLogger(__name__)
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -251,13 +253,9 @@ def number_entries(docx: bytes, laid_out: Sequence[tuple[str, str]]) -> bytes:
     tab = _right_tab(_text_width(body))
     for entry, (_, page) in zip(entries, laid_out, strict=True):
         _number(entry, page, tab)
+    source.close()
     xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    target = BytesIO()
-    with source, zipfile.ZipFile(target, "w") as rewritten:
-        for info in source.infolist():  # same entries, order, dates and compression
-            data = xml if info.filename == _DOCUMENT else source.read(info)
-            rewritten.writestr(copy.copy(info), data)  # writing changes the ZipInfo
-    return target.getvalue()
+    return with_parts(docx, {_DOCUMENT: xml})
 
 
 def _entries(body: etree._Element) -> list[etree._Element]:

@@ -14,7 +14,6 @@ the template a workspace renders with is derived from the shipped one:
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import posixpath
 import zipfile
@@ -26,6 +25,7 @@ from lxml import etree
 
 from pipeline.atomic import atomic_write
 from pipeline.png import png_size
+from pipeline.render.package import with_parts
 from pipeline.workspace import Workspace
 
 # sha256 of tools/assets/logo-amoor.png, the picture the shipped templates hold.
@@ -101,14 +101,8 @@ def with_firm_logo(template: bytes, firm: str, logo: bytes | None) -> bytes:
                 changed.update(edited)
         if logo is not None:
             changed.update(dict.fromkeys(shipped, logo))
-        target = BytesIO()
-        with zipfile.ZipFile(target, "w") as rewritten:
-            for info in package.infolist():  # same entries, order, dates and compression
-                if logo is None and info.filename in shipped:
-                    continue  # left out with every picture and relationship naming it
-                data = changed.get(info.filename)
-                rewritten.writestr(copy.copy(info), package.read(info) if data is None else data)
-    return target.getvalue()
+    # Without a logo, amoor's picture is left out with every relationship naming it.
+    return with_parts(template, changed, left_out=shipped if logo is None else ())
 
 
 def _with_logo(

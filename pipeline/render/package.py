@@ -19,10 +19,12 @@ The core properties (title, subject…) are metadata: a value they cannot hold
 
 from __future__ import annotations
 
+import copy
 import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from io import BytesIO
@@ -80,6 +82,22 @@ def stable_entry(name: str, when: datetime, *, compressed: bool = False) -> zipf
     entry.create_system = _UNIX
     entry.external_attr = _FILE_MODE
     return entry
+
+
+def with_parts(data: bytes, changed: Mapping[str, bytes], left_out: Collection[str] = ()) -> bytes:
+    """``data`` (a zip archive) with the entries of ``changed`` given new contents and
+    those of ``left_out`` removed; every other entry, the order, dates and compression
+    kept as they were (a rendered document touched after docxtpl: its table of
+    contents, its tall blocks, its logo)."""
+    target = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as source, zipfile.ZipFile(target, "w") as rewritten:
+        for info in source.infolist():
+            if info.filename in left_out:
+                continue
+            content = changed.get(info.filename)
+            # writing changes the ZipInfo: a copy is written
+            rewritten.writestr(copy.copy(info), source.read(info) if content is None else content)
+    return target.getvalue()
 
 
 @dataclass(frozen=True)

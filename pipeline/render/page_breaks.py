@@ -35,6 +35,8 @@ from typing import Any
 
 from lxml import etree
 
+from pipeline.render.package import with_parts
+
 LONG_TEXT = 2_000  # characters: below, no row or paragraph of a template fills a page
 TALL_LINES = 25  # estimated lines: taller may split and is kept with no neighbour
 CHAR_TWIPS = 100  # the average width of a character of body text (10–11 pt), in twips
@@ -66,19 +68,15 @@ def breakable(docx: bytes, context: Mapping[str, Any]) -> bytes:
     ``context`` holds a long text; otherwise ``docx`` itself."""
     if longest_text(context) < LONG_TEXT:
         return docx
-    source = zipfile.ZipFile(BytesIO(docx))
+    with zipfile.ZipFile(BytesIO(docx)) as source:
+        document = source.read(_DOCUMENT)
     # resolve_entities off: the XML is docxtpl's output, and stays data.
     parser = etree.XMLParser(resolve_entities=False, huge_tree=True)
-    root = etree.fromstring(source.read(_DOCUMENT), parser)
+    root = etree.fromstring(document, parser)
     if not _free_tall_blocks(root):
         return docx
     xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    target = BytesIO()
-    with source, zipfile.ZipFile(target, "w") as rewritten:
-        for info in source.infolist():  # same entries, order, dates and compression
-            data = xml if info.filename == _DOCUMENT else source.read(info)
-            rewritten.writestr(copy.copy(info), data)  # writing changes the ZipInfo
-    return target.getvalue()
+    return with_parts(docx, {_DOCUMENT: xml})
 
 
 def _free_tall_blocks(root: Any) -> bool:
